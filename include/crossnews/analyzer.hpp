@@ -1,0 +1,125 @@
+#pragma once
+// Language-aware text analysis: turns an article into terms that TF-IDF weighs and that the
+// bilingual keyword map links across languages.
+//
+// Thread safety: an Analyzer is immutable after construction and may be shared by any number of
+// threads. Each thread makes its own Analyzer::Worker, which holds the scratch state (ICU break
+// iterators, stemmers, the stem cache) and must not be shared.
+
+#include <crossnews/document.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crossnews {
+
+enum class TermKind : std::uint8_t {
+  word,           ///< a stemmed word of one language
+  entity,         ///< a name or acronym, language-neutral ("kaspersky", "eugene kaspersky", "eff")
+  number,         ///< a number or year, language-neutral ("2018", "94")
+  compound_part,  ///< a part of a compound word (hyphenated or decompounded German), stemmed
+};
+
+enum class Field : std::uint8_t { title, body };
+
+[[nodiscard]] std::string_view to_string(TermKind kind);
+[[nodiscard]] std::string_view to_string(Field field);
+
+/// One term of an analysed article. Its text lives in AnalyzedText::arena.
+struct Term {
+  std::uint32_t offset = 0;
+  std::uint32_t length = 0;
+  TermKind kind = TermKind::word;
+  Field field = Field::body;
+};
+
+/// The analysis of one article. Reuse one object across calls to avoid allocations.
+struct AnalyzedText {
+  std::string lang;            ///< language used for analysis (may be "" when unknown)
+  bool lang_detected = false;  ///< true when `lang` came from detection, not from the article
+  bool truncated = false;      ///< true when AnalyzerOptions::max_terms cut the term list
+  std::string arena;           ///< term texts, back to back
+  std::vector<Term> terms;     ///< in text order, title first
+
+  [[nodiscard]] std::string_view text(const Term& term) const {
+    return {arena.data() + term.offset, term.length};
+  }
+  void clear() {
+    lang.clear();
+    lang_detected = truncated = false;
+    arena.clear();
+    terms.clear();
+  }
+};
+
+struct AnalyzerOptions {
+  /// Snowball stemming for languages libstemmer supports. Off keeps folded surface forms.
+  bool stem = true;
+  /// Drop the project's stopwords (de, it, en, es, fr, pt, nl).
+  bool remove_stopwords = true;
+  /// Split German compounds against the word list and add the parts as compound_part terms.
+  bool decompound = true;
+  /// Emit language-neutral entity tokens for names and acronyms, and number tokens.
+  bool entities = true;
+  /// Emit the joined token for multi-word names ("eugene kaspersky") besides the single names.
+  bool multiword_entities = true;
+  /// Shortest compound part accepted by the decompounder, in code points. Raising it splits less.
+  std::size_t min_compound_part = 3;
+  /// Cap on terms per article (giant pages); the rest is dropped and AnalyzedText::truncated is set.
+  std::size_t max_terms = 100000;
+  /// Shortest text (bytes) for which language detection is trusted; shorter texts keep lang "".
+  std::size_t min_detect_bytes = 20;
+};
+
+class Analyzer {
+ public:
+  explicit Analyzer(AnalyzerOptions options = {});
+  ~Analyzer();
+  Analyzer(Analyzer&&) noexcept;
+  Analyzer& operator=(Analyzer&&) noexcept;
+
+  [[nodiscard]] const AnalyzerOptions& options() const;
+
+  /// Adds words (any case, surface forms) that the German decompounder may split into, e.g. words
+  /// that are frequent in the corpus. Not thread-safe: call before making workers.
+  void add_compound_words(std::span<const std::string> words);
+
+  /// Per-thread analysis state. Cheap to make; not thread-safe itself.
+  class Worker {
+   public:
+    explicit Worker(const Analyzer& analyzer);
+    ~Worker();
+    Worker(Worker&&) noexcept;
+    Worker& operator=(Worker&&) noexcept;
+
+    /// Analyses title and text of `article` into `out` (cleared first). Never throws on bad
+    /// text: invalid UTF-8 is replaced, unknown languages still get language-neutral analysis.
+    void analyze(const Article& article, AnalyzedText& out);
+
+    /// Analyses a short phrase (a lexicon entry) in a known language, as body text, appending to
+    /// `out` without clearing it. Stopwords are kept when the phrase is nothing but stopwords.
+    void analyze_phrase(std::string_view phrase, std::string_view lang, AnalyzedText& out);
+
+   private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+  };
+
+  [[nodiscard]] Worker worker() const { return Worker(*this); }
+
+  /// ISO 639-1 code detected by CLD2, or "" when unsure.
+  [[nodiscard]] static std::string detect_language(std::string_view text);
+  /// Languages with stopwords and stemming in this build.
+  [[nodiscard]] static std::vector<std::string> supported_languages();
+
+ private:
+  struct Shared;
+  std::unique_ptr<Shared> shared_;
+  friend class Worker;
+};
+
+}  // namespace crossnews

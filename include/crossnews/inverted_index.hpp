@@ -1,0 +1,66 @@
+#pragma once
+// An inverted index over a changing set of sparse vectors (documents or cluster centroids):
+// finds the top-k by dot product without comparing all pairs.
+//
+// Thread safety: query() is const and may run concurrently when each thread passes its own
+// QueryScratch; insert/update/remove need exclusive access.
+
+#include <crossnews/sparse_vector.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace crossnews {
+
+struct Hit {
+  std::uint32_t key = 0;
+  float score = 0.0f;
+};
+
+struct IndexQuery {
+  std::size_t k = 10;
+  /// Hits scoring below this are not returned; higher values let max-score prune more.
+  float min_score = 0.0f;
+  /// Only entries whose time lies in [time_from, time_to]; entries without time always match.
+  std::int64_t time_from = std::numeric_limits<std::int64_t>::min();
+  std::int64_t time_to = std::numeric_limits<std::int64_t>::max();
+  /// Key to leave out (the query's own entry), if any.
+  std::optional<std::uint32_t> exclude;
+};
+
+/// Reusable per-thread buffers for queries.
+struct QueryScratch;
+
+class InvertedIndex {
+ public:
+  InvertedIndex();
+  ~InvertedIndex();
+  InvertedIndex(InvertedIndex&&) noexcept;
+  InvertedIndex& operator=(InvertedIndex&&) noexcept;
+
+  /// Adds a vector under a new key; throws ConfigError if the key is present.
+  void insert(std::uint32_t key, const SparseVector& vector, std::optional<std::int64_t> time = {});
+  /// Replaces the vector (and time) of a present key.
+  void update(std::uint32_t key, const SparseVector& vector, std::optional<std::int64_t> time = {});
+  void remove(std::uint32_t key);
+  [[nodiscard]] bool contains(std::uint32_t key) const;
+  [[nodiscard]] std::size_t size() const;
+
+  /// Exact top-k by dot product, best first, ties by smaller key.
+  [[nodiscard]] std::vector<Hit> query(const SparseVector& q, const IndexQuery& options) const;
+  void query(const SparseVector& q, const IndexQuery& options, QueryScratch& scratch,
+             std::vector<Hit>& out) const;
+  [[nodiscard]] static std::unique_ptr<QueryScratch, void (*)(QueryScratch*)> make_scratch();
+
+  /// Candidates scored by the last query() with this scratch (for benchmarks).
+  [[nodiscard]] static std::uint64_t scored_candidates(const QueryScratch& scratch);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace crossnews

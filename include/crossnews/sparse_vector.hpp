@@ -1,0 +1,56 @@
+#pragma once
+// Sparse term vectors: (TermId, weight) pairs sorted by TermId, so a dot product is a merge.
+
+#include <crossnews/strong_id.hpp>
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace crossnews {
+
+struct SparseEntry {
+  TermId term;
+  float weight = 0.0f;
+};
+
+class SparseVector {
+ public:
+  SparseVector() = default;
+  /// Sorts by term and sums the weights of repeated terms.
+  [[nodiscard]] static SparseVector from_unsorted(std::vector<SparseEntry> entries);
+  /// Takes entries already sorted by term with no repeats (checked in debug builds).
+  [[nodiscard]] static SparseVector from_sorted(std::vector<SparseEntry> entries);
+
+  [[nodiscard]] std::span<const SparseEntry> entries() const { return entries_; }
+  [[nodiscard]] std::size_t size() const { return entries_.size(); }
+  [[nodiscard]] bool empty() const { return entries_.empty(); }
+  /// Weight of `term`, 0 when absent (binary search).
+  [[nodiscard]] float weight(TermId term) const;
+
+  [[nodiscard]] float norm() const;
+  /// Scales to unit L2 norm; a zero vector stays zero.
+  void normalize();
+  /// Keeps the k entries of largest weight (ties: smaller TermId), still sorted by term. k = 0 keeps all.
+  void prune_top_k(std::size_t k);
+  [[nodiscard]] float dot(const SparseVector& other) const;
+
+ private:
+  std::vector<SparseEntry> entries_;
+};
+
+/// Sums member vectors into a cluster centroid; centroid() returns it L2-normalised.
+class CentroidAccumulator {
+ public:
+  void add(const SparseVector& v, float scale = 1.0f);
+  void subtract(const SparseVector& v, float scale = 1.0f);
+  /// L2-normalised centroid, pruned to the top_k heaviest terms when top_k > 0.
+  [[nodiscard]] SparseVector centroid(std::size_t top_k = 0) const;
+  [[nodiscard]] std::size_t members() const { return members_; }
+
+ private:
+  std::vector<SparseEntry> sum_;  // sorted by term
+  std::size_t members_ = 0;
+};
+
+}  // namespace crossnews

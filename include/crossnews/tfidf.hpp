@@ -1,0 +1,99 @@
+#pragma once
+// TF-IDF weighting with document frequencies that grow as articles stream in, decay with time,
+// and merge across shards.
+//
+// Formulas (scikit-learn's TfidfVectorizer(sublinear_tf=True, smooth_idf=True, norm="l2") when
+// boosts are off):
+//   tf(t, d)  = 1 + ln(count(t, d))                     (count(t, d) = body + title_boost * title)
+//   idf(t)    = ln((1 + N) / (1 + df(t))) + 1           (N = documents of t's language; all documents
+//                                                        for language-neutral terms)
+//   w(t, d)   = tf(t, d) * idf(t) * (entity_boost if t is an entity or number)
+//   v(d)      = w / ||w||_2, then optionally pruned to the top_k weights and re-normalised.
+// With decay (half-life h days), a document counted at time s contributes 2^-((now - s) / h) to df
+// and N; with a window of W days, only documents with time in (now - W, now] count.
+//
+// Thread safety: const methods may run concurrently; mutating methods need exclusive access.
+
+#include <crossnews/analyzer.hpp>
+#include <crossnews/sparse_vector.hpp>
+#include <crossnews/vocabulary.hpp>
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace crossnews {
+
+struct DfOptions {
+  /// Half-life of a document's weight in df, in days; 0 = no decay. Lower forgets faster.
+  double half_life_days = 0.0;
+  /// Sliding window in days (Event Registry keeps 10); 0 = no window. Needs document times.
+  double window_days = 0.0;
+};
+
+/// Document frequencies per language over a Vocabulary it refers to (and interns into on merge/load).
+class DocumentFrequencies {
+ public:
+  explicit DocumentFrequencies(Vocabulary& vocabulary, DfOptions options = {});
+  ~DocumentFrequencies();
+  DocumentFrequencies(DocumentFrequencies&&) noexcept;
+  DocumentFrequencies& operator=(DocumentFrequencies&&) noexcept;
+
+  /// Counts one document of language slot `doc_lang_slot` whose distinct terms are given.
+  void add(std::uint16_t doc_lang_slot, std::span<const TermId> distinct_terms,
+           std::optional<std::int64_t> time = {});
+  /// Exact inverse of add() with the same arguments.
+  void remove(std::uint16_t doc_lang_slot, std::span<const TermId> distinct_terms,
+               std::optional<std::int64_t> time = {});
+  /// Adds another table's counts, matching terms by (language, text, kind); equals counting both
+  /// corpora in one table. The other table may use another Vocabulary.
+  void merge(const DocumentFrequencies& other);
+  /// Moves "now" forward: applies decay and expires window buckets up to `time` (seconds).
+  void advance_to(std::int64_t time);
+
+  [[nodiscard]] double df(TermId term) const;
+  [[nodiscard]] double documents(std::uint16_t lang_slot) const;
+  [[nodiscard]] double total_documents() const;
+  [[nodiscard]] double idf(TermId term) const;
+
+  /// Versioned binary snapshot with a checksum.
+  void save(std::ostream& out) const;
+  /// Replaces the contents with a snapshot; throws FormatError on a corrupt or truncated one.
+  void load(std::istream& in);
+
+  [[nodiscard]] const Vocabulary& vocabulary() const;
+  [[nodiscard]] const DfOptions& options() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct WeightingOptions {
+  bool sublinear_tf = true;
+  /// Title occurrences count this many times a body occurrence. Raising it favours headlines.
+  float title_boost = 1.0f;
+  /// Multiplies the weight of entities and numbers. Raising it makes shared names decide more.
+  float entity_boost = 1.0f;
+  /// Keep only the top_k weights per document (0 = all). Lowering it speeds up the index.
+  std::size_t top_k = 0;
+};
+
+/// Raw counts of one term in one document.
+struct TermCount {
+  TermId term;
+  float body = 0.0f;
+  float title = 0.0f;
+};
+
+/// Interns an analysed article's terms and counts them, sorted by TermId.
+void count_terms(const AnalyzedText& text, Vocabulary& vocabulary, std::vector<TermCount>& out);
+
+/// Applies the formulas above; `counts` sorted by term, no repeats.
+[[nodiscard]] SparseVector weigh(std::span<const TermCount> counts, const DocumentFrequencies& df,
+                                 const WeightingOptions& options);
+
+}  // namespace crossnews

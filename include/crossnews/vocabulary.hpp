@@ -1,0 +1,56 @@
+#pragma once
+// Terms interned once: each distinct (language, text, kind) gets a TermId.
+//
+// Words and compound parts belong to one language; entities, numbers and concepts are shared by
+// all languages (their language is ""). Thread safety: const methods may run concurrently;
+// intern() needs exclusive access.
+
+#include <crossnews/analyzer.hpp>
+#include <crossnews/strong_id.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+namespace crossnews {
+
+/// Vocabulary-level kind: the analyzer's kinds plus `concept`, a cross-lingual keyword-map entry.
+enum class FeatureKind : std::uint8_t { word, entity, number, compound_part, concept_ };
+
+[[nodiscard]] FeatureKind feature_kind(TermKind kind);
+[[nodiscard]] bool is_language_neutral(FeatureKind kind);
+
+class Vocabulary {
+ public:
+  Vocabulary();
+  ~Vocabulary();
+  Vocabulary(Vocabulary&&) noexcept;
+  Vocabulary& operator=(Vocabulary&&) noexcept;
+  Vocabulary(const Vocabulary&) = delete;
+  Vocabulary& operator=(const Vocabulary&) = delete;
+
+  /// Returns the id of (lang, text, kind), adding it when new. `lang` is ignored for neutral kinds.
+  TermId intern(std::string_view lang, std::string_view text, FeatureKind kind);
+  [[nodiscard]] std::optional<TermId> find(std::string_view lang, std::string_view text,
+                                           FeatureKind kind) const;
+
+  [[nodiscard]] std::string_view text(TermId id) const;
+  /// "" for language-neutral terms.
+  [[nodiscard]] std::string_view lang(TermId id) const;
+  [[nodiscard]] FeatureKind kind(TermId id) const;
+  /// Small dense index of the term's language (0 = neutral), for per-language tables.
+  [[nodiscard]] std::uint16_t lang_slot(TermId id) const;
+  [[nodiscard]] std::uint16_t lang_slot_of(std::string_view lang);  // adds the language if new
+  [[nodiscard]] std::optional<std::uint16_t> find_lang_slot(std::string_view lang) const;
+  [[nodiscard]] std::string_view slot_lang(std::uint16_t slot) const;
+  [[nodiscard]] std::size_t language_count() const;  // including the neutral slot 0
+
+  [[nodiscard]] std::size_t size() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace crossnews
