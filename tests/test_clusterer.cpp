@@ -1,1 +1,230 @@
+#include <crossnews/crossnews.hpp>
+
+#include "detail/agglomerate.hpp"
+
 #include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+using namespace crossnews;
+namespace fs = std::filesystem;
+
+namespace {
+
+Corpus load(const std::string& path) {
+  const std::string input = path;
+  return read_corpus(std::span<const std::string>(&input, 1));
+}
+
+const Analyzer& shared_analyzer() {
+  static const Analyzer analyzer;
+  return analyzer;
+}
+
+const Lexicon& builtin_lexicon() {
+  static const Lexicon lexicon = [] {
+    LexiconBuilder builder(shared_analyzer());
+    builder.add_builtin();
+    return builder.build();
+  }();
+  return lexicon;
+}
+
+ClusteringResult cluster_batch(const std::vector<Article>& articles, ClusterOptions options = {}) {
+  BatchClusterer clusterer(shared_analyzer(), &builtin_lexicon(), options);
+  clusterer.add(articles);
+  return clusterer.run();
+}
+
+ClusteringScores score(const std::vector<Article>& articles,
+                       const std::vector<ClusterId>& assignment) {
+  std::vector<std::string> gold, predicted, langs;
+  for (std::size_t i = 0; i < articles.size(); ++i) {
+    gold.push_back(articles[i].story);
+    predicted.push_back(std::to_string(assignment[i].value()));
+    langs.push_back(articles[i].lang);
+  }
+  return evaluate(gold, predicted, langs);
+}
+
+}  // namespace
+
+TEST_CASE("average linkage does not chain through one strong edge") {
+  // 0-1 are close, 1-2 close, 0-2 far: single linkage would join all three.
+  const std::vector<detail::GroupEdge> edges = {{0, 1, 0.9, 1}, {1, 2, 0.8, 1}, {0, 2, 0.1, 1}};
+  CHECK(detail::agglomerate(3, edges, 0.5) == std::vector<std::uint32_t>{0, 0, 2});
+  // (0.8 + 0.1) / 2 = 0.45 clears a lower threshold.
+  CHECK(detail::agglomerate(3, edges, 0.4) == std::vector<std::uint32_t>{0, 0, 0});
+  CHECK(detail::agglomerate(3, edges, 0.95) == std::vector<std::uint32_t>{0, 1, 2});
+}
+
+TEST_CASE("options out of range are a ConfigError") {
+  ClusterOptions options;
+  options.threshold = 1.5f;
+  CHECK_THROWS_AS(BatchClusterer(shared_analyzer(), nullptr, options), ConfigError);
+  options = {};
+  options.time_sigma_days = 0.0;
+  CHECK_THROWS_AS(StreamClusterer(shared_analyzer(), nullptr, options), ConfigError);
+}
+
+TEST_CASE("batch clustering: every article in exactly one story, deterministic across threads") {
+  const Corpus corpus = load(CROSSNEWS_TEST_DATA_DIR "/cluster_small.jsonl");
+  REQUIRE(corpus.articles.size() >= 10);
+  const ClusteringResult one = cluster_batch(corpus.articles);
+  ClusterOptions two_threads;
+  two_threads.features.threads = 2;
+  const ClusteringResult two = cluster_batch(corpus.articles, two_threads);
+  CHECK(one.assignment == two.assignment);
+  REQUIRE(one.assignment.size() == corpus.articles.size());
+
+  std::multiset<std::string> members;
+  std::size_t total = 0;
+  for (const auto& story : one.stories) {
+    total += story.size;
+    CHECK(story.member_ids.size() == story.size);
+    members.insert(story.member_ids.begin(), story.member_ids.end());
+  }
+  CHECK(total == corpus.articles.size());
+  for (const auto& a : corpus.articles) CHECK(members.count(a.id) == 1);
+
+  const ClusteringScores s = score(corpus.articles, one.assignment);
+  MESSAGE("cluster_small: B-cubed F1 " << s.bcubed_f1 << ", cross-lingual F1 "
+                                       << s.crosslingual_f1);
+  CHECK(s.bcubed_f1 >= 0.9);
+}
+
+TEST_CASE("story summaries describe their members") {
+  const Corpus corpus = load(CROSSNEWS_TEST_DATA_DIR "/cluster_small.jsonl");
+  const ClusteringResult result = cluster_batch(corpus.articles);
+  for (const auto& story : result.stories) {
+    std::size_t counted = 0;
+    for (const auto& [lang, n] : story.languages) {
+      counted += n;
+      CHECK(story.titles.count(lang) == 1);
+      CHECK_FALSE(story.keywords.at(lang).empty());
+    }
+    CHECK(counted == story.size);
+    REQUIRE(story.first_time.has_value());
+    CHECK(*story.first_time <= *story.last_time);
+  }
+  // Largest first.
+  for (std::size_t i = 1; i < result.stories.size(); ++i) {
+    CHECK(result.stories[i - 1].size >= result.stories[i].size);
+  }
+}
+
+TEST_CASE("stream clustering is deterministic, keeps ids stable and evicts idle stories") {
+  const Corpus corpus = load(CROSSNEWS_TEST_DATA_DIR "/cluster_small.jsonl");
+  auto run = [&](const std::vector<Article>& articles, ClusterOptions options) {
+    StreamClusterer clusterer(shared_analyzer(), &builtin_lexicon(), options);
+    std::vector<ClusterId> returned;
+    for (const auto& a : articles) returned.push_back(clusterer.add(a));
+    return std::make_pair(returned, clusterer.assignment());
+  };
+  const auto [first, assignment] = run(corpus.articles, {});
+  const auto [again, assignment_again] = run(corpus.articles, {});
+  CHECK(assignment == assignment_again);
+  CHECK(first.front() == ClusterId(1));
+  const ClusteringScores s = score(corpus.articles, assignment);
+  MESSAGE("cluster_small stream: B-cubed F1 " << s.bcubed_f1);
+  CHECK(s.bcubed_f1 >= 0.8);
+
+  // The same article a month later is past a 7-day window: it starts a new story.
+  std::vector<Article> repeated = {corpus.articles.front(), corpus.articles.front()};
+  repeated[1].id += "-later";
+  repeated[1].time = *repeated[0].time + 30 * 86400;
+  ClusterOptions windowed;
+  windowed.window_days = 7;
+  const auto [ids, unused] = run(repeated, windowed);
+  CHECK(ids[0] != ids[1]);
+  windowed.window_days = 0;  // no window: the same text joins its story
+  const auto [ids_no_window, unused2] = run(repeated, windowed);
+  CHECK(ids_no_window[0] == ids_no_window[1]);
+}
+
+TEST_CASE("the seed articles form one story, apart from other Twitter and Kaspersky news") {
+  const fs::path seeds = fs::path(CROSSNEWS_SHARED_DIR) / "seeds";
+  if (!fs::exists(seeds)) {
+    MESSAGE("skipped: " << seeds << " is absent");
+    return;
+  }
+  Corpus corpus = load(seeds.string());
+  REQUIRE(corpus.articles.size() == 2);
+  const Corpus negatives = load(CROSSNEWS_TEST_DATA_DIR "/negatives.jsonl");
+  REQUIRE(negatives.articles.size() >= 20);
+  corpus.articles.insert(corpus.articles.end(), negatives.articles.begin(),
+                         negatives.articles.end());
+
+  Featurizer featurizer(shared_analyzer(), &builtin_lexicon());
+  featurizer.add(corpus.articles);
+  featurizer.finish();
+  const ClusterOptions options;
+  const float seed_pair =
+      similarity(featurizer, featurizer.features(0), featurizer.features(1), options);
+  float best_negative = 0.0f;
+  std::string closest;
+  for (std::size_t i = 2; i < corpus.articles.size(); ++i) {
+    for (std::size_t seed : {0u, 1u}) {
+      const float s =
+          similarity(featurizer, featurizer.features(seed), featurizer.features(i), options);
+      if (s > best_negative) {
+        best_negative = s;
+        closest = corpus.articles[i].id;
+      }
+    }
+  }
+  MESSAGE("seeds: " << seed_pair << ", closest negative " << closest << ": " << best_negative);
+  CHECK(seed_pair > best_negative);
+
+  const ClusteringResult result = cluster_batch(corpus.articles);
+  CHECK(result.assignment[0] == result.assignment[1]);
+  for (std::size_t i = 2; i < corpus.articles.size(); ++i) {
+    CHECK_MESSAGE(result.assignment[i] != result.assignment[0], corpus.articles[i].id);
+  }
+}
+
+TEST_CASE("the example corpus is clustered with B-cubed F1 >= 0.95") {
+  const Corpus corpus = load(CROSSNEWS_SOURCE_DIR "/examples/data/articles.jsonl");
+  REQUIRE(corpus.articles.size() >= 60);
+  const ClusteringResult result = cluster_batch(corpus.articles);
+  const ClusteringScores s = score(corpus.articles, result.assignment);
+  MESSAGE("example corpus: B-cubed P " << s.bcubed_precision << " R " << s.bcubed_recall << " F1 "
+                                       << s.bcubed_f1 << ", cross-lingual F1 "
+                                       << s.crosslingual_f1);
+  CHECK(s.bcubed_f1 >= 0.95);
+}
+
+TEST_CASE("explanations list what two articles share") {
+  const fs::path seeds = fs::path(CROSSNEWS_SHARED_DIR) / "seeds";
+  if (!fs::exists(seeds)) {
+    MESSAGE("skipped: " << seeds << " is absent");
+    return;
+  }
+  const Corpus corpus = load(seeds.string());
+  Featurizer featurizer(shared_analyzer(), &builtin_lexicon());
+  featurizer.add(corpus.articles);
+  featurizer.finish();
+  const LinkExplanation link = explain_link(featurizer, &builtin_lexicon(), corpus.articles[0], 0,
+                                            corpus.articles[1], 1, ClusterOptions{});
+  std::set<std::string> names;
+  std::ostringstream listing;
+  for (const auto& s : link.shared) {
+    names.insert(s.concept_name);
+    for (const auto& [lang, words] : s.terms) listing << lang << ":" << words << " ";
+    listing << "| ";
+  }
+  MESSAGE("shared: " << listing.str());
+  CHECK(names.count("kaspersky") == 1);
+  CHECK(names.count("twitter") == 1);
+  CHECK(names.count("2018") == 1);
+  const std::string text = listing.str();
+  CHECK(text.find("foundation") != std::string::npos);
+  // What happened, across the language barrier: advertising and the ban.
+  CHECK(text.find("werbung") != std::string::npos);
+  CHECK(text.find("verbot") != std::string::npos);
+  CHECK(link.similarity > 0.0f);
+}

@@ -23,6 +23,7 @@ struct Hit {
 struct IndexQuery {
   std::size_t k = 10;
   /// Hits scoring below this are not returned; higher values let max-score prune more.
+  /// Hits always have a positive score: entries sharing no term with the query never match.
   float min_score = 0.0f;
   /// Only entries whose time lies in [time_from, time_to]; entries without time always match.
   std::int64_t time_from = std::numeric_limits<std::int64_t>::min();
@@ -43,19 +44,22 @@ class InvertedIndex {
 
   /// Adds a vector under a new key; throws ConfigError if the key is present.
   void insert(std::uint32_t key, const SparseVector& vector, std::optional<std::int64_t> time = {});
-  /// Replaces the vector (and time) of a present key.
+  /// Replaces the vector (and time) of a present key; throws ConfigError if the key is absent.
   void update(std::uint32_t key, const SparseVector& vector, std::optional<std::int64_t> time = {});
+  /// Removes a present key at once (no tombstones); throws ConfigError if the key is absent.
   void remove(std::uint32_t key);
   [[nodiscard]] bool contains(std::uint32_t key) const;
   [[nodiscard]] std::size_t size() const;
 
-  /// Exact top-k by dot product, best first, ties by smaller key.
+  /// Exact top-k by dot product (accumulated in double, as SparseVector::dot), best first, ties by
+  /// smaller key. The first overload allocates its scratch; hot loops use the second.
   [[nodiscard]] std::vector<Hit> query(const SparseVector& q, const IndexQuery& options) const;
   void query(const SparseVector& q, const IndexQuery& options, QueryScratch& scratch,
              std::vector<Hit>& out) const;
   [[nodiscard]] static std::unique_ptr<QueryScratch, void (*)(QueryScratch*)> make_scratch();
 
-  /// Candidates scored by the last query() with this scratch (for benchmarks).
+  /// Entries that got a score (became candidates) in the last query() with this scratch; max-score
+  /// keeps this below the number of entries sharing a term with the query (for benchmarks).
   [[nodiscard]] static std::uint64_t scored_candidates(const QueryScratch& scratch);
 
  private:

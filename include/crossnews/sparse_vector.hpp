@@ -1,5 +1,6 @@
 #pragma once
 // Sparse term vectors: (TermId, weight) pairs sorted by TermId, so a dot product is a merge.
+// SparseVector is a value type: const methods may run concurrently.
 
 #include <crossnews/strong_id.hpp>
 
@@ -33,6 +34,9 @@ class SparseVector {
   void normalize();
   /// Keeps the k entries of largest weight (ties: smaller TermId), still sorted by term. k = 0 keeps all.
   void prune_top_k(std::size_t k);
+  /// Accumulated in double (float products are exact there), as InvertedIndex scores are, so the
+  /// two agree after rounding to float whatever order the terms are summed in (barring
+  /// double-rounding at a float boundary).
   [[nodiscard]] float dot(const SparseVector& other) const;
 
  private:
@@ -40,6 +44,9 @@ class SparseVector {
 };
 
 /// Sums member vectors into a cluster centroid; centroid() returns it L2-normalised.
+/// Sums are kept in double so that many add/subtract rounds leave no float drift; a term whose sum
+/// cancels to rounding noise is dropped, and removing the last member empties the sum exactly.
+/// Not thread-safe for writes; const methods may run concurrently.
 class CentroidAccumulator {
  public:
   void add(const SparseVector& v, float scale = 1.0f);
@@ -49,7 +56,13 @@ class CentroidAccumulator {
   [[nodiscard]] std::size_t members() const { return members_; }
 
  private:
-  std::vector<SparseEntry> sum_;  // sorted by term
+  struct SumEntry {
+    TermId term;
+    double weight = 0.0;
+  };
+  void add_scaled(const SparseVector& v, double scale);
+
+  std::vector<SumEntry> sum_;  // sorted by term
   std::size_t members_ = 0;
 };
 

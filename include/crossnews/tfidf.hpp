@@ -4,13 +4,18 @@
 //
 // Formulas (scikit-learn's TfidfVectorizer(sublinear_tf=True, smooth_idf=True, norm="l2") when
 // boosts are off):
-//   tf(t, d)  = 1 + ln(count(t, d))                     (count(t, d) = body + title_boost * title)
+//   tf(t, d)  = 1 + ln(count(t, d))                     (count(t, d) = body + title_boost * title;
+//                                                        tf = count when count < 1, which only a
+//                                                        title_boost below 1 can produce)
 //   idf(t)    = ln((1 + N) / (1 + df(t))) + 1           (N = documents of t's language; all documents
 //                                                        for language-neutral terms)
 //   w(t, d)   = tf(t, d) * idf(t) * (entity_boost if t is an entity or number)
 //   v(d)      = w / ||w||_2, then optionally pruned to the top_k weights and re-normalised.
 // With decay (half-life h days), a document counted at time s contributes 2^-((now - s) / h) to df
-// and N; with a window of W days, only documents with time in (now - W, now] count.
+// and N; with a window of W days, documents are counted in per-day (UTC) buckets and a day's
+// bucket is dropped once the whole day lies outside (now - W, now]: a document counts for at least
+// W and less than W + 1 days. "now" is the latest time passed to add(), remove() or advance_to()
+// (0 before any); a document without a time is counted as of now.
 //
 // Thread safety: const methods may run concurrently; mutating methods need exclusive access.
 
@@ -43,13 +48,15 @@ class DocumentFrequencies {
   DocumentFrequencies& operator=(DocumentFrequencies&&) noexcept;
 
   /// Counts one document of language slot `doc_lang_slot` whose distinct terms are given.
+  /// Throws InputError for a slot or term the vocabulary does not have.
   void add(std::uint16_t doc_lang_slot, std::span<const TermId> distinct_terms,
            std::optional<std::int64_t> time = {});
   /// Exact inverse of add() with the same arguments.
   void remove(std::uint16_t doc_lang_slot, std::span<const TermId> distinct_terms,
                std::optional<std::int64_t> time = {});
   /// Adds another table's counts, matching terms by (language, text, kind); equals counting both
-  /// corpora in one table. The other table may use another Vocabulary.
+  /// corpora in one table. The other table may use another Vocabulary; it must have the same
+  /// DfOptions (ConfigError otherwise). Moves now to the later of the two.
   void merge(const DocumentFrequencies& other);
   /// Moves "now" forward: applies decay and expires window buckets up to `time` (seconds).
   void advance_to(std::int64_t time);
@@ -59,9 +66,16 @@ class DocumentFrequencies {
   [[nodiscard]] double total_documents() const;
   [[nodiscard]] double idf(TermId term) const;
 
-  /// Versioned binary snapshot with a checksum.
+  /// The latest time seen (seconds); 0 before any.
+  [[nodiscard]] std::int64_t now() const;
+
+  /// Versioned binary snapshot with a checksum; terms are stored by (language, text, kind), so it
+  /// loads into any Vocabulary. Throws IoError if the stream fails.
   void save(std::ostream& out) const;
-  /// Replaces the contents with a snapshot; throws FormatError on a corrupt or truncated one.
+  /// Replaces the contents with a snapshot, interning its terms into this table's vocabulary.
+  /// Throws FormatError on a corrupt, truncated or unknown-version snapshot (contents unchanged),
+  /// ConfigError when the snapshot was written with other DfOptions. Reads exactly the snapshot's
+  /// bytes, so it may be embedded in a longer stream.
   void load(std::istream& in);
 
   [[nodiscard]] const Vocabulary& vocabulary() const;

@@ -2,8 +2,12 @@
 // Terms interned once: each distinct (language, text, kind) gets a TermId.
 //
 // Words and compound parts belong to one language; entities, numbers and concepts are shared by
-// all languages (their language is ""). Thread safety: const methods may run concurrently;
-// intern() needs exclusive access.
+// all languages (their language is ""). Words of an unknown language ("") share slot 0 with the
+// neutral kinds but stay distinct terms (the kind is part of the key). Term texts live in an arena:
+// the string_views returned by text() and lang() stay valid for the vocabulary's lifetime, also
+// across moves. Accessors throw InputError for an id or slot the vocabulary never handed out.
+// Thread safety: const methods may run concurrently; intern() and lang_slot_of() need exclusive
+// access.
 
 #include <crossnews/analyzer.hpp>
 #include <crossnews/strong_id.hpp>
@@ -32,6 +36,9 @@ class Vocabulary {
 
   /// Returns the id of (lang, text, kind), adding it when new. `lang` is ignored for neutral kinds.
   TermId intern(std::string_view lang, std::string_view text, FeatureKind kind);
+  /// Same, for a language already resolved with lang_slot_of() (saves a lookup per token).
+  /// Throws InputError if the slot is not assigned.
+  TermId intern_in_slot(std::uint16_t lang_slot, std::string_view text, FeatureKind kind);
   [[nodiscard]] std::optional<TermId> find(std::string_view lang, std::string_view text,
                                            FeatureKind kind) const;
 

@@ -1,0 +1,96 @@
+// crossnews analyze: the terms crossnews sees in each article (like Elasticsearch's _analyze).
+
+#include "common.hpp"
+#include "json_writer.hpp"
+
+#include <fstream>
+#include <iostream>
+
+namespace crossnews::cli {
+namespace {
+
+void print_analysis(std::ostream& out, const std::string& id, const AnalyzedText& text) {
+  out << "{\"id\":";
+  write_json_string(out, id);
+  out << ",\"lang\":";
+  write_json_string(out, text.lang);
+  out << ",\"lang_detected\":" << (text.lang_detected ? "true" : "false");
+  if (text.truncated) out << ",\"truncated\":true";
+  out << ",\"terms\":[";
+  for (std::size_t i = 0; i < text.terms.size(); ++i) {
+    const Term& t = text.terms[i];
+    if (i) out << ',';
+    out << "{\"t\":";
+    write_json_string(out, text.text(t));
+    out << ",\"kind\":\"" << to_string(t.kind) << "\",\"field\":\"" << to_string(t.field)
+        << "\"}";
+  }
+  out << "]}\n";
+}
+
+// With --text every non-empty line is one article; its id is "<source>:<line>".
+std::vector<Article> read_text_lines(const std::vector<std::string>& inputs) {
+  std::vector<Article> articles;
+  for (const auto& input : inputs) {
+    std::ifstream file;
+    if (input != "-") {
+      file.open(input, std::ios::binary);
+      if (!file) throw ExitError{kUsage, "cannot read '" + input + "'"};
+    }
+    std::istream& in = input == "-" ? std::cin : file;
+    std::string line;
+    for (std::uint64_t n = 1; std::getline(in, line); ++n) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      Article a;
+      a.id = input + ":" + std::to_string(n);
+      a.text = std::move(line);
+      articles.push_back(std::move(a));
+    }
+  }
+  return articles;
+}
+
+}  // namespace
+
+void register_analyze(CLI::App& root) {
+  struct Args {
+    std::vector<std::string> inputs{"-"};
+    std::string lang;
+    bool text = false;
+  };
+  auto args = std::make_shared<Args>();
+  auto* app = root.add_subcommand(
+      "analyze",
+      "Print the terms of each article as one JSON line:\n"
+      "{\"id\":…, \"lang\":…, \"lang_detected\":…, \"terms\":[{\"t\":…, \"kind\":…, \"field\":…}]}\n"
+      "kind is word, entity, number or compound_part; field is title or body.\n\nExamples:\n"
+      "  crossnews analyze examples/data/articles.jsonl\n"
+      "  echo 'Twitter sperrt Kaspersky für Werbung' | crossnews analyze --text --lang de");
+  app->add_option("FILE", args->inputs, "JSONL files (or text with --text); '-' for stdin")
+      ->capture_default_str();
+  app->add_option("--lang", args->lang, "Language of every article (ISO 639-1), overriding input");
+  app->add_flag("--text", args->text, "Inputs are plain text, one article per line");
+  app->callback([args] {
+    std::vector<Article> articles;
+    if (args->text) {
+      articles = read_text_lines(args->inputs);
+    } else {
+      Corpus corpus = read_inputs(args->inputs);
+      for (const auto& r : corpus.rejected) {
+        std::cerr << "crossnews: rejected " << r.source << ":" << r.line << ": " << r.reason
+                  << '\n';
+      }
+      articles = std::move(corpus.articles);
+    }
+    Analyzer analyzer;
+    auto worker = analyzer.worker();
+    AnalyzedText text;
+    for (auto& article : articles) {
+      if (!args->lang.empty()) article.lang = args->lang;
+      worker.analyze(article, text);
+      print_analysis(std::cout, article.id, text);
+    }
+  });
+}
+
+}  // namespace crossnews::cli

@@ -1,0 +1,95 @@
+// crossnews lexicon: import dictionaries and measure the keyword map.
+
+#include "common.hpp"
+#include "json_writer.hpp"
+
+#include <fstream>
+#include <iostream>
+
+namespace crossnews::cli {
+
+void register_lexicon(CLI::App& root) {
+  auto* app = root.add_subcommand(
+      "lexicon",
+      "Work with the bilingual keyword map.\n\nExamples:\n"
+      "  crossnews lexicon import-freedict /usr/share/dictd/freedict-deu-ita.index -o de-it.tsv\n"
+      "  crossnews lexicon stats --input examples/data/articles.jsonl");
+  app->require_subcommand(1);
+
+  struct ImportArgs {
+    std::string index;
+    std::string output = "-";
+  };
+  auto import_args = std::make_shared<ImportArgs>();
+  auto* import = app->add_subcommand(
+      "import-freedict",
+      "Convert a FreeDict dictionary (dictd .index + .dict.dz) into pairs TSV:\n"
+      "lang_a<TAB>term_a<TAB>lang_b<TAB>term_b<TAB>weight");
+  import->add_option("INDEX", import_args->index, "FreeDict .index file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import->add_option("-o,--output", import_args->output, "Pairs TSV (default: stdout)");
+  import->callback([import_args] {
+    FreeDict dict;
+    try {
+      dict = read_freedict(import_args->index);
+    } catch (const IoError& e) {
+      throw ExitError{kUsage, e.what()};
+    }
+    std::ofstream file;
+    if (import_args->output != "-") {
+      file.open(import_args->output, std::ios::binary | std::ios::trunc);
+      if (!file) throw ExitError{kFailure, "cannot write '" + import_args->output + "'"};
+    }
+    std::ostream& out = import_args->output == "-" ? std::cout : file;
+    write_pairs_tsv(out, dict);
+    if (!out.flush()) throw ExitError{kFailure, "writing the pairs failed"};
+    std::cerr << "{\"entries\":" << dict.entries.size() << ",\"lang_from\":\"" << dict.lang_from
+              << "\",\"lang_to\":\"" << dict.lang_to << "\"}\n";
+  });
+
+  struct StatsArgs {
+    std::vector<std::string> inputs;
+    LexiconArgs lexicon;
+  };
+  auto stats_args = std::make_shared<StatsArgs>();
+  auto* stats = app->add_subcommand(
+      "stats",
+      "Print, as one JSON line, the concepts linking each language pair and, with --input, the\n"
+      "share of each language's word tokens that map to a concept.");
+  stats->add_option("--input", stats_args->inputs, "JSONL files or directories to measure");
+  add_lexicon_options(*stats, stats_args->lexicon);
+  stats->callback([stats_args] {
+    Analyzer analyzer;
+    const Lexicon lexicon = build_lexicon(analyzer, stats_args->lexicon, false);
+    auto& out = std::cout;
+    out << "{\"concepts\":" << lexicon.concept_count() << ",\"pairs\":[";
+    const auto pairs = lexicon.pair_stats();
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+      if (i) out << ',';
+      out << "{\"a\":\"" << pairs[i].lang_a << "\",\"b\":\"" << pairs[i].lang_b
+          << "\",\"concepts\":" << pairs[i].concepts << '}';
+    }
+    out << ']';
+    if (!stats_args->inputs.empty()) {
+      Corpus corpus = read_inputs(stats_args->inputs);
+      Featurizer featurizer(analyzer, &lexicon);
+      featurizer.add(corpus.articles);
+      out << ",\"articles\":" << corpus.articles.size() << ",\"coverage\":[";
+      const auto coverage = featurizer.coverage();
+      for (std::size_t i = 0; i < coverage.size(); ++i) {
+        const auto& c = coverage[i];
+        if (i) out << ',';
+        out << "{\"lang\":";
+        write_json_string(out, c.lang);
+        out << ",\"tokens\":" << c.tokens << ",\"mapped\":" << c.mapped << ",\"share\":";
+        write_json_number(out, c.tokens ? double(c.mapped) / double(c.tokens) : 0.0);
+        out << '}';
+      }
+      out << ']';
+    }
+    out << "}\n";
+  });
+}
+
+}  // namespace crossnews::cli

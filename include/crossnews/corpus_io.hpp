@@ -1,0 +1,137 @@
+#pragma once
+// Reading articles: JSONL files (plain or gzip), standard input, or directories of .txt files.
+//
+// JSONL: one JSON object per line with the fields
+//   id     string; a number is turned into the string Python's str() gives ("7", "7.5", "100.0"),
+//          so ids match score.py's; missing or null -> "<source>:<line>"
+//   text   string, required
+//   title  string, optional
+//   lang   ISO 639-1 code, lower-cased, region dropped ("de-DE" -> "de"); anything else is
+//          dropped with a warning and the language is detected later
+//   time   ISO 8601 ("2018-01-26", "2018-01-26T10:00:00Z", "2018-01-26 10:00:00.250+01:00",
+//          offsets +01:00 / +0100 / +01, no offset = UTC; fractions of a second are dropped)
+//          or epoch seconds as a JSON number, years 0000-9999; anything else is dropped with a
+//          warning
+//   story  gold label, any JSON value (stored as Python's str() of it, as score.py does)
+// Unknown fields are ignored; a field given twice takes its last value (as Python's json does).
+//
+// Every input line ends in exactly one place: an accepted article or a Rejected entry (blank
+// lines included). A final line without '\n' counts. A UTF-8 byte order mark opening a file is
+// skipped. Rejection reasons:
+//   "blank line"
+//   "NUL byte at byte N"                   raw NUL is never valid JSON text; "\u0000" is kept
+//   "invalid UTF-8 at byte N"              only when ReadOptions::repair_utf8 is false
+//   "line exceeds N bytes (max_record_bytes)"   skipped unread
+//   "incomplete line: read error: ..."     a gzip stream or device failed mid-line
+//   "malformed JSON: <parser message>"
+//   "not a JSON object (found array)"
+//   "missing field 'text'"
+//   "field 'text' is not a string (found null)"   likewise 'title'; 'id' must be string/number
+//   "empty id"
+//   "id contains tab or newline"           ids are written to id<TAB>story TSV files
+//   "empty article (no title and no text)" both only whitespace
+//   "duplicate id 'x' (first at line N)"   the first accepted article with an id wins
+//
+// Directories (non-recursive): every regular file whose name ends in ".txt" (any case) is one
+// article, in byte order of file name; other files are ignored. First line = title, the rest =
+// text, id = file name without ".txt", lang empty. A file with a NUL byte, or in which more than
+// a tenth of the bytes are invalid UTF-8, is rejected as "binary file"; other reasons as above,
+// plus "file exceeds N bytes (max_record_bytes)" and "cannot read file: ...". A .txt article's
+// Rejected/InputWarning/ArticleOrigin carries the file's path and line 0.
+
+#include <crossnews/document.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crossnews {
+
+/// An input record (JSONL line or .txt file) that did not become an article, and why.
+struct Rejected {
+  std::string source;  ///< input path; "<stdin>" for "-"; the file's own path inside a directory
+  std::uint64_t line;  ///< 1-based JSONL line; 0 for a whole file (.txt in a directory)
+  std::string reason;
+};
+
+/// An accepted article that was altered on the way in (lang or time dropped, text truncated,
+/// invalid UTF-8 replaced).
+struct InputWarning {
+  std::string source;
+  std::uint64_t line;
+  std::string message;
+};
+
+/// Where an accepted article came from, for accounting.
+struct ArticleOrigin {
+  std::string source;
+  std::uint64_t line;  ///< 0 for a .txt file
+};
+
+struct ReadOptions {
+  /// Longest article text kept, in bytes. Longer text is cut at a UTF-8 boundary (warning).
+  std::size_t max_article_bytes = std::size_t{64} << 20;
+  /// Invalid UTF-8 becomes U+FFFD, one per maximal invalid sequence (warning); false rejects the
+  /// record instead.
+  bool repair_utf8 = true;
+  /// Longest JSONL line or .txt file read at all; longer ones are skipped without being held in
+  /// memory and rejected. Peak memory is about three times this, so raising it raises the bound.
+  std::size_t max_record_bytes = std::size_t{128} << 20;
+};
+
+/// Streams articles from one or more inputs in bounded memory: files are read in 16 MB blocks
+/// (plus the longest line), never whole. Input kinds: a JSONL file (gzip-compressed or not,
+/// detected from the content), "-" for standard input (JSONL, gzip or not), or a directory of
+/// .txt files. Ids are unique over all inputs of one reader (the id table grows with the corpus).
+/// Not thread-safe; use one reader per thread.
+class ArticleReader {
+ public:
+  /// Throws IoError naming the path if an input does not exist or cannot be opened; never
+  /// throws for bad content.
+  explicit ArticleReader(std::string input, ReadOptions options = {});
+  explicit ArticleReader(std::span<const std::string> inputs, ReadOptions options = {});
+  ArticleReader(ArticleReader&&) noexcept;
+  ArticleReader& operator=(ArticleReader&&) noexcept;
+  ~ArticleReader();
+
+  /// Appends up to max_articles (> 0, else ConfigError) accepted articles to batch and, when
+  /// origins is given, one ArticleOrigin per appended article. Returns false, appending
+  /// nothing, once every input is exhausted. Throws IoError only if a later input that was
+  /// readable at construction can no longer be opened.
+  bool next(std::vector<Article>& batch, std::size_t max_articles,
+            std::vector<ArticleOrigin>* origins = nullptr);
+
+  /// Rejected records and warnings so far; callers may move them out between batches.
+  std::vector<Rejected>& rejected();
+  std::vector<InputWarning>& warnings();
+  /// Records consumed: JSONL lines (blank ones included) plus .txt files. Accepted articles plus
+  /// rejected records always add up to this.
+  [[nodiscard]] std::uint64_t lines_read() const;
+  /// Bytes consumed, after gzip decompression.
+  [[nodiscard]] std::uint64_t bytes_read() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// A whole corpus in memory, for callers that need all articles at once.
+struct Corpus {
+  std::vector<Article> articles;
+  std::vector<Rejected> rejected;
+  std::vector<InputWarning> warnings;
+};
+
+/// Reads all inputs in order with one ArticleReader (ids unique over all of them).
+Corpus read_corpus(std::span<const std::string> inputs, ReadOptions options = {});
+
+/// Parses in-memory JSONL named source_name, appending to out. Ids already in out.articles
+/// count as taken (checking them costs one pass over out.articles per call).
+void parse_jsonl(std::string_view source_name, std::string_view content, Corpus& out,
+                 ReadOptions options = {});
+
+}  // namespace crossnews

@@ -1,0 +1,17 @@
+#pragma once
+// Everything crossnews offers, in one include.
+
+#include <crossnews/analyzer.hpp>
+#include <crossnews/clusterer.hpp>
+#include <crossnews/corpus_io.hpp>
+#include <crossnews/document.hpp>
+#include <crossnews/error.hpp>
+#include <crossnews/featurizer.hpp>
+#include <crossnews/freedict.hpp>
+#include <crossnews/inverted_index.hpp>
+#include <crossnews/lexicon.hpp>
+#include <crossnews/metrics.hpp>
+#include <crossnews/sparse_vector.hpp>
+#include <crossnews/strong_id.hpp>
+#include <crossnews/tfidf.hpp>
+#include <crossnews/vocabulary.hpp>

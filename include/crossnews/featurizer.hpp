@@ -1,0 +1,101 @@
+#pragma once
+// From articles to weighted vectors in the shared cross-lingual feature space.
+//
+// Each article is analysed, its terms interned and counted, and -- once document frequencies are
+// known -- weighted with TF-IDF (tfidf.hpp). Words that the keyword map links to a concept are
+// projected onto that concept (scaled by the link weight), so articles in different languages
+// meet on concepts and on language-neutral tokens (names, acronyms, numbers). Words without a
+// concept stay language-specific and still count between articles of one language.
+//
+// Thread safety: not thread-safe; it parallelises internally over `threads`.
+
+#include <crossnews/analyzer.hpp>
+#include <crossnews/document.hpp>
+#include <crossnews/sparse_vector.hpp>
+#include <crossnews/tfidf.hpp>
+#include <crossnews/vocabulary.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crossnews {
+
+class Lexicon;
+
+/// Progress of long work: stage name, units done, units in all (0 when unknown).
+using ProgressCallback = std::function<void(std::string_view stage, std::uint64_t done,
+                                            std::uint64_t total)>;
+
+struct FeaturizerOptions {
+  WeightingOptions weighting{.sublinear_tf = true, .title_boost = 2.0f, .entity_boost = 1.5f,
+                             .top_k = 80};
+  DfOptions df;
+  /// Worker threads for analysis and weighting (results are identical for any count).
+  std::size_t threads = 1;
+};
+
+/// One article reduced to what clustering needs.
+struct DocFeatures {
+  std::uint16_t lang_slot = 0;
+  bool lang_detected = false;
+  bool truncated = false;
+  std::optional<std::int64_t> time;
+  /// Unit TF-IDF vector in the projected space.
+  SparseVector vector;
+  /// Norm of the part of `vector` that other languages can share (concepts and neutral tokens).
+  float crosslingual_norm = 0.0f;
+  /// Norm of the part made of neutral tokens (entities and numbers).
+  float neutral_norm = 0.0f;
+};
+
+class Featurizer {
+ public:
+  /// `lexicon` may be null (no cross-lingual linking beyond neutral tokens). Both must outlive this.
+  Featurizer(const Analyzer& analyzer, const Lexicon* lexicon, FeaturizerOptions options = {});
+  ~Featurizer();
+  Featurizer(Featurizer&&) noexcept;
+  Featurizer& operator=(Featurizer&&) noexcept;
+
+  /// Analyses and counts a batch (in parallel), updating document frequencies. The articles'
+  /// texts are not kept, so a corpus can be streamed through in batches.
+  void add(std::span<const Article> articles);
+  /// Weighs every added article with the final document frequencies.
+  void finish(const ProgressCallback& progress = {});
+
+  /// Analyses, counts and weighs one article against the frequencies so far (streaming use).
+  /// The article is counted into the frequencies first.
+  DocFeatures featurize_one(const Article& article);
+
+  [[nodiscard]] std::size_t size() const;
+  [[nodiscard]] const DocFeatures& features(std::size_t doc) const;
+  [[nodiscard]] const Vocabulary& vocabulary() const;
+  [[nodiscard]] const DocumentFrequencies& document_frequencies() const;
+  [[nodiscard]] FeatureKind kind(TermId term) const;
+  [[nodiscard]] bool is_crosslingual(TermId term) const;
+  [[nodiscard]] std::string_view language(std::uint16_t lang_slot) const;
+  /// The concept a concept feature stands for (for explanations).
+  [[nodiscard]] std::optional<std::uint32_t> concept_of(TermId term) const;
+  /// The surface words of one article that were counted under `term` (a stem, or the words
+  /// projected onto a concept), re-analysing the article.
+  [[nodiscard]] std::vector<std::string> words_for(const Article& article, TermId term);
+
+  /// Per-language share of analysed word tokens that map to a concept (for `lexicon stats`).
+  struct Coverage {
+    std::string lang;
+    std::uint64_t tokens = 0;
+    std::uint64_t mapped = 0;
+  };
+  [[nodiscard]] std::vector<Coverage> coverage() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace crossnews

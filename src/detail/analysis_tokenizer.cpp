@@ -1,0 +1,247 @@
+#include "detail/analysis_tokenizer.hpp"
+
+#include <crossnews/error.hpp>
+
+#include <unicode/brkiter.h>
+#include <unicode/rbbi.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+namespace crossnews::detail {
+namespace {
+
+bool is_token_class(BreakClass cls) {
+  return cls == BreakClass::letter || cls == BreakClass::digit ||
+         cls == BreakClass::extend_num_let;
+}
+
+bool is_mid_class(BreakClass cls) {
+  return cls == BreakClass::mid_letter || cls == BreakClass::mid_num ||
+         cls == BreakClass::mid_num_let;
+}
+
+// UAX #29 rules WB6/WB7 (letter, MidLetter or MidNumLet, letter) and WB11/WB12 (digit, MidNum or
+// MidNumLet, digit): a middle character stays inside a word only between two letters or two digits.
+bool mid_joins(BreakClass before, BreakClass mid, BreakClass after) {
+  if (before == BreakClass::letter && after == BreakClass::letter) {
+    return mid == BreakClass::mid_letter || mid == BreakClass::mid_num_let;
+  }
+  if (before == BreakClass::digit && after == BreakClass::digit) {
+    return mid == BreakClass::mid_num || mid == BreakClass::mid_num_let;
+  }
+  return false;
+}
+
+bool is_sentence_end(UChar32 c) {
+  switch (c) {
+    case '.': case '!': case '?': case '\n': case '\r': case 0x2026: case 0x2028: case 0x2029:
+    case 0x3002: case 0xFF01: case 0xFF0E: case 0xFF1F: case 0x061F: case 0x0964: case 0x0965:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_hyphen(UChar32 c) { return c == '-' || c == 0x2010 || c == 0x2011; }
+
+Gap classify_gap(std::string_view gap) {
+  const auto* s = reinterpret_cast<const std::uint8_t*>(gap.data());
+  const auto n = static_cast<std::int32_t>(gap.size());
+  bool only_space = true;
+  std::int32_t count = 0;
+  UChar32 single = 0;
+  for (std::int32_t i = 0; i < n; ++count) {
+    UChar32 c = 0;
+    U8_NEXT(s, i, n, c);
+    if (is_sentence_end(c)) return Gap::sentence;
+    only_space = only_space && u_isUWhiteSpace(c);
+    single = c;
+  }
+  if (only_space) return Gap::space;
+  return count == 1 && is_hyphen(single) ? Gap::hyphen : Gap::punct;
+}
+
+bool is_ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+}  // namespace
+
+Tokenizer::Tokenizer(bool latin_fast_path)
+    : fast_(latin_fast_path), tables_(LatinTables::instance()) {
+  UErrorCode status = U_ZERO_ERROR;
+  words_.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  if (U_FAILURE(status) || !words_) {
+    throw Error(std::string("crossnews analyzer: ICU word break iterator unavailable: ") +
+                u_errorName(status));
+  }
+}
+
+Tokenizer::~Tokenizer() {
+  words_.reset();  // the iterator refers to the UText; drop it first
+  if (utext_ != nullptr) utext_close(utext_);
+}
+
+void Tokenizer::tokenize(std::string_view text, Field field, std::vector<RawToken>& tokens,
+                         std::string& arena) {
+  const std::size_t first = tokens.size();
+  if (fast_) {
+    scan_fast(text, field, tokens, arena);
+  } else {
+    scan_icu(text, 0, text.size(), field, tokens, arena);
+  }
+  std::uint32_t previous_end = 0;
+  for (std::size_t t = first; t < tokens.size(); ++t) {
+    RawToken& token = tokens[t];
+    token.gap = t == first ? Gap::sentence
+                           : classify_gap(text.substr(previous_end, token.raw_begin - previous_end));
+    previous_end = token.raw_end;
+  }
+}
+
+// Scans one token starting at `pos` (a letter, digit or connector). Returns Scan::slow, leaving
+// `pos` on the offending code point, when the token touches a code point outside the tables.
+Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& pos, Field field,
+                                      std::vector<RawToken>& tokens, std::string& arena) const {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  const std::size_t begin = pos;
+  const std::size_t fold_begin = arena.size();
+  Shape shape;
+  bool word_char = false;
+  BreakClass last = BreakClass::slow;
+  const auto take = [&](const CodePointInfo& info, std::size_t len) {
+    arena.append(info.fold.data(), info.fold_len);
+    const bool letter = (info.flags & kLetterFlag) != 0;
+    const bool digit = info.cls == BreakClass::digit;
+    shape.add(letter, (info.flags & kUpperFlag) != 0, digit);
+    word_char |= letter || digit;
+    last = info.cls;
+    pos += len;
+  };
+  while (pos < n) {
+    // ASCII letters and digits dominate; keep their loop free of the general decode.
+    const unsigned char byte = s[pos];
+    std::size_t len = 1;
+    const CodePointInfo& info = byte < 0x80 ? tables_.info(byte) : tables_.decode(s + pos, len);
+    if (is_token_class(info.cls)) {
+      take(info, len);
+      continue;
+    }
+    if (info.cls == BreakClass::slow) return Scan::slow;
+    if (!is_mid_class(info.cls) || pos + len >= n || last == BreakClass::slow) break;
+    std::size_t next_len = 0;
+    const CodePointInfo& next = tables_.decode(s + pos + len, next_len);
+    if (next.cls == BreakClass::slow) {
+      pos += len;
+      return Scan::slow;
+    }
+    if (!mid_joins(last, info.cls, next.cls)) break;
+    take(info, len);
+    take(next, next_len);
+  }
+  if (!word_char) {
+    arena.resize(fold_begin);
+    return Scan::done;
+  }
+  tokens.push_back(RawToken{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(pos),
+                            static_cast<std::uint32_t>(fold_begin),
+                            static_cast<std::uint32_t>(arena.size() - fold_begin), shape, field,
+                            Gap::sentence});
+  return Scan::done;
+}
+
+void Tokenizer::scan_fast(std::string_view text, Field field, std::vector<RawToken>& tokens,
+                          std::string& arena) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  // Tokens of the current whitespace-delimited chunk are provisional: when the chunk turns out to
+  // hold a code point outside the tables, they are dropped and ICU segments the chunk instead.
+  // ASCII whitespace is a word boundary under every UAX #29 rule, so cutting there is exact.
+  std::size_t chunk = 0;
+  std::size_t chunk_tokens = tokens.size();
+  std::size_t chunk_arena = arena.size();
+  std::size_t pos = 0;
+  while (pos < n) {
+    std::size_t len = 0;
+    const CodePointInfo& info = tables_.decode(s + pos, len);
+    bool slow = info.cls == BreakClass::slow;
+    if (info.cls == BreakClass::space) {
+      pos += len;
+      chunk = pos;
+      chunk_tokens = tokens.size();
+      chunk_arena = arena.size();
+      continue;
+    }
+    if (is_token_class(info.cls)) {
+      slow = scan_token(text, pos, field, tokens, arena) == Scan::slow;
+    } else if (!slow) {
+      pos += len;
+    }
+    if (slow) {
+      tokens.resize(chunk_tokens);
+      arena.resize(chunk_arena);
+      pos = slow_region_end(text, pos);
+      scan_icu(text, chunk, pos, field, tokens, arena);
+      chunk = pos;
+      chunk_tokens = tokens.size();
+      chunk_arena = arena.size();
+    }
+  }
+}
+
+// End of the slow region that contains `pos`: the end of its chunk, extended over following
+// chunks that hold slow code points too, so that text in another script goes to ICU in one piece.
+std::size_t Tokenizer::slow_region_end(std::string_view text, std::size_t pos) const {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t end = pos;
+  while (end < n && !is_ascii_space(s[end])) ++end;
+  std::size_t next = end;
+  while (next < n) {
+    while (next < n && is_ascii_space(s[next])) ++next;
+    bool slow = false;
+    std::size_t i = next;
+    while (i < n && !is_ascii_space(s[i])) {
+      std::size_t len = 0;
+      slow = slow || tables_.decode(s + i, len).cls == BreakClass::slow;
+      i += len;
+    }
+    if (!slow) break;
+    end = next = i;
+  }
+  return end;
+}
+
+void Tokenizer::scan_icu(std::string_view text, std::size_t begin, std::size_t end, Field field,
+                         std::vector<RawToken>& tokens, std::string& arena) {
+  if (begin >= end) return;
+  UErrorCode status = U_ZERO_ERROR;
+  utext_ = utext_openUTF8(utext_, text.data() + begin, static_cast<std::int64_t>(end - begin),
+                          &status);
+  words_->setText(utext_, status);
+  if (U_FAILURE(status)) return;
+  for (std::int32_t from = words_->first(), to = words_->next(); to != icu::BreakIterator::DONE;
+       from = to, to = words_->next()) {
+    if (words_->getRuleStatus() == UBRK_WORD_NONE) continue;
+    const std::string_view segment = text.substr(begin + static_cast<std::size_t>(from),
+                                                 static_cast<std::size_t>(to - from));
+    const auto* s = reinterpret_cast<const std::uint8_t*>(segment.data());
+    const auto n = static_cast<std::int32_t>(segment.size());
+    bool word_char = false;
+    for (std::int32_t i = 0; i < n && !word_char;) {
+      UChar32 c = 0;
+      U8_NEXT(s, i, n, c);
+      word_char = c >= 0 && is_word_char(static_cast<char32_t>(c));
+    }
+    if (!word_char) continue;
+    const std::size_t fold_begin = arena.size();
+    fold_append(segment, arena);
+    tokens.push_back(RawToken{static_cast<std::uint32_t>(begin + static_cast<std::size_t>(from)),
+                              static_cast<std::uint32_t>(begin + static_cast<std::size_t>(to)),
+                              static_cast<std::uint32_t>(fold_begin),
+                              static_cast<std::uint32_t>(arena.size() - fold_begin),
+                              shape_of(segment), field, Gap::sentence});
+  }
+}
+
+}  // namespace crossnews::detail

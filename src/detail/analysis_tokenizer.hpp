@@ -1,0 +1,72 @@
+#pragma once
+// Word segmentation with Unicode word-break semantics (UAX #29 as ICU implements it), producing
+// folded tokens. Latin-script text goes through a table-driven byte scanner; any whitespace-
+// delimited chunk holding a code point outside the tables goes to ICU's dictionary-based
+// BreakIterator, so Chinese, Japanese and Thai are segmented as well.
+
+#include <crossnews/analyzer.hpp>
+
+#include "detail/analysis_unicode.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct UText;
+namespace icu {
+class BreakIterator;
+}
+
+namespace crossnews::detail {
+
+/// What separates a token from the previous token of its field.
+enum class Gap : std::uint8_t {
+  sentence,  ///< start of the field, or a sentence end (. ! ? …) or line break in between
+  space,     ///< whitespace only: the tokens may belong to one multi-word name
+  hyphen,    ///< exactly one hyphen: parts of a hyphenated compound
+  punct,     ///< any other punctuation (comma, quote, bracket, colon, dash)
+};
+
+struct RawToken {
+  std::uint32_t raw_begin = 0;   ///< byte range of the surface form in the field's text
+  std::uint32_t raw_end = 0;
+  std::uint32_t fold_begin = 0;  ///< byte range of the folded form in the fold arena
+  std::uint32_t fold_len = 0;
+  Shape shape;
+  Field field = Field::body;
+  Gap gap = Gap::sentence;
+};
+
+/// Per-thread segmenter (owns an ICU BreakIterator). Input must be valid UTF-8 shorter than 2 GiB.
+class Tokenizer {
+ public:
+  /// `latin_fast_path` false sends all text through ICU (same tokens, slower).
+  explicit Tokenizer(bool latin_fast_path);
+  ~Tokenizer();
+  Tokenizer(const Tokenizer&) = delete;
+  Tokenizer& operator=(const Tokenizer&) = delete;
+
+  /// Appends the word tokens of `text` (letters or digits; punctuation and spaces dropped) to
+  /// `tokens`, their NFKC_Casefold forms to `arena`, and sets each token's Gap.
+  void tokenize(std::string_view text, Field field, std::vector<RawToken>& tokens,
+                std::string& arena);
+
+ private:
+  enum class Scan : std::uint8_t { done, slow };
+  Scan scan_token(std::string_view text, std::size_t& pos, Field field,
+                  std::vector<RawToken>& tokens, std::string& arena) const;
+  void scan_fast(std::string_view text, Field field, std::vector<RawToken>& tokens,
+                 std::string& arena);
+  void scan_icu(std::string_view text, std::size_t begin, std::size_t end, Field field,
+                std::vector<RawToken>& tokens, std::string& arena);
+  [[nodiscard]] std::size_t slow_region_end(std::string_view text, std::size_t pos) const;
+
+  bool fast_;
+  const LatinTables& tables_;
+  std::unique_ptr<icu::BreakIterator> words_;
+  UText* utext_ = nullptr;
+};
+
+}  // namespace crossnews::detail

@@ -1,0 +1,81 @@
+#pragma once
+// Line splitting over large blocks, so multi-GB inputs are read in bounded memory. Every line
+// handed out is followed in memory by simdjson::SIMDJSON_PADDING readable bytes, so simdjson
+// can parse it in place without a copy.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace crossnews::detail {
+
+/// Where bytes come from. One virtual call per block, never per line.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  /// Reads up to size bytes; 0 at the end. On a read error returns 0 and sets error().
+  virtual std::size_t read(char* out, std::size_t size) = 0;
+  [[nodiscard]] const std::string& error() const { return error_; }
+
+ protected:
+  std::string error_;
+};
+
+/// A file or standard input ("-"), gzip-compressed or not (zlib detects it from the content).
+/// Throws IoError naming the path if it cannot be opened.
+std::unique_ptr<ByteSource> open_file_source(const std::string& path);
+
+/// Bytes already in memory; the caller keeps them alive.
+std::unique_ptr<ByteSource> memory_source(std::string_view bytes);
+
+struct Line {
+  enum class Status {
+    kOk,         ///< text holds the line, without its '\n'
+    kTooLong,    ///< longer than max_line_bytes; skipped, text empty, length counts its bytes
+    kReadError,  ///< the source failed before the line ended; text holds what was read (maybe
+                 ///< nothing: a failure after a complete line still yields one such line)
+  };
+  Status status = Status::kOk;
+  std::string_view text;
+  std::uint64_t length = 0;
+  std::uint64_t number = 0;  ///< 1-based
+};
+
+class LineReader {
+ public:
+  static constexpr std::size_t kDefaultBlockBytes = std::size_t{16} << 20;
+
+  /// block_bytes: how much is read at once (the buffer grows beyond it only for longer lines).
+  LineReader(std::unique_ptr<ByteSource> source, std::size_t block_bytes,
+             std::size_t max_line_bytes);
+
+  /// The next line, or false at the end of the input. A final line without '\n' counts.
+  bool next(Line& line);
+  /// Bytes taken from the source so far.
+  [[nodiscard]] std::uint64_t bytes_read() const { return bytes_read_; }
+  /// The source's read error, if one ended the input early.
+  [[nodiscard]] const std::string& error() const { return source_->error(); }
+
+ private:
+  void fill();
+  void make_room();
+
+  std::unique_ptr<ByteSource> source_;
+  std::size_t block_bytes_;
+  std::size_t max_line_bytes_;
+  std::unique_ptr<char[]> buffer_;
+  std::size_t capacity_ = 0;  ///< usable bytes; the allocation adds the padding
+  std::size_t begin_ = 0;     ///< start of the unconsumed data
+  std::size_t scanned_ = 0;   ///< bytes from begin_ known to hold no '\n'
+  std::size_t end_ = 0;       ///< end of the data read
+  bool eof_ = false;
+  bool error_reported_ = false;
+  bool skipping_ = false;      ///< inside a line longer than max_line_bytes
+  std::uint64_t skipped_ = 0;  ///< bytes of that line dropped so far
+  std::uint64_t line_number_ = 0;
+  std::uint64_t bytes_read_ = 0;
+};
+
+}  // namespace crossnews::detail

@@ -1,0 +1,30 @@
+#pragma once
+// Builds StorySummary records from an assignment of articles to stories.
+
+#include <crossnews/clusterer.hpp>
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace crossnews::detail {
+
+/// What the clusterers keep of each article for summaries (its text is long gone).
+struct ArticleMeta {
+  std::string id;
+  std::string title;
+};
+
+/// Summaries for every story in `assignment` (parallel to `meta` and the featurizer's documents),
+/// largest first, then by id.
+std::vector<StorySummary> summarize_stories(const Featurizer& featurizer, const Lexicon* lexicon,
+                                            std::span<const ClusterId> assignment,
+                                            std::span<const ArticleMeta> meta,
+                                            std::size_t keywords_per_language = 8);
+
+/// A readable form of one feature in `lang`: the word itself, a concept's word in that language,
+/// or the name.
+std::string feature_label(const Featurizer& featurizer, const Lexicon* lexicon, TermId term,
+                          std::string_view lang);
+
+}  // namespace crossnews::detail

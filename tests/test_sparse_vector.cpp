@@ -1,0 +1,131 @@
+#include <crossnews/sparse_vector.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+using crossnews::CentroidAccumulator;
+using crossnews::SparseEntry;
+using crossnews::SparseVector;
+using crossnews::TermId;
+
+namespace {
+
+SparseVector vec(std::vector<std::pair<std::uint32_t, float>> pairs) {
+  std::vector<SparseEntry> entries;
+  for (auto [t, w] : pairs) entries.push_back({TermId(t), w});
+  return SparseVector::from_unsorted(std::move(entries));
+}
+
+}  // namespace
+
+TEST_CASE("sparse vector: from_unsorted sorts by term and sums repeats") {
+  const SparseVector v = vec({{7, 1.0f}, {2, 0.5f}, {7, 2.0f}, {4, 0.25f}});
+  REQUIRE(v.size() == 3);
+  CHECK(v.entries()[0].term == TermId(2));
+  CHECK(v.entries()[1].term == TermId(4));
+  CHECK(v.entries()[2].term == TermId(7));
+  CHECK(v.weight(TermId(7)) == 3.0f);
+  CHECK(v.weight(TermId(5)) == 0.0f);
+  CHECK(v.weight(TermId(100)) == 0.0f);
+}
+
+TEST_CASE("sparse vector: norm, normalize and the zero vector") {
+  SparseVector v = vec({{1, 3.0f}, {2, 4.0f}});
+  CHECK(v.norm() == doctest::Approx(5.0));
+  v.normalize();
+  CHECK(v.weight(TermId(1)) == doctest::Approx(0.6));
+  CHECK(v.weight(TermId(2)) == doctest::Approx(0.8));
+  CHECK(v.norm() == doctest::Approx(1.0));
+  SparseVector zero = vec({{3, 0.0f}});
+  zero.normalize();
+  CHECK(zero.weight(TermId(3)) == 0.0f);
+  SparseVector empty;
+  empty.normalize();
+  CHECK(empty.empty());
+}
+
+TEST_CASE("sparse vector: prune_top_k keeps the heaviest, ties to the smaller term") {
+  SparseVector v = vec({{9, 0.5f}, {1, 0.1f}, {5, 0.5f}, {3, 0.9f}, {7, 0.5f}});
+  v.prune_top_k(3);
+  REQUIRE(v.size() == 3);
+  // 0.9 (term 3), then two of the three 0.5s: terms 5 and 7 beat 9. Result stays sorted by term.
+  CHECK(v.entries()[0].term == TermId(3));
+  CHECK(v.entries()[1].term == TermId(5));
+  CHECK(v.entries()[2].term == TermId(7));
+  SparseVector all = vec({{1, 1.0f}, {2, 2.0f}});
+  all.prune_top_k(0);
+  CHECK(all.size() == 2);
+  all.prune_top_k(5);
+  CHECK(all.size() == 2);
+}
+
+TEST_CASE("sparse vector: dot is a merge over shared terms") {
+  const SparseVector a = vec({{1, 1.0f}, {3, 2.0f}, {5, 3.0f}});
+  const SparseVector b = vec({{0, 7.0f}, {3, 0.5f}, {5, 2.0f}, {9, 1.0f}});
+  CHECK(a.dot(b) == 1.0f + 6.0f);
+  CHECK(b.dot(a) == 7.0f);
+  CHECK(a.dot(SparseVector{}) == 0.0f);
+}
+
+TEST_CASE("centroid: the normalised sum of its members") {
+  CentroidAccumulator acc;
+  acc.add(vec({{1, 1.0f}, {2, 1.0f}}));
+  acc.add(vec({{2, 1.0f}, {3, 2.0f}}));
+  CHECK(acc.members() == 2);
+  // Sum (1, 2, 2) has norm 3.
+  const SparseVector c = acc.centroid();
+  CHECK(c.weight(TermId(1)) == doctest::Approx(1.0 / 3));
+  CHECK(c.weight(TermId(2)) == doctest::Approx(2.0 / 3));
+  CHECK(c.weight(TermId(3)) == doctest::Approx(2.0 / 3));
+  // Scaled additions weigh a member more.
+  CentroidAccumulator scaled;
+  scaled.add(vec({{1, 1.0f}}), 3.0f);
+  scaled.add(vec({{2, 1.0f}}), 4.0f);
+  CHECK(scaled.centroid().weight(TermId(2)) == doctest::Approx(0.8));
+}
+
+TEST_CASE("centroid: top_k prunes and re-normalises") {
+  CentroidAccumulator acc;
+  acc.add(vec({{1, 0.1f}, {2, 3.0f}, {3, 4.0f}}));
+  const SparseVector c = acc.centroid(2);
+  REQUIRE(c.size() == 2);
+  CHECK(c.weight(TermId(1)) == 0.0f);
+  CHECK(c.weight(TermId(2)) == doctest::Approx(0.6));
+  CHECK(c.weight(TermId(3)) == doctest::Approx(0.8));
+}
+
+TEST_CASE("centroid: subtracting members leaves what adding the rest gives") {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<std::uint32_t> term(0, 60);
+  std::uniform_real_distribution<float> weight(0.01f, 1.0f);
+  std::vector<SparseVector> members;
+  for (int i = 0; i < 40; ++i) {
+    std::vector<SparseEntry> e;
+    for (int j = 0; j < 12; ++j) e.push_back({TermId(term(rng)), weight(rng)});
+    SparseVector v = SparseVector::from_unsorted(std::move(e));
+    v.normalize();
+    members.push_back(std::move(v));
+  }
+  CentroidAccumulator all;
+  for (const auto& m : members) all.add(m);
+  for (std::size_t i = 0; i < members.size(); i += 2) all.subtract(members[i]);
+  CentroidAccumulator odd;
+  for (std::size_t i = 1; i < members.size(); i += 2) odd.add(members[i]);
+  CHECK(all.members() == odd.members());
+  const SparseVector a = all.centroid();
+  const SparseVector b = odd.centroid();
+  // Terms only the subtracted members had are gone, not left as rounding residue.
+  CHECK(a.size() == b.size());
+  CHECK(a.dot(b) == doctest::Approx(1.0).epsilon(1e-6));
+  for (const auto& e : b.entries()) CHECK(a.weight(e.term) == doctest::Approx(e.weight));
+
+  // Removing the last member empties the accumulator exactly.
+  CentroidAccumulator one;
+  one.add(members[0]);
+  one.subtract(members[0]);
+  CHECK(one.members() == 0);
+  CHECK(one.centroid().empty());
+}
