@@ -25,7 +25,10 @@ namespace crossnews {
 /// One dictionary entry. Several entries may share a headword (one per sense or part of speech).
 struct DictEntry {
   std::string headword;                   ///< as printed in the entry body, e.g. "Verbot"
-  std::vector<std::string> translations;  ///< in dictionary order, most common sense first
+  /// In dictionary order, except that translations marked rare or specialist ([obs.], [formal],
+  /// [coll.], [bot.], ...) follow the others: translations[0, primary) are the unmarked ones.
+  std::vector<std::string> translations;
+  std::size_t primary = 0;
 };
 
 struct FreeDict {

@@ -128,7 +128,7 @@ Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& pos, F
       continue;
     }
     if (info.cls == BreakClass::slow) return Scan::slow;
-    if (!is_mid_class(info.cls) || pos + len >= n || last == BreakClass::slow) break;
+    if (!is_mid_class(info.cls) || pos + len >= n) break;
     std::size_t next_len = 0;
     const CodePointInfo& next = tables_.decode(s + pos + len, next_len);
     if (next.cls == BreakClass::slow) {

@@ -1,0 +1,223 @@
+// Corpus-scale benchmark: the whole pipeline (read, analyse, weigh, link, cluster, summarise) on a
+// JSONL corpus or on a deterministic synthetic one, printed as one JSON line.
+//
+//   corpus_bench --docs 100000 --threads 2
+//   corpus_bench --input corpus.jsonl --threads 2 --score
+
+#include <crossnews/crossnews.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return double(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+// A deterministic synthetic corpus: per language a Zipf-distributed vocabulary of made-up words,
+// stories with their own topical words per language and shared names, lognormal lengths, times
+// spread over `days`. For speed and scaling only: it says nothing about quality.
+class SyntheticCorpus {
+ public:
+  SyntheticCorpus(std::size_t docs, std::uint64_t seed, std::size_t days)
+      : docs_(docs), rng_(seed), days_(days) {
+    const char* langs[] = {"de", "it", "en", "fr", "es"};
+    const char* syllables[][8] = {{"ber", "sch", "ung", "lich", "ein", "ten", "keit", "rat"},
+                                  {"zio", "ne", "ta", "ri", "con", "men", "to", "gli"},
+                                  {"ing", "tion", "er", "the", "ment", "ly", "st", "ow"},
+                                  {"eau", "ment", "que", "tion", "oir", "ain", "eur", "le"},
+                                  {"ción", "mente", "ar", "os", "ue", "ero", "dad", "ía"}};
+    for (std::size_t l = 0; l < 5; ++l) {
+      Language lang{langs[l], {}};
+      for (std::size_t w = 0; w < kVocabulary; ++w) {
+        std::string word;
+        std::size_t x = w * 2654435761u + l;
+        for (int s = 0; s < 2 + int(w % 3); ++s) {
+          word += syllables[l][x % 8];
+          x /= 8;
+          x += w;
+        }
+        word += std::to_string(w % 97);  // keeps the tail distinct
+        lang.words.push_back(word);
+      }
+      languages_.push_back(std::move(lang));
+    }
+    stories_ = std::max<std::size_t>(1, docs_ / 8);
+  }
+
+  bool next(std::vector<crossnews::Article>& batch, std::size_t max) {
+    std::lognormal_distribution<double> length(std::log(400.0) - 0.08, 0.4);
+    std::uniform_int_distribution<std::size_t> story_pick(0, stories_ - 1);
+    // Zipf by inverse transform on a continuous power law over ranks.
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    auto zipf_rank = [&] {
+      return static_cast<std::size_t>(std::pow(kVocabulary, unit(rng_))) - 1;
+    };
+    while (batch.size() < max && produced_ < docs_) {
+      const std::size_t story = story_pick(rng_);
+      const Language& lang = languages_[(story + produced_) % languages_.size()];
+      crossnews::Article a;
+      a.id = "syn-" + std::to_string(produced_);
+      a.lang = lang.code;
+      a.story = "s" + std::to_string(story);
+      a.time = 1735689600 + std::int64_t((story * 7919) % (days_ * 86400)) +
+               std::int64_t(produced_ % 3600);
+      const auto words = static_cast<std::size_t>(length(rng_));
+      a.title = "Name" + std::to_string(story) + " " + lang.words[(story * 31) % kVocabulary];
+      a.text.reserve(words * 8);
+      for (std::size_t w = 0; w < words; ++w) {
+        if (w % 9 == 0) {
+          // Story words and names: what makes articles of one story alike.
+          a.text += lang.words[(story * 131 + w) % kVocabulary];
+          a.text += (w % 36 == 0) ? " Name" + std::to_string(story) + " " : " ";
+        } else {
+          a.text += lang.words[zipf_rank()];
+          a.text += (w % 17 == 16) ? ". " : " ";
+        }
+      }
+      batch.push_back(std::move(a));
+      ++produced_;
+    }
+    return produced_ < docs_;
+  }
+
+ private:
+  static constexpr std::size_t kVocabulary = 50000;
+  struct Language {
+    std::string code;
+    std::vector<std::string> words;
+  };
+  std::size_t docs_;
+  std::mt19937_64 rng_;
+  std::size_t days_;
+  std::size_t stories_ = 1;
+  std::size_t produced_ = 0;
+  std::vector<Language> languages_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"crossnews corpus-scale benchmark: prints one JSON line of stage timings"};
+  std::string input;
+  std::size_t docs = 10000, threads = 1, days = 30;
+  std::uint64_t seed = 1;
+  std::string mode = "batch";
+  bool score = false;
+  app.add_option("--input", input, "JSONL corpus (e.g. from shared/peers/gen_corpus.py)");
+  app.add_option("--docs", docs, "Synthetic articles to generate when no --input")
+      ->capture_default_str();
+  app.add_option("--seed", seed, "Synthetic corpus seed")->capture_default_str();
+  app.add_option("--days", days, "Days the synthetic corpus spans")->capture_default_str();
+  app.add_option("--threads", threads, "Worker threads")->capture_default_str();
+  app.add_option("--mode", mode, "batch or stream")
+      ->check(CLI::IsMember({"batch", "stream"}))
+      ->capture_default_str();
+  app.add_flag("--score", score, "Score against the corpus's story labels");
+  CLI11_PARSE(app, argc, argv);
+
+  const auto start = Clock::now();
+  std::map<std::string, double> stage_seconds;
+  std::string stage = "setup";
+  auto stage_start = Clock::now();
+  auto enter = [&](const std::string& next) {
+    if (next == stage) return;
+    stage_seconds[stage] += since(stage_start);
+    stage = next;
+    stage_start = Clock::now();
+  };
+
+  crossnews::Analyzer analyzer;
+  crossnews::LexiconBuilder builder(analyzer);
+  builder.add_builtin();
+  const crossnews::Lexicon lexicon = builder.build();
+  crossnews::ClusterOptions options;
+  options.features.threads = threads;
+  options.mode = mode == "stream" ? crossnews::ClusterMode::stream : crossnews::ClusterMode::batch;
+
+  std::unique_ptr<crossnews::ArticleReader> reader;
+  std::unique_ptr<SyntheticCorpus> synthetic;
+  if (!input.empty()) {
+    reader = std::make_unique<crossnews::ArticleReader>(input);
+  } else {
+    synthetic = std::make_unique<SyntheticCorpus>(docs, seed, days);
+  }
+  std::vector<crossnews::Article> batch;
+  std::uint64_t bytes = 0, articles = 0;
+  std::vector<std::string> gold, langs;
+  auto next_batch = [&] {
+    enter("read");
+    batch.clear();
+    const bool more = reader ? reader->next(batch, 8192) : synthetic->next(batch, 8192);
+    for (const auto& a : batch) {
+      bytes += a.text.size() + a.title.size();
+      if (score) {
+        gold.push_back(a.story);
+        langs.push_back(a.lang);
+      }
+    }
+    articles += batch.size();
+    return more || !batch.empty();
+  };
+
+  crossnews::ClusteringResult result;
+  if (options.mode == crossnews::ClusterMode::batch) {
+    crossnews::BatchClusterer clusterer(analyzer, &lexicon, options);
+    while (next_batch()) {
+      enter("analyze");
+      clusterer.add(batch);
+    }
+    result = clusterer.run([&](std::string_view s, std::uint64_t, std::uint64_t) {
+      enter(std::string(s == "link" ? "link+cluster" : s));
+    });
+  } else {
+    crossnews::StreamClusterer clusterer(analyzer, &lexicon, options);
+    while (next_batch()) {
+      enter("stream");
+      for (const auto& a : batch) clusterer.add(a);
+    }
+    enter("summarize");
+    result.assignment = clusterer.assignment();
+    result.stories = clusterer.stories();
+  }
+  enter("done");
+  const double total = since(start);
+
+  std::printf("{\"articles\":%llu,\"bytes\":%llu,\"threads\":%zu,\"mode\":\"%s\",\"stories\":%zu,",
+              static_cast<unsigned long long>(articles), static_cast<unsigned long long>(bytes),
+              threads, mode.c_str(), result.stories.size());
+  std::printf("\"seconds\":{");
+  bool first = true;
+  for (const auto& [name, seconds] : stage_seconds) {
+    std::printf("%s\"%s\":%.3f", first ? "" : ",", name.c_str(), seconds);
+    first = false;
+  }
+  std::printf(",\"total\":%.3f},\"articles_per_s\":%.1f,\"mb_per_s\":%.2f,\"peak_rss_mb\":%.0f",
+              total, double(articles) / total, double(bytes) / 1e6 / total, peak_rss_mb());
+  if (score) {
+    std::vector<std::string> predicted;
+    for (auto id : result.assignment) predicted.push_back(std::to_string(id.value()));
+    const auto s = crossnews::evaluate(gold, predicted, langs);
+    std::printf(",\"bcubed_f1\":%.4f,\"crosslingual_f1\":%.4f", s.bcubed_f1, s.crosslingual_f1);
+  }
+  std::printf("}\n");
+  return 0;
+}

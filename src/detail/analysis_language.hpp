@@ -1,0 +1,56 @@
+#pragma once
+// Language codes, CLD2 language detection, Snowball stemmers, elision lists and word-list files:
+// the language-specific resources of the analyzer.
+
+#include <absl/container/flat_hash_set.h>
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sb_stemmer;
+
+namespace crossnews::detail {
+
+/// Lowercase ISO 639-1 code for a language tag ("DE", "de-DE", "de_AT", "deu" -> "de"), or ""
+/// when the tag is not a plausible language code.
+[[nodiscard]] std::string normalize_language(std::string_view tag);
+
+/// ISO 639-1 code of the language of valid UTF-8 `text` according to CLD2, or "" when CLD2 does
+/// not find a reliable answer.
+[[nodiscard]] std::string detect_language(std::string_view text);
+
+/// Articles and prepositions that a language elides with an apostrophe glued to the next word
+/// ("dell'azienda", "qu'il"), folded; empty for languages that do not.
+[[nodiscard]] std::span<const std::string_view> elisions(std::string_view lang);
+
+/// ISO 639-1 codes of the languages libstemmer has an algorithm for, sorted.
+[[nodiscard]] const std::vector<std::string>& stemmer_languages();
+
+/// One Snowball stemmer (libstemmer keeps its working state inside it: one per thread).
+class Stemmer {
+ public:
+  Stemmer() = default;
+  /// An empty stemmer (operator bool false) when libstemmer has no algorithm for `lang`.
+  explicit Stemmer(std::string_view lang);
+  ~Stemmer();
+  Stemmer(Stemmer&& other) noexcept;
+  Stemmer& operator=(Stemmer&& other) noexcept;
+
+  explicit operator bool() const { return stemmer_ != nullptr; }
+  /// Stem of lowercase UTF-8 `word`; valid until the next call. Returns `word` itself when the
+  /// stemmer is empty or fails.
+  [[nodiscard]] std::string_view stem(std::string_view word);
+
+ private:
+  sb_stemmer* stemmer_ = nullptr;
+};
+
+using WordSet = absl::flat_hash_set<std::string>;
+
+/// Adds the words of a word-list file (one per line; '#' starts a comment) to `set`, folded like
+/// analysed text.
+void add_word_list(std::string_view content, WordSet& set);
+
+}  // namespace crossnews::detail
