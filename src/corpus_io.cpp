@@ -88,8 +88,6 @@ Input inspect(const std::string& path) {
   return in;
 }
 
-}  // namespace
-
 /// The reading loop shared by ArticleReader and parse_jsonl.
 class ReaderEngine {
  public:
@@ -242,12 +240,6 @@ bool ReaderEngine::next(std::vector<Article>& batch, std::size_t max_articles,
   return added > 0;
 }
 
-struct ArticleReader::Impl {
-  ReaderEngine engine;
-};
-
-namespace {
-
 std::vector<Input> inspect_all(std::span<const std::string> paths) {
   std::vector<Input> inputs;
   inputs.reserve(paths.size());
@@ -256,6 +248,10 @@ std::vector<Input> inspect_all(std::span<const std::string> paths) {
 }
 
 }  // namespace
+
+struct ArticleReader::Impl {
+  ReaderEngine engine;
+};
 
 ArticleReader::ArticleReader(std::string input, ReadOptions options)
     : ArticleReader(std::span<const std::string>(&input, 1), options) {}
