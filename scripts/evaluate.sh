@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Reproduces the quality table of EVALUATION.md: crossnews and the scikit-learn peer on each file of
+# shared/eval, both scored by the peer's scorer and by `crossnews eval`.
+#   scripts/evaluate.sh [EXTRA crossnews cluster OPTIONS...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared=${SHARED_DIR:-../shared}
+cli=${CROSSNEWS:-build/release/examples/crossnews}
+[[ -x "$cli" ]] || { echo "build first: cmake --preset release && cmake --build --preset release" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+printf '%-28s %-10s %9s %9s %9s %9s %8s\n' file system bcubed_f1 pair_f1 xling_p xling_r xling_f1
+for gold in "$shared"/eval/*.jsonl; do
+  name=$(basename "$gold" .jsonl)
+  "$cli" cluster --quiet "$@" "$gold" -o "$work/$name.crossnews.tsv" 2> "$work/$name.crossnews.log"
+  /usr/bin/python3 "$shared/peers/sklearn_cluster.py" "$gold" --out "$work/$name.sklearn.tsv" 2> /dev/null
+  for system in crossnews sklearn; do
+    /usr/bin/python3 "$shared/peers/score.py" "$gold" "$work/$name.$system.tsv" | /usr/bin/python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print("%-28s %-10s %9.4f %9.4f %9.4f %9.4f %8.4f" % (sys.argv[1], sys.argv[2], s["bcubed_f1"],
+      s["pairwise_f1"], s["crosslingual_precision"], s["crosslingual_recall"], s["crosslingual_f1"]))
+' "$name" "$system"
+  done
+  # Our own scorer must agree with the peer's.
+  "$cli" eval --gold "$gold" "$work/$name.crossnews.tsv" > "$work/$name.ours.json"
+  /usr/bin/python3 "$shared/peers/score.py" "$gold" "$work/$name.crossnews.tsv" > "$work/$name.peer.json"
+  /usr/bin/python3 - "$work/$name.ours.json" "$work/$name.peer.json" <<'PY'
+import json, sys
+ours, peer = (json.load(open(p)) for p in sys.argv[1:3])
+bad = [k for k, v in ours.items() if k in peer and isinstance(v, float) and abs(v - peer[k]) > 1e-6]
+if bad:
+    sys.exit("crossnews eval disagrees with score.py on " + ", ".join(bad))
+PY
+done
