@@ -528,8 +528,11 @@ LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexico
       }
     } else {
       shared.concept_name = std::string(featurizer.vocabulary().text(term));
-      shared.terms[lang_a] = shared.concept_name;
-      shared.terms[lang_b] = shared.concept_name;
+      // Each side's own spelling: a name may be linked to a one-letter variant of itself.
+      const auto words_a = scratch_featurizer.words_for(a, term);
+      const auto words_b = scratch_featurizer.words_for(b, term);
+      shared.terms[lang_a] = words_a.empty() ? shared.concept_name : join_words(words_a);
+      shared.terms[lang_b] = words_b.empty() ? shared.concept_name : join_words(words_b);
       shared.source = is_language_neutral(kind) ? "entity" : "word";
     }
     out.shared.push_back(std::move(shared));

@@ -4,6 +4,8 @@
 
 #include "detail/parallel.hpp"
 
+#include <absl/container/flat_hash_map.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -32,6 +34,25 @@ bool is_word_kind(FeatureKind kind) {
   return kind == FeatureKind::word || kind == FeatureKind::compound_part;
 }
 
+// Levenshtein distance of a and b if it is at most 1, else 2 (all we need to know).
+int distance_up_to_one(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return 2;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == a.size()) return static_cast<int>(b.size() - a.size());
+  // First difference: a substitution, or an insertion into a.
+  const bool same_length = a.size() == b.size();
+  const std::string_view rest_a = a.substr(same_length ? i + 1 : i);
+  const std::string_view rest_b = b.substr(i + 1);
+  return rest_a == rest_b ? 1 : 2;
+}
+
+// Names long enough that one letter more or less is a spelling variant, not another name
+// ("Eletronic Frontier Foundation" in the Italian seed): in bytes.
+constexpr std::size_t kMinVariantLength = 8;
+constexpr float kVariantWeight = 0.9f;
+
 }  // namespace
 
 struct Featurizer::Impl {
@@ -48,6 +69,9 @@ struct Featurizer::Impl {
   std::vector<float> link_weight;
   std::vector<std::uint32_t> concept_of;
   std::vector<std::uint8_t> flags;  // bit 0: cross-lingual feature, bit 1: neutral token
+
+  // Long entity tokens by their first three bytes, to find spelling variants of earlier names.
+  absl::flat_hash_map<std::string, std::vector<TermId>> entities_by_prefix;
 
   std::vector<DocFeatures> docs;
   std::vector<std::vector<PackedCount>> pending;  // raw counts until finish()
@@ -72,6 +96,7 @@ struct Featurizer::Impl {
       concept_of.push_back(kNoConcept);
       flags.push_back(static_cast<std::uint8_t>(
           is_language_neutral(kind) ? (kind == FeatureKind::concept_ ? 1 : 3) : 0));
+      if (kind == FeatureKind::entity && link_entity_variant(id)) continue;
       if (lexicon == nullptr || kind == FeatureKind::concept_) continue;
       const std::string_view lang = is_language_neutral(kind) ? "" : vocabulary.lang(id);
       auto links = lexicon->lookup(lang, vocabulary.text(id));
@@ -85,6 +110,22 @@ struct Featurizer::Impl {
       projection[i] = feature;
       link_weight[i] = best->weight;
     }
+  }
+
+  // Counts a long name under an earlier one that differs by one letter. Returns true if linked.
+  bool link_entity_variant(TermId id) {
+    const std::string_view text = vocabulary.text(id);
+    if (text.size() < kMinVariantLength) return false;
+    auto& bucket = entities_by_prefix[std::string(text.substr(0, 3))];
+    for (TermId earlier : bucket) {
+      if (distance_up_to_one(vocabulary.text(earlier), text) == 1) {
+        projection[id.value()] = projection[earlier.value()];
+        link_weight[id.value()] = kVariantWeight;
+        return true;
+      }
+    }
+    bucket.push_back(id);
+    return false;
   }
 
   TermId concept_feature(std::uint32_t concept_id) {

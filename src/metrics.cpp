@@ -187,7 +187,8 @@ bool read_gold_line(std::string_view text, simdjson::dom::parser& parser, Gold& 
   simdjson::dom::element root;
   if (parser.parse(text.data(), text.size(), false).get(root) || !root.is_object()) return false;
   std::optional<simdjson::dom::element> id, story, lang;
-  for (simdjson::dom::key_value_pair field : root.get_object().value_unsafe()) {
+  const simdjson::dom::object object = root.get_object().value_unsafe();
+  for (simdjson::dom::key_value_pair field : object) {
     if (field.key == "id") id = field.value;
     else if (field.key == "story") story = field.value;
     else if (field.key == "lang") lang = field.value;
@@ -236,11 +237,13 @@ Codes load_pred(const std::string& path, const Gold& gold) {
     while (!text.empty() && (text.back() == '\r' || text.back() == '\n')) text.remove_suffix(1);
     const std::size_t tab = text.rfind('\t');
     if (tab == std::string_view::npos) continue;
-    const auto article = gold.index.find(text.substr(0, tab));
+    const std::string_view id = text.substr(0, tab);
+    const auto article = gold.index.find(absl::string_view(id.data(), id.size()));
     if (article == gold.index.end() || pred.of_item[article->second] != kUnset) continue;
-    const auto [label, inserted] = labels.try_emplace(text.substr(tab + 1), pred.count);
-    if (inserted) ++pred.count;
-    pred.of_item[article->second] = label->second;
+    const std::string_view label = text.substr(tab + 1);
+    auto known = labels.find(absl::string_view(label.data(), label.size()));
+    if (known == labels.end()) known = labels.emplace(std::string(label), pred.count++).first;
+    pred.of_item[article->second] = known->second;
   }
   return pred;
 }

@@ -235,7 +235,8 @@ void append_value(simdjson::dom::element value, std::string& out, bool nested) {
     case Type::ARRAY: {
       out += '[';
       bool first = true;
-      for (simdjson::dom::element item : value.get_array().value_unsafe()) {
+      const simdjson::dom::array array = value.get_array().value_unsafe();
+      for (simdjson::dom::element item : array) {
         if (!first) out += ", ";
         first = false;
         append_value(item, out, true);
@@ -247,7 +248,8 @@ void append_value(simdjson::dom::element value, std::string& out, bool nested) {
       // a Python dict keeps a repeated key at its first position with its last value
       std::vector<std::pair<std::string_view, simdjson::dom::element>> entries;
       absl::flat_hash_map<std::string_view, std::size_t> position;
-      for (simdjson::dom::key_value_pair field : value.get_object().value_unsafe()) {
+      const simdjson::dom::object object = value.get_object().value_unsafe();
+      for (simdjson::dom::key_value_pair field : object) {
         const auto [it, inserted] = position.try_emplace(field.key, entries.size());
         if (inserted) {
           entries.emplace_back(field.key, field.value);
