@@ -1,1 +1,277 @@
+#include <crossnews/error.hpp>
+#include <crossnews/inverted_index.hpp>
+
 #include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <thread>
+#include <vector>
+
+using crossnews::Hit;
+using crossnews::IndexQuery;
+using crossnews::InvertedIndex;
+using crossnews::SparseEntry;
+using crossnews::SparseVector;
+using crossnews::TermId;
+
+namespace {
+
+SparseVector vec(std::vector<std::pair<std::uint32_t, float>> pairs) {
+  std::vector<SparseEntry> entries;
+  for (auto [t, w] : pairs) entries.push_back({TermId(t), w});
+  return SparseVector::from_unsorted(std::move(entries));
+}
+
+std::vector<std::uint32_t> keys_of(const std::vector<Hit>& hits) {
+  std::vector<std::uint32_t> keys;
+  for (const Hit& h : hits) keys.push_back(h.key);
+  return keys;
+}
+
+// The reference: every entry scored with SparseVector::dot, filtered, sorted, cut at k.
+struct Stored {
+  SparseVector vector;
+  std::optional<std::int64_t> time;
+};
+
+std::vector<Hit> brute_force(const std::map<std::uint32_t, Stored>& entries, const SparseVector& q,
+                             const IndexQuery& options) {
+  std::vector<Hit> hits;
+  for (const auto& [key, stored] : entries) {
+    if (options.exclude == key) continue;
+    if (stored.time && (*stored.time < options.time_from || *stored.time > options.time_to)) {
+      continue;
+    }
+    const float score = q.dot(stored.vector);
+    if (score > 0.0f && score >= options.min_score) hits.push_back({key, score});
+  }
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return a.score != b.score ? a.score > b.score : a.key < b.key;
+  });
+  if (hits.size() > options.k) hits.resize(options.k);
+  return hits;
+}
+
+void check_equal(const std::vector<Hit>& got, const std::vector<Hit>& expected) {
+  REQUIRE(got.size() == expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    CAPTURE(i);
+    CHECK(got[i].key == expected[i].key);
+    CHECK(got[i].score == expected[i].score);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("index: top-k by dot product, ties by smaller key, filters") {
+  InvertedIndex index;
+  index.insert(10, vec({{1, 0.6f}, {2, 0.8f}}));
+  index.insert(20, vec({{2, 0.6f}, {3, 0.8f}}));
+  index.insert(30, vec({{1, 0.6f}, {2, 0.8f}}), 50);
+  index.insert(40, vec({{4, 1.0f}}), 10);
+  CHECK(index.size() == 4);
+  CHECK(index.contains(30));
+  CHECK_FALSE(index.contains(31));
+  const SparseVector q = vec({{1, 0.6f}, {2, 0.8f}});
+
+  IndexQuery all;
+  auto hits = index.query(q, all);
+  // 10 and 30 score 0.36 + 0.64, 20 scores 0.48; 40 shares no term and never matches.
+  CHECK(keys_of(hits) == std::vector<std::uint32_t>{10, 30, 20});
+  CHECK(hits[0].score == doctest::Approx(1.0));
+  CHECK(hits[1].score == hits[0].score);
+  CHECK(hits[2].score == doctest::Approx(0.48));
+
+  IndexQuery options;
+  options.min_score = 0.5f;
+  CHECK(keys_of(index.query(q, options)) == std::vector<std::uint32_t>{10, 30});
+  options = {};
+  options.k = 1;
+  CHECK(keys_of(index.query(q, options)) == std::vector<std::uint32_t>{10});
+  options = {};
+  options.exclude = 10;
+  CHECK(keys_of(index.query(q, options)) == std::vector<std::uint32_t>{30, 20});
+  options = {};
+  options.time_from = 0;
+  options.time_to = 40;  // 30 (time 50) is out; entries without time always match
+  CHECK(keys_of(index.query(q, options)) == std::vector<std::uint32_t>{10, 20});
+  options = {};
+  options.k = 0;
+  CHECK(index.query(q, options).empty());
+  CHECK(index.query(SparseVector{}, all).empty());
+
+  index.remove(10);
+  CHECK_FALSE(index.contains(10));
+  CHECK(keys_of(index.query(q, all)) == std::vector<std::uint32_t>{30, 20});
+  index.update(20, vec({{1, 1.0f}}));
+  hits = index.query(q, all);
+  CHECK(keys_of(hits) == std::vector<std::uint32_t>{30, 20});
+  CHECK(hits[1].score == doctest::Approx(0.6));
+  CHECK(index.size() == 3);
+
+  CHECK_THROWS_AS(index.insert(30, q), crossnews::ConfigError);
+  CHECK_THROWS_AS(index.update(99, q), crossnews::ConfigError);
+  CHECK_THROWS_AS(index.remove(99), crossnews::ConfigError);
+}
+
+TEST_CASE("index: max-score stops collecting candidates a common light term would add") {
+  InvertedIndex index;
+  std::map<std::uint32_t, Stored> stored;
+  // Every entry has the common term 0 with a small weight and one of 50 rarer heavy terms.
+  for (std::uint32_t key = 0; key < 2000; ++key) {
+    SparseVector v = vec({{0, 0.01f}, {1 + key % 50, 1.0f}});
+    index.insert(key, v);
+    stored[key] = {v, std::nullopt};
+  }
+  const SparseVector q = vec({{0, 1.0f}, {8, 1.0f}});
+  IndexQuery options;
+  options.k = 5;
+  auto scratch = InvertedIndex::make_scratch();
+  std::vector<Hit> hits;
+  index.query(q, options, *scratch, hits);
+  check_equal(hits, brute_force(stored, q, options));
+  // Only the 40 entries with term 8 are scored, not the 2000 sharing term 0.
+  CHECK(InvertedIndex::scored_candidates(*scratch) == 40);
+  // With k above those 40, the light term must be scanned for new candidates after all.
+  options.k = 100;
+  index.query(q, options, *scratch, hits);
+  check_equal(hits, brute_force(stored, q, options));
+  CHECK(InvertedIndex::scored_candidates(*scratch) == 2000);
+  // A min_score above the light term's reach prunes on its own.
+  options.min_score = 0.5f;
+  index.query(q, options, *scratch, hits);
+  CHECK(hits.size() == 40);
+  CHECK(InvertedIndex::scored_candidates(*scratch) == 40);
+}
+
+namespace {
+
+// Weights are multiples of 1/16, so every dot product is exact in float and ties are common:
+// the comparison with brute force can demand identical keys and scores.
+SparseVector random_vector(std::mt19937& rng, bool allow_negative) {
+  std::uniform_int_distribution<int> length(1, 12);
+  std::geometric_distribution<std::uint32_t> term(0.08);  // a few common terms, a long tail
+  std::uniform_int_distribution<int> weight(allow_negative ? -8 : 1, 16);
+  std::vector<SparseEntry> entries;
+  const int n = length(rng);
+  for (int i = 0; i < n; ++i) {
+    int w = weight(rng);
+    if (w == 0) w = 1;
+    entries.push_back({TermId(term(rng)), static_cast<float>(w) / 16.0f});
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const SparseEntry& a, const SparseEntry& b) { return a.term < b.term; });
+  entries.erase(std::unique(entries.begin(), entries.end(),
+                            [](const SparseEntry& a, const SparseEntry& b) {
+                              return a.term == b.term;
+                            }),
+                entries.end());
+  return SparseVector::from_sorted(std::move(entries));
+}
+
+std::optional<std::int64_t> random_time(std::mt19937& rng) {
+  if (rng() % 5 == 0) return std::nullopt;
+  return static_cast<std::int64_t>(rng() % 100);
+}
+
+IndexQuery random_query_options(std::mt19937& rng, const std::map<std::uint32_t, Stored>& live) {
+  IndexQuery options;
+  const std::size_t ks[] = {1, 2, 3, 10, 50, 100000};
+  options.k = ks[rng() % 6];
+  const float min_scores[] = {0.0f, 0.0f, 0.125f, 0.5f, 1.0f, 2.0f};
+  options.min_score = min_scores[rng() % 6];
+  if (rng() % 3 == 0) {
+    options.time_from = static_cast<std::int64_t>(rng() % 60);
+    options.time_to = options.time_from + static_cast<std::int64_t>(rng() % 50);
+  }
+  if (rng() % 3 == 0 && !live.empty()) {
+    auto it = live.begin();
+    std::advance(it, static_cast<std::ptrdiff_t>(rng() % live.size()));
+    options.exclude = it->first;
+  }
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("index: top-k equals brute force through inserts, updates and removals (property)") {
+  for (const bool allow_negative : {false, true}) {
+    for (std::uint32_t seed = 1; seed <= 6; ++seed) {
+      CAPTURE(seed);
+      CAPTURE(allow_negative);
+      std::mt19937 rng(seed);
+      InvertedIndex index;
+      std::map<std::uint32_t, Stored> live;
+      auto scratch = InvertedIndex::make_scratch();
+      std::vector<Hit> hits;
+      std::uint32_t next_key = 5;
+      for (int round = 0; round < 8; ++round) {
+        for (int i = 0; i < 60; ++i) {
+          const std::uint32_t key = next_key;
+          next_key += 1 + rng() % 3;
+          Stored s{random_vector(rng, allow_negative), random_time(rng)};
+          index.insert(key, s.vector, s.time);
+          live[key] = s;
+        }
+        for (int i = 0; i < 25 && !live.empty(); ++i) {
+          auto it = live.begin();
+          std::advance(it, static_cast<std::ptrdiff_t>(rng() % live.size()));
+          if (rng() % 2 == 0) {
+            index.remove(it->first);
+            live.erase(it);
+          } else {
+            it->second = {random_vector(rng, allow_negative), random_time(rng)};
+            index.update(it->first, it->second.vector, it->second.time);
+          }
+        }
+        REQUIRE(index.size() == live.size());
+        for (int qi = 0; qi < 40; ++qi) {
+          const SparseVector q = random_vector(rng, allow_negative);
+          const IndexQuery options = random_query_options(rng, live);
+          CAPTURE(round);
+          CAPTURE(qi);
+          index.query(q, options, *scratch, hits);
+          check_equal(hits, brute_force(live, q, options));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("index: queries from several threads with their own scratch agree") {
+  std::mt19937 rng(11);
+  InvertedIndex index;
+  for (std::uint32_t key = 0; key < 3000; ++key) {
+    index.insert(key, random_vector(rng, false), random_time(rng));
+  }
+  std::vector<SparseVector> queries;
+  std::vector<IndexQuery> options;
+  const std::map<std::uint32_t, Stored> none;
+  for (int i = 0; i < 200; ++i) {
+    queries.push_back(random_vector(rng, false));
+    options.push_back(random_query_options(rng, none));
+  }
+  std::vector<std::vector<Hit>> expected;
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    expected.push_back(index.query(queries[i], options[i]));
+  }
+  std::vector<std::vector<std::vector<Hit>>> results(3);
+  std::vector<std::thread> threads;
+  for (auto& result : results) {
+    threads.emplace_back([&] {
+      auto scratch = InvertedIndex::make_scratch();
+      std::vector<Hit> hits;
+      for (std::size_t i = 0; i < queries.size(); ++i) {
+        index.query(queries[i], options[i], *scratch, hits);
+        result.push_back(hits);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& result : results) {
+    REQUIRE(result.size() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) check_equal(result[i], expected[i]);
+  }
+}

@@ -73,6 +73,9 @@ struct AnalyzerOptions {
   std::size_t max_terms = 100000;
   /// Shortest text (bytes) for which language detection is trusted; shorter texts keep lang "".
   std::size_t min_detect_bytes = 20;
+  /// Segment and fold Latin-script text with precomputed tables instead of ICU. Both paths give
+  /// the same terms; off is only useful to test that, or to measure the gain.
+  bool latin_fast_path = true;
 };
 
 class Analyzer {
@@ -88,7 +91,8 @@ class Analyzer {
   /// that are frequent in the corpus. Not thread-safe: call before making workers.
   void add_compound_words(std::span<const std::string> words);
 
-  /// Per-thread analysis state. Cheap to make; not thread-safe itself.
+  /// Per-thread analysis state (ICU break iterator, stemmers, the word cache). Cheap to make; not
+  /// thread-safe itself; must not outlive its Analyzer.
   class Worker {
    public:
     explicit Worker(const Analyzer& analyzer);
@@ -101,7 +105,11 @@ class Analyzer {
     void analyze(const Article& article, AnalyzedText& out);
 
     /// Analyses a short phrase (a lexicon entry) in a known language, as body text, appending to
-    /// `out` without clearing it. Stopwords are kept when the phrase is nothing but stopwords.
+    /// `out` without clearing it. No capitalisation heuristics: every word gives its word term
+    /// (plus compound parts), and a capitalised word or acronym also its entity token, so
+    /// "Germania" registers both the stem and the entity "germania"; consecutive capitalised
+    /// words also give the joined name. Stopwords are kept when the phrase is nothing but
+    /// stopwords.
     void analyze_phrase(std::string_view phrase, std::string_view lang, AnalyzedText& out);
 
    private:
@@ -113,7 +121,8 @@ class Analyzer {
 
   /// ISO 639-1 code detected by CLD2, or "" when unsure.
   [[nodiscard]] static std::string detect_language(std::string_view text);
-  /// Languages with stopwords and stemming in this build.
+  /// Languages with language-specific analysis in this build (ISO 639-1, sorted): Snowball
+  /// stemming for all of them, stopwords for de, it, en, es, fr, pt, nl.
   [[nodiscard]] static std::vector<std::string> supported_languages();
 
  private:

@@ -86,8 +86,8 @@ struct LexiconIssue {
 };
 
 struct LexiconLoadReport {
-  std::uint64_t lines = 0;    ///< lines read (TSV) or index lines read (FreeDict)
-  std::uint64_t entries = 0;  ///< rows, pairs or dictionary entries accepted
+  std::uint64_t lines = 0;    ///< lines read (TSV) or dictionary entries read (FreeDict)
+  std::uint64_t entries = 0;  ///< rows, pairs or dictionary entries that produced a link
   std::uint64_t links = 0;    ///< term links or row memberships the entries produced
   std::vector<LexiconIssue> skipped;
 };
@@ -175,7 +175,8 @@ class LexiconBuilder {
 
   [[nodiscard]] const LexiconOptions& options() const;
 
-  /// Adds the shipped lexicon (data/lexicon/society.tsv and world.tsv, compiled in).
+  /// Adds the shipped lexicon (data/lexicon/society.tsv and world.tsv, compiled in). Throws
+  /// IoError if they were not compiled in.
   LexiconLoadReport add_builtin();
 
   /// Loads a TSV file; throws IoError if it cannot be read. Forms, detected per file and line:
@@ -195,9 +196,10 @@ class LexiconBuilder {
   /// Throws what read_freedict throws.
   LexiconLoadReport load_freedict(const std::string& index_path);
 
-  /// Adds one link between two surface forms (analysed like dictionary entries: each side must
-  /// analyse to one word). Weight outside (0,1] throws InputError.
-  void add_pair(std::string_view lang_a, std::string_view term_a, std::string_view lang_b,
+  /// Adds one link between two surface forms, analysed like dictionary entries. Returns false
+  /// (adding nothing) when a side does not analyse to exactly one word. Throws InputError for a
+  /// weight outside (0,1] or an unknown language code.
+  bool add_pair(std::string_view lang_a, std::string_view term_a, std::string_view lang_b,
                 std::string_view term_b, float weight, LinkSource source);
 
   /// Adds learned pairs of analysed terms (used verbatim), weighted by their score.

@@ -4,9 +4,9 @@
 
 #include <boost/container/small_vector.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
-#include <limits>
 
 namespace crossnews::detail {
 namespace {

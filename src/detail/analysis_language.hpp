@@ -3,6 +3,7 @@
 // the language-specific resources of the analyzer.
 
 #include <absl/container/flat_hash_set.h>
+#include <absl/hash/hash.h>
 
 #include <span>
 #include <string>
@@ -47,7 +48,20 @@ class Stemmer {
   sb_stemmer* stemmer_ = nullptr;
 };
 
-using WordSet = absl::flat_hash_set<std::string>;
+/// Transparent hashing so that sets of std::string are probed with std::string_view without a
+/// copy (Debian's Abseil has its own string_view, which its default string hash expects).
+struct StringViewHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const {
+    return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
+  }
+};
+struct StringViewEq {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+};
+
+using WordSet = absl::flat_hash_set<std::string, StringViewHash, StringViewEq>;
 
 /// Adds the words of a word-list file (one per line; '#' starts a comment) to `set`, folded like
 /// analysed text.

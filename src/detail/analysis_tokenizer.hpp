@@ -8,6 +8,8 @@
 
 #include "detail/analysis_unicode.hpp"
 
+#include <unicode/uversion.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -15,9 +17,9 @@
 #include <vector>
 
 struct UText;
-namespace icu {
+U_NAMESPACE_BEGIN
 class BreakIterator;
-}
+U_NAMESPACE_END
 
 namespace crossnews::detail {
 

@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 // Python's bytes.strip() set; the reference tools treat such lines as blank.
-constexpr std::string_view kBlank = " \t\r\v\f";
+constexpr std::string_view kBlank = " \t\n\r\v\f";
 
 bool is_blank(std::string_view s) { return s.find_first_not_of(kBlank) == std::string_view::npos; }
 

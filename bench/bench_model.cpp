@@ -1,0 +1,220 @@
+// Google Benchmarks of the model module: vectorising analysed documents (count_terms + weigh)
+// and top-k queries against an inverted index of 100k cluster centroids.
+//
+// Synthetic data: terms drawn from a Zipf distribution (s = 1) over a 200k-term vocabulary, which
+// is the shape of news text, so a query meets a few very long posting lists (function-like
+// stems that survive stopword removal) and many short ones.
+
+#include <crossnews/inverted_index.hpp>
+#include <crossnews/tfidf.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+using crossnews::AnalyzedText;
+using crossnews::SparseEntry;
+using crossnews::SparseVector;
+using crossnews::TermId;
+
+constexpr std::size_t kVocabularySize = 200'000;
+constexpr std::size_t kCentroids = 100'000;
+constexpr std::size_t kTermsPerCentroid = 100;
+constexpr std::size_t kQueries = 512;
+
+class Zipf {
+ public:
+  Zipf(std::size_t n, double s) : cdf_(n) {
+    double sum = 0.0;
+    for (std::size_t r = 0; r < n; ++r) {
+      sum += 1.0 / std::pow(static_cast<double>(r + 1), s);
+      cdf_[r] = sum;
+    }
+    for (double& c : cdf_) c /= sum;
+  }
+  std::uint32_t operator()(std::mt19937_64& rng) {
+    const double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    const auto rank = std::lower_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin();
+    return static_cast<std::uint32_t>(std::min<std::size_t>(rank, cdf_.size() - 1));
+  }
+
+ private:
+  std::vector<double> cdf_;
+};
+
+// --- vectorisation ------------------------------------------------------------------------------
+
+struct Corpus {
+  crossnews::Vocabulary vocabulary;
+  std::unique_ptr<crossnews::DocumentFrequencies> df;
+  std::vector<AnalyzedText> docs;
+  std::size_t terms = 0;
+};
+
+// Analysed articles of ~300 terms (title first), in three languages, 10% entities; the DF table
+// has already seen them all, as in a stream that counts an article and then weighs it.
+Corpus& corpus() {
+  static Corpus c = [] {
+    Corpus out;
+    out.df = std::make_unique<crossnews::DocumentFrequencies>(out.vocabulary);
+    std::mt19937_64 rng(42);
+    Zipf zipf(kVocabularySize, 1.0);
+    const char* langs[] = {"de", "it", "en"};
+    std::vector<crossnews::TermCount> counts;
+    std::vector<TermId> distinct;
+    for (int d = 0; d < 2000; ++d) {
+      AnalyzedText text;
+      text.lang = langs[d % 3];
+      const int n = 250 + static_cast<int>(rng() % 100);
+      for (int i = 0; i < n; ++i) {
+        const bool entity = rng() % 10 == 0;
+        const std::string term = (entity ? "e" : "w") + std::to_string(zipf(rng));
+        text.terms.push_back({static_cast<std::uint32_t>(text.arena.size()),
+                              static_cast<std::uint32_t>(term.size()),
+                              entity ? crossnews::TermKind::entity : crossnews::TermKind::word,
+                              i < 12 ? crossnews::Field::title : crossnews::Field::body});
+        text.arena += term;
+      }
+      out.terms += text.terms.size();
+      crossnews::count_terms(text, out.vocabulary, counts);
+      distinct.clear();
+      for (const auto& c : counts) distinct.push_back(c.term);
+      out.df->add(out.vocabulary.lang_slot_of(text.lang), distinct);
+      out.docs.push_back(std::move(text));
+    }
+    return out;
+  }();
+  return c;
+}
+
+void BM_Vectorize(benchmark::State& state) {
+  Corpus& c = corpus();
+  crossnews::WeightingOptions options;
+  options.title_boost = 2.0f;
+  options.entity_boost = 1.5f;
+  options.top_k = static_cast<std::size_t>(state.range(0));
+  std::vector<crossnews::TermCount> counts;
+  std::size_t next = 0;
+  std::int64_t terms = 0;
+  for (auto _ : state) {
+    const AnalyzedText& doc = c.docs[next];
+    next = next + 1 == c.docs.size() ? 0 : next + 1;
+    crossnews::count_terms(doc, c.vocabulary, counts);
+    SparseVector v = crossnews::weigh(counts, *c.df, options);
+    benchmark::DoNotOptimize(v);
+    terms += static_cast<std::int64_t>(doc.terms.size());
+  }
+  state.SetItemsProcessed(state.iterations());  // documents
+  state.counters["terms_per_second"] =
+      benchmark::Counter(static_cast<double>(terms), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Vectorize)->ArgNames({"top_k"})->Arg(0)->Arg(100);
+
+// --- index queries ------------------------------------------------------------------------------
+
+// A document-like vector: ~100 distinct Zipf terms, weights (1 + ln tf) * idf, L2-normalised.
+SparseVector tfidf_vector(std::mt19937_64& rng, Zipf& zipf, const std::vector<float>& idf,
+                          std::vector<SparseEntry>& scratch, std::vector<std::int32_t>& position) {
+  scratch.clear();
+  while (scratch.size() < kTermsPerCentroid) {
+    const std::uint32_t t = zipf(rng);
+    if (position[t] < 0) {
+      position[t] = static_cast<std::int32_t>(scratch.size());
+      scratch.push_back({TermId(t), 1.0f});
+    } else {
+      scratch[static_cast<std::size_t>(position[t])].weight += 1.0f;
+    }
+  }
+  for (SparseEntry& e : scratch) {
+    position[e.term.value()] = -1;
+    e.weight = (1.0f + std::log(e.weight)) * idf[e.term.value()];
+  }
+  SparseVector v = SparseVector::from_unsorted(scratch);
+  v.normalize();
+  return v;
+}
+
+struct IndexFixture {
+  crossnews::InvertedIndex index;
+  std::vector<SparseVector> queries;
+  std::size_t postings = 0;
+};
+
+IndexFixture& index_fixture() {
+  static IndexFixture f = [] {
+    IndexFixture out;
+    std::mt19937_64 rng(7);
+    Zipf zipf(kVocabularySize, 1.0);
+    // idf from the expected document frequency of each rank among the centroids: probabilities
+    // p_r of a term per token, ~2 tokens per distinct term at 100 distinct terms.
+    std::vector<float> idf(kVocabularySize);
+    {
+      double h = 0.0;
+      for (std::size_t r = 0; r < kVocabularySize; ++r) h += 1.0 / static_cast<double>(r + 1);
+      const double tokens = 2.0 * kTermsPerCentroid;
+      for (std::size_t r = 0; r < kVocabularySize; ++r) {
+        const double p = 1.0 / (static_cast<double>(r + 1) * h);
+        const double df = kCentroids * (1.0 - std::pow(1.0 - p, tokens));
+        idf[r] = static_cast<float>(std::log((1.0 + kCentroids) / (1.0 + df)) + 1.0);
+      }
+    }
+    std::vector<SparseEntry> scratch;
+    std::vector<std::int32_t> position(kVocabularySize, -1);
+    for (std::uint32_t key = 0; key < kCentroids; ++key) {
+      const SparseVector v = tfidf_vector(rng, zipf, idf, scratch, position);
+      out.postings += v.size();
+      out.index.insert(key, v);
+    }
+    for (std::size_t i = 0; i < kQueries; ++i) {
+      out.queries.push_back(tfidf_vector(rng, zipf, idf, scratch, position));
+    }
+    return out;
+  }();
+  return f;
+}
+
+void BM_IndexQuery(benchmark::State& state) {
+  IndexFixture& f = index_fixture();
+  crossnews::IndexQuery options;
+  options.k = static_cast<std::size_t>(state.range(0));
+  options.min_score = static_cast<float>(state.range(1)) / 100.0f;
+  auto scratch = crossnews::InvertedIndex::make_scratch();
+  std::vector<crossnews::Hit> hits;
+  std::size_t next = 0;
+  std::int64_t scored = 0;
+  std::int64_t returned = 0;
+  for (auto _ : state) {
+    f.index.query(f.queries[next], options, *scratch, hits);
+    next = next + 1 == f.queries.size() ? 0 : next + 1;
+    scored += static_cast<std::int64_t>(crossnews::InvertedIndex::scored_candidates(*scratch));
+    returned += static_cast<std::int64_t>(hits.size());
+  }
+  // items = candidate similarities computed; queries/s is the iteration rate.
+  state.SetItemsProcessed(scored);
+  state.counters["queries_per_second"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["candidates_per_query"] = benchmark::Counter(
+      static_cast<double>(scored), benchmark::Counter::kAvgIterations);
+  state.counters["hits_per_query"] = benchmark::Counter(static_cast<double>(returned),
+                                                        benchmark::Counter::kAvgIterations);
+  state.counters["index_postings"] = static_cast<double>(f.postings);
+}
+BENCHMARK(BM_IndexQuery)
+    ->ArgNames({"k", "min_score_pct"})
+    ->Args({10, 0})
+    ->Args({10, 20})
+    ->Args({10, 50})
+    ->Args({100, 0})
+    ->Args({1000, 0})
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
