@@ -27,7 +27,7 @@ struct Input {
   std::string source_name;  ///< for messages and origins
   std::size_t block_bytes = detail::LineReader::kDefaultBlockBytes;
   bool directory = false;
-  std::vector<std::string> txt_files;  ///< sorted, for a directory
+  std::vector<std::string> txt_files;      ///< sorted, for a directory
   std::optional<std::string_view> memory;  ///< parse_jsonl content
 };
 
@@ -108,8 +108,7 @@ class ReaderEngine {
  private:
   bool open_next();
   void close_current();
-  std::optional<std::string> read_line(const detail::Line& line, const Input& in,
-                                       Article& article);
+  std::optional<std::string> read_line(const detail::Line& line, const Input& in, Article& article);
   std::optional<std::string> read_txt(const std::string& path, Article& article);
 
   std::vector<Input> inputs_;
@@ -132,14 +131,13 @@ bool ReaderEngine::open_next() {
   if (current_->directory) return true;
   source_id_ = ids.add_source(current_->source_name);
   if (current_->memory) {
-    const std::size_t block = std::clamp<std::size_t>(
-        current_->memory->size() + 1, 4096, detail::LineReader::kDefaultBlockBytes);
+    const std::size_t block = std::clamp<std::size_t>(current_->memory->size() + 1, 4096,
+                                                      detail::LineReader::kDefaultBlockBytes);
     lines_ = std::make_unique<detail::LineReader>(detail::memory_source(*current_->memory), block,
                                                   options_.max_record_bytes);
   } else {
     lines_ = std::make_unique<detail::LineReader>(detail::open_file_source(current_->path),
-                                                  current_->block_bytes,
-                                                  options_.max_record_bytes);
+                                                  current_->block_bytes, options_.max_record_bytes);
   }
   return true;
 }
@@ -188,8 +186,8 @@ std::optional<std::string> ReaderEngine::read_txt(const std::string& path, Artic
   if (file_buffer_.size() > options_.max_record_bytes) {
     return "file exceeds max_record_bytes (" + std::to_string(options_.max_record_bytes) + ")";
   }
-  auto reason = detail::decode_txt(file_buffer_, fs::path(path).stem().string(), options_,
-                                   article, notes_);
+  auto reason =
+      detail::decode_txt(file_buffer_, fs::path(path).stem().string(), options_, article, notes_);
   if (file_buffer_.capacity() > detail::LineReader::kDefaultBlockBytes) file_buffer_ = {};
   return reason;
 }

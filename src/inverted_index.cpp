@@ -61,8 +61,12 @@ constexpr std::uint32_t kNoSlot = 0xffffffffu;
 // rounding, or a dropped entry could have tied with the k-th hit after rounding to float.
 constexpr double kBoundMargin = 1e-6;
 // Random access costs a binary search and two cache misses per candidate; a scan costs a
-// sequential read per posting. Measured on bench_model, random access wins below ~1/16.
+// sequential read per posting. On bench_model a ratio of 4 was 10-30% slower than 16; 16 and 64
+// were within noise.
 constexpr std::size_t kRandomAccessRatio = 16;
+// Rank all candidates again only after this many postings per candidate were processed since the
+// last ranking, so ranking costs at most a fraction of the accumulation itself.
+constexpr std::size_t kRankingInterval = 2;
 
 bool cannot_reach(double bound, double threshold) {
   return bound < threshold - (std::abs(threshold) * kBoundMargin + 1e-12);
@@ -82,7 +86,8 @@ struct QueryScratch {
   std::vector<std::uint32_t> candidates;
   std::vector<Term> terms;
   std::vector<double> rest;  // rest[i]: sum of the bounds of terms i..end
-  std::vector<double> partial;
+  std::vector<std::pair<double, std::uint32_t>> ranked;
+  std::vector<std::uint32_t> leaders;  // the k best candidates at the last exact ranking
   std::uint64_t scored = 0;
 
   void begin(std::size_t slots) {
@@ -97,6 +102,7 @@ struct QueryScratch {
     }
     candidates.clear();
     terms.clear();
+    leaders.clear();
     scored = 0;
   }
 };
@@ -116,7 +122,7 @@ struct InvertedIndex::Impl {
   void drop(std::uint32_t slot);
   void query(const SparseVector& q, const IndexQuery& options, QueryScratch& s,
              std::vector<Hit>& out) const;
-  double kth_partial(QueryScratch& s, std::size_t k) const;
+  static double rank_leaders(QueryScratch& s, std::size_t k);
   void add_term_random_access(QueryScratch& s, const QueryScratch::Term& term) const;
 };
 
@@ -177,12 +183,15 @@ void InvertedIndex::Impl::drop(std::uint32_t slot) {
   free_slots.push_back(slot);
 }
 
-double InvertedIndex::Impl::kth_partial(QueryScratch& s, std::size_t k) const {
-  s.partial.clear();
-  for (const std::uint32_t c : s.candidates) s.partial.push_back(s.acc[c]);
-  auto kth = s.partial.begin() + static_cast<std::ptrdiff_t>(k - 1);
-  std::nth_element(s.partial.begin(), kth, s.partial.end(), std::greater<>());
-  return *kth;
+// Finds the k best candidates by partial score; returns the k-th partial score.
+double InvertedIndex::Impl::rank_leaders(QueryScratch& s, std::size_t k) {
+  s.ranked.clear();
+  for (const std::uint32_t c : s.candidates) s.ranked.emplace_back(s.acc[c], c);
+  const auto kth = s.ranked.begin() + static_cast<std::ptrdiff_t>(k - 1);
+  std::nth_element(s.ranked.begin(), kth, s.ranked.end(), std::greater<>());
+  s.leaders.clear();
+  for (auto it = s.ranked.begin(); it <= kth; ++it) s.leaders.push_back(it->second);
+  return kth->first;
 }
 
 void InvertedIndex::Impl::add_term_random_access(QueryScratch& s,
@@ -232,17 +241,29 @@ void InvertedIndex::Impl::query(const SparseVector& q, const IndexQuery& options
   double threshold = options.min_score;
   bool adding = true;
 
+  // With non-negative weights partial scores only grow, so any k candidates' smallest partial is
+  // a lower bound of the k-th final score. Ranking all candidates finds the best such k but costs
+  // a pass over them; in between, re-reading the last leaders' partials is O(k).
+  std::size_t work_since_ranking = 0;
+  const auto raise_threshold = [&] {
+    if (!non_negative || s.candidates.size() < k) return;
+    if (s.leaders.empty() || work_since_ranking >= kRankingInterval * s.candidates.size()) {
+      threshold = std::max(threshold, rank_leaders(s, k));
+      work_since_ranking = 0;
+      return;
+    }
+    double smallest = std::numeric_limits<double>::infinity();
+    for (const std::uint32_t c : s.leaders) smallest = std::min(smallest, s.acc[c]);
+    threshold = std::max(threshold, smallest);
+  };
+
   for (std::size_t i = 0; i < s.terms.size(); ++i) {
     const QueryScratch::Term& term = s.terms[i];
     const PostingList& list = lists[term.list];
     const double remaining = s.rest[i];
     if (adding && i > 0) {
-      // The k-th partial score can only pass R once the bounds already used exceed R; computing
-      // it costs a pass over the candidates, so do it only before a list at least that long.
-      if (non_negative && s.candidates.size() >= k && s.rest[0] - remaining > remaining &&
-          list.postings.size() * 4 >= s.candidates.size()) {
-        threshold = std::max(threshold, kth_partial(s, k));
-      }
+      // The k-th partial score cannot exceed the bounds used so far: only then can it pass R.
+      if (s.rest[0] - remaining > remaining) raise_threshold();
       if (cannot_reach(remaining, threshold)) {
         adding = false;
         s.scored = s.candidates.size();  // no entry becomes a candidate from here on
@@ -267,12 +288,11 @@ void InvertedIndex::Impl::query(const SparseVector& q, const IndexQuery& options
         }
         s.acc[slot] += term.weight * p.weight;
       }
+      work_since_ranking += list.postings.size();
       continue;
     }
     // Only existing candidates can still make it: drop those that cannot, then add this term.
-    if (non_negative && s.candidates.size() > k) {
-      threshold = std::max(threshold, kth_partial(s, k));
-    }
+    raise_threshold();
     std::erase_if(s.candidates, [&](std::uint32_t c) {
       if (!cannot_reach(s.acc[c] + remaining, threshold)) return false;
       s.stamp[c] = epoch + 1;
@@ -280,10 +300,12 @@ void InvertedIndex::Impl::query(const SparseVector& q, const IndexQuery& options
     });
     if (s.candidates.size() * kRandomAccessRatio < list.postings.size()) {
       add_term_random_access(s, term);
+      work_since_ranking += s.candidates.size();
     } else {
       for (const Posting& p : list.postings) {
         if (s.stamp[p.slot] == epoch) s.acc[p.slot] += term.weight * p.weight;
       }
+      work_since_ranking += list.postings.size();
     }
   }
   if (adding) s.scored = s.candidates.size();

@@ -137,6 +137,8 @@ std::vector<std::string> Lexicon::languages() const {
 namespace {
 
 constexpr std::uint32_t kNoTerm = detail::TermGraph::kNone;
+// Rank offset of a word that is only part of a multi-word form of a lexicon row.
+constexpr std::uint32_t kPhraseRank = 1000;
 
 void check_weight(float weight, std::string_view what) {
   if (!(weight > 0.0f && weight <= 1.0f)) {
@@ -175,17 +177,20 @@ struct LexiconBuilder::Impl {
 
   /// Terms a lexicon row form stands for: its words and names (compound parts only when the form
   /// gave no whole word, numbers never). A form "=stem" is an analysed term, used verbatim.
-  void row_terms(std::uint16_t slot, std::string_view lang, std::string_view form,
-                 TermList& out) {
+  /// Returns the number of words the form has.
+  std::size_t row_terms(std::uint16_t slot, std::string_view lang, std::string_view form,
+                        TermList& out) {
     out.clear();
     if (form.starts_with('=')) {
       if (form.size() > 1) out.push_back(graph.intern(slot, form.substr(1), form.substr(1)));
-      return;
+      return out.size();
     }
     analyzed.clear();
     worker.analyze_phrase(form, lang, analyzed);
-    const bool has_word = std::any_of(analyzed.terms.begin(), analyzed.terms.end(),
-                                      [](const Term& t) { return t.kind == TermKind::word; });
+    const auto words = static_cast<std::size_t>(
+        std::count_if(analyzed.terms.begin(), analyzed.terms.end(),
+                      [](const Term& t) { return t.kind == TermKind::word; }));
+    const bool has_word = words > 0;
     for (const Term& term : analyzed.terms) {
       std::uint32_t id = kNoTerm;
       switch (term.kind) {
@@ -203,6 +208,7 @@ struct LexiconBuilder::Impl {
       }
       if (id != kNoTerm && std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
     }
+    return words;
   }
 
   /// The one word a pair side analyses to, or kNoTerm; `words` gets the number of words found.
@@ -247,6 +253,7 @@ struct LexiconBuilder::Impl {
     TermList terms;
     for (const auto& [lang, forms] : row.cells) {
       const std::uint16_t slot = graph.lang_slot(lang);
+      std::uint32_t index = 0;  // position of the form in its cell
       std::size_t pos = 0;
       while (pos <= forms.size()) {
         std::size_t bar = forms.find('|', pos);
@@ -256,7 +263,11 @@ struct LexiconBuilder::Impl {
         while (!form.empty() && form.front() == ' ') form.remove_prefix(1);
         while (!form.empty() && form.back() == ' ') form.remove_suffix(1);
         if (form.empty()) continue;
-        row_terms(slot, lang, form, terms);
+        const std::size_t words = row_terms(slot, lang, form, terms);
+        // When rows share a term, the row listing it as a form of its own, and earlier in its
+        // cell, owns it: "Verbot" belongs to the row of "Verbot|Verbote" rather than to the row
+        // listing "verboten" fourth, or "divieto di avvicinamento".
+        const std::uint32_t rank = index++ + (words > 1 ? kPhraseRank : 0);
         if (terms.empty()) {
           report.skipped.push_back({std::string(source_name), row.line,
                                     "form '" + std::string(form) + "' (" + std::string(lang) +
@@ -264,7 +275,7 @@ struct LexiconBuilder::Impl {
           continue;
         }
         for (const std::uint32_t term : terms) {
-          graph.add_row_member(r, term, form);
+          graph.add_row_member(r, term, form, rank);
           ++report.links;
         }
       }

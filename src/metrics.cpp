@@ -111,8 +111,7 @@ ClusteringScores score(const Codes& gold, const Codes& pred, const Codes& lang) 
     const double nan = std::numeric_limits<double>::quiet_NaN();
     for (double* ratio : {&s.bcubed_precision, &s.bcubed_recall, &s.bcubed_f1,
                           &s.pairwise_precision, &s.pairwise_recall, &s.pairwise_f1,
-                          &s.crosslingual_precision, &s.crosslingual_recall,
-                          &s.crosslingual_f1}) {
+                          &s.crosslingual_precision, &s.crosslingual_recall, &s.crosslingual_f1}) {
       *ratio = nan;
     }
     return s;
@@ -156,12 +155,11 @@ detail::LineReader open_lines(const std::string& path, const char* what) {
   }
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
-    throw IoError(std::string("cannot open ") + what + " '" + path + "': " +
-                  std::strerror(errno));
+    throw IoError(std::string("cannot open ") + what + " '" + path + "': " + std::strerror(errno));
   }
   std::fclose(file);
-  return detail::LineReader(detail::open_file_source(path),
-                            detail::LineReader::kDefaultBlockBytes, kNoLineLimit);
+  return detail::LineReader(detail::open_file_source(path), detail::LineReader::kDefaultBlockBytes,
+                            kNoLineLimit);
 }
 
 bool next_line(detail::LineReader& lines, detail::Line& line, const std::string& path,
@@ -183,15 +181,19 @@ struct Gold {
 
 /// One gold line as score.py's load_gold reads it; false if it is skipped.
 bool read_gold_line(std::string_view text, simdjson::dom::parser& parser, Gold& gold) {
-  if (text.starts_with(kBom)) text.remove_prefix(kBom.size());  // json.loads decodes bytes as utf-8-sig
+  if (text.starts_with(kBom))
+    text.remove_prefix(kBom.size());  // json.loads decodes bytes as utf-8-sig
   simdjson::dom::element root;
   if (parser.parse(text.data(), text.size(), false).get(root) || !root.is_object()) return false;
   std::optional<simdjson::dom::element> id, story, lang;
   const simdjson::dom::object object = root.get_object().value_unsafe();
   for (simdjson::dom::key_value_pair field : object) {
-    if (field.key == "id") id = field.value;
-    else if (field.key == "story") story = field.value;
-    else if (field.key == "lang") lang = field.value;
+    if (field.key == "id")
+      id = field.value;
+    else if (field.key == "story")
+      story = field.value;
+    else if (field.key == "lang")
+      lang = field.value;
   }
   if (!id || id->is_null() || !story || story->is_null()) return false;
   if (!id->is_string() && !id->is_number() && !id->is_bool()) return false;
@@ -255,7 +257,8 @@ ClusteringScores evaluate(std::span<const std::string> gold, std::span<const std
   if (predicted.size() != gold.size() || langs.size() != gold.size()) {
     throw InputError("evaluate: " + std::to_string(gold.size()) + " gold labels, " +
                      std::to_string(predicted.size()) + " predicted labels and " +
-                     std::to_string(langs.size()) + " languages; all must describe the same "
+                     std::to_string(langs.size()) +
+                     " languages; all must describe the same "
                      "articles");
   }
   return score(encode(gold), encode(predicted), encode(langs));

@@ -34,8 +34,7 @@ const std::string kData = std::string(CROSSNEWS_TEST_DATA_DIR) + "/io/";
 struct TempDir {
   fs::path path;
   explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() /
-             ("crossnews_" + name + "_" + std::to_string(::getpid()))) {
+      : path(fs::temp_directory_path() / ("crossnews_" + name + "_" + std::to_string(::getpid()))) {
     fs::remove_all(path);
     fs::create_directories(path);
   }
@@ -103,8 +102,8 @@ TEST_CASE("valid lines with all fields") {
   CHECK(articles[0].time == 1516924800);  // 2018-01-26T00:00:00Z
   CHECK(articles[0].story == "graz-solar");
 
-  CHECK(articles[1].id == "17");    // a number id becomes its decimal string
-  CHECK(articles[1].lang == "it");  // "it-IT": region dropped
+  CHECK(articles[1].id == "17");          // a number id becomes its decimal string
+  CHECK(articles[1].lang == "it");        // "it-IT": region dropped
   CHECK(articles[1].time == 1516960800);  // 10:00Z
 
   CHECK(articles[2].lang == "en");        // "EN" lower-cased
@@ -118,12 +117,18 @@ TEST_CASE("valid lines with all fields") {
 
 TEST_CASE("time: ISO 8601 forms and epoch seconds") {
   const std::pair<std::string, std::int64_t> accepted[] = {
-      {"\"2000-02-29T12:30:15Z\"", 951827415},      {"\"2000-02-29 12:30:15\"", 951827415},
-      {"\"2000-02-29t12:30:15z\"", 951827415},      {"\"2000-02-29T14:30:15+02:00\"", 951827415},
-      {"\"2000-02-29T14:30:15+0200\"", 951827415},  {"\"2000-02-29T10:30:15-02\"", 951827415},
-      {"\"2000-02-29T12:30:15,999Z\"", 951827415},  {"\"2000-02-29T12:30Z\"", 951827400},
-      {"\"1969-12-31T23:00:00Z\"", -3600},          {"951827415", 951827415},
-      {"951827415.9", 951827415},                   {"-3600", -3600}};
+      {"\"2000-02-29T12:30:15Z\"", 951827415},
+      {"\"2000-02-29 12:30:15\"", 951827415},
+      {"\"2000-02-29t12:30:15z\"", 951827415},
+      {"\"2000-02-29T14:30:15+02:00\"", 951827415},
+      {"\"2000-02-29T14:30:15+0200\"", 951827415},
+      {"\"2000-02-29T10:30:15-02\"", 951827415},
+      {"\"2000-02-29T12:30:15,999Z\"", 951827415},
+      {"\"2000-02-29T12:30Z\"", 951827400},
+      {"\"1969-12-31T23:00:00Z\"", -3600},
+      {"951827415", 951827415},
+      {"951827415.9", 951827415},
+      {"-3600", -3600}};
   for (const auto& [value, seconds] : accepted) {
     INFO(value);
     const Article a = single("{\"text\":\"x\",\"time\":" + value + "}");
@@ -132,11 +137,16 @@ TEST_CASE("time: ISO 8601 forms and epoch seconds") {
 }
 
 TEST_CASE("time: unparsable values are dropped with a warning, the article kept") {
-  const std::string rejected[] = {"\"2018-02-30\"",           "\"2017-02-29\"",
-                                  "\"yesterday\"",            "\"2018-01-26T25:00:00Z\"",
-                                  "\"2018-1-26\"",            "\"2018-01-26T10:00:00+01:00 \"",
-                                  "\"2018-01-26T10:00:00+1\"", "1516924800000",
-                                  "true",                     "[2018]"};
+  const std::string rejected[] = {"\"2018-02-30\"",
+                                  "\"2017-02-29\"",
+                                  "\"yesterday\"",
+                                  "\"2018-01-26T25:00:00Z\"",
+                                  "\"2018-1-26\"",
+                                  "\"2018-01-26T10:00:00+01:00 \"",
+                                  "\"2018-01-26T10:00:00+1\"",
+                                  "1516924800000",
+                                  "true",
+                                  "[2018]"};
   for (const std::string& value : rejected) {
     INFO(value);
     Corpus corpus = parse("{\"text\":\"x\",\"time\":" + value + "}");
@@ -151,8 +161,8 @@ TEST_CASE("time: unparsable values are dropped with a warning, the article kept"
 
 TEST_CASE("lang: normalised to ISO 639-1, unknown or invalid codes dropped with a warning") {
   const std::pair<std::string, std::string> known[] = {
-      {"\"DE\"", "de"}, {"\"de-DE\"", "de"}, {"\"pt_BR\"", "pt"}, {"\"iw\"", "he"},
-      {"\"zh-Hant-TW\"", "zh"}, {"\"\"", ""}, {"null", ""}};
+      {"\"DE\"", "de"},         {"\"de-DE\"", "de"}, {"\"pt_BR\"", "pt"}, {"\"iw\"", "he"},
+      {"\"zh-Hant-TW\"", "zh"}, {"\"\"", ""},        {"null", ""}};
   for (const auto& [value, code] : known) {
     INFO(value);
     Corpus corpus = parse("{\"text\":\"x\",\"lang\":" + value + "}");
@@ -209,8 +219,8 @@ TEST_CASE("a truncated multi-byte sequence at the end of a file") {
 }
 
 TEST_CASE("NUL bytes: a raw NUL rejects the line, an escaped one is text") {
-  const std::string content = "{\"id\":\"n1\",\"text\":\"a\0b\"}\n"s +
-                              "{\"id\":\"n2\",\"text\":\"a\\u0000b\"}\n";
+  const std::string content =
+      "{\"id\":\"n1\",\"text\":\"a\0b\"}\n"s + "{\"id\":\"n2\",\"text\":\"a\\u0000b\"}\n";
   Corpus corpus = parse(content);
   REQUIRE(corpus.rejected.size() == 1);
   CHECK(corpus.rejected[0].line == 1);
@@ -243,7 +253,8 @@ TEST_CASE("missing text, and fields of the wrong type") {
   CHECK(reason_of("{\"id\":\"x\",\"title\":\"t\"}") == "missing field 'text'");
   CHECK(reason_of("{\"text\":42}") == "field 'text' is not a string (found number)");
   CHECK(reason_of("{\"text\":null}") == "field 'text' is not a string (found null)");
-  CHECK(reason_of("{\"text\":\"x\",\"title\":5}") == "field 'title' is not a string (found number)");
+  CHECK(reason_of("{\"text\":\"x\",\"title\":5}") ==
+        "field 'title' is not a string (found number)");
   CHECK(reason_of("{\"text\":\"x\",\"id\":[1]}") ==
         "field 'id' is not a string or number (found array)");
   CHECK(reason_of("{\"text\":\"x\",\"id\":true}") ==
@@ -273,14 +284,14 @@ TEST_CASE("duplicate ids: the first accepted article wins") {
 TEST_CASE("duplicate ids across inputs and against an existing corpus") {
   TempDir dir("io_dups");
   write_file(dir.file("one.jsonl"), "{\"id\":\"s\",\"text\":\"one\"}\n");
-  write_file(dir.file("two.jsonl"), "{\"id\":\"t\",\"text\":\"two\"}\n{\"id\":\"s\",\"text\":\"2\"}\n");
+  write_file(dir.file("two.jsonl"),
+             "{\"id\":\"t\",\"text\":\"two\"}\n{\"id\":\"s\",\"text\":\"2\"}\n");
   const Corpus corpus = crossnews::read_corpus(
       std::vector<std::string>{dir.file("one.jsonl"), dir.file("two.jsonl")});
   CHECK(corpus.articles.size() == 2);
   REQUIRE(corpus.rejected.size() == 1);
   CHECK(corpus.rejected[0].source == dir.file("two.jsonl"));
-  CHECK(corpus.rejected[0].reason ==
-        "duplicate id 's' (first at " + dir.file("one.jsonl") + ":1)");
+  CHECK(corpus.rejected[0].reason == "duplicate id 's' (first at " + dir.file("one.jsonl") + ":1)");
 
   Corpus existing;
   existing.articles.push_back(Article{.id = "s", .title = "", .text = "already here"});
@@ -313,13 +324,18 @@ TEST_CASE("ids: numbers as Python's str, missing ids from the position, TSV-brea
 }
 
 TEST_CASE("story: any JSON value, as Python's str() of it") {
-  const std::pair<std::string, std::string> stories[] = {
-      {"\"s-1\"", "s-1"},         {"42", "42"},
-      {"4.0", "4.0"},             {"1e16", "1e+16"},
-      {"0.00001", "1e-05"},       {"123.456", "123.456"},
-      {"true", "True"},           {"[1, \"a\", null]", "[1, 'a', None]"},
-      {"{\"k\": false}", "{'k': False}"}, {"[\"it's\"]", "[\"it's\"]"},
-      {"[\"\\u00e4\\t\"]", "['\xC3\xA4\\t']"}, {"null", ""}};
+  const std::pair<std::string, std::string> stories[] = {{"\"s-1\"", "s-1"},
+                                                         {"42", "42"},
+                                                         {"4.0", "4.0"},
+                                                         {"1e16", "1e+16"},
+                                                         {"0.00001", "1e-05"},
+                                                         {"123.456", "123.456"},
+                                                         {"true", "True"},
+                                                         {"[1, \"a\", null]", "[1, 'a', None]"},
+                                                         {"{\"k\": false}", "{'k': False}"},
+                                                         {"[\"it's\"]", "[\"it's\"]"},
+                                                         {"[\"\\u00e4\\t\"]", "['\xC3\xA4\\t']"},
+                                                         {"null", ""}};
   for (const auto& [value, label] : stories) {
     INFO(value);
     CHECK(single("{\"text\":\"x\",\"story\":" + value + "}").story == label);
@@ -335,7 +351,8 @@ TEST_CASE("blank lines are rejected as 'blank line' and counted") {
 }
 
 TEST_CASE("CRLF line endings and a byte order mark are accepted") {
-  Corpus corpus = parse("\xEF\xBB\xBF{\"id\":\"b1\",\"text\":\"one\"}\r\n{\"id\":\"b2\",\"text\":\"two\"}\r\n");
+  Corpus corpus =
+      parse("\xEF\xBB\xBF{\"id\":\"b1\",\"text\":\"one\"}\r\n{\"id\":\"b2\",\"text\":\"two\"}\r\n");
   REQUIRE(corpus.articles.size() == 2);
   CHECK(corpus.articles[0].id == "b1");
   CHECK(corpus.articles[1].text == "two");
@@ -365,8 +382,9 @@ TEST_CASE("a very large article is cut to max_article_bytes at a UTF-8 boundary"
   CHECK(articles[0].text.ends_with("\xC3\xA4"));
   CHECK(articles[1].id == "small");
   REQUIRE(reader.warnings().size() == 1);
-  CHECK(reader.warnings()[0].message == "text truncated from 52428800 to 1048576 bytes "
-                                        "(max_article_bytes)");
+  CHECK(reader.warnings()[0].message ==
+        "text truncated from 52428800 to 1048576 bytes "
+        "(max_article_bytes)");
   CHECK(reader.bytes_read() == fs::file_size(path));
 }
 
@@ -387,9 +405,8 @@ TEST_CASE("a line longer than max_record_bytes is skipped without being held") {
   CHECK(articles[1].text == "after");
   REQUIRE(reader.rejected().size() == 1);
   CHECK(reader.rejected()[0].line == 2);
-  CHECK(reader.rejected()[0].reason ==
-        "line of " + std::to_string(filler.size() + 11) +
-            " bytes exceeds max_record_bytes (1048576)");
+  CHECK(reader.rejected()[0].reason == "line of " + std::to_string(filler.size() + 11) +
+                                           " bytes exceeds max_record_bytes (1048576)");
 }
 
 TEST_CASE("a file of 200k tiny lines is read in batches, every line accounted") {
@@ -501,13 +518,16 @@ TEST_CASE("a directory of .txt files: sorted, title + text, binary and empty fil
 TEST_CASE("a .txt file with a few invalid bytes is repaired, mostly invalid bytes are binary") {
   TempDir dir("io_txt_utf8");
   write_file(dir.file("latin1.txt"),
-             "Gr\xFC\xDF" "e aus M\xFCnchen\nDer F\xF6hn kommt heute aus den Bergen herunter.\n");
+             "Gr\xFC\xDF"
+             "e aus M\xFCnchen\nDer F\xF6hn kommt heute aus den Bergen herunter.\n");
   std::string noise;
   for (int i = 0; i < 200; ++i) noise += static_cast<char>(0x80 + i % 100);
   write_file(dir.file("noise.txt"), noise);
   const Corpus corpus = crossnews::read_corpus(std::vector<std::string>{dir.path.string()});
   REQUIRE(corpus.articles.size() == 1);
-  CHECK(corpus.articles[0].title == "Gr\xEF\xBF\xBD\xEF\xBF\xBD" "e aus M\xEF\xBF\xBDnchen");
+  CHECK(corpus.articles[0].title ==
+        "Gr\xEF\xBF\xBD\xEF\xBF\xBD"
+        "e aus M\xEF\xBF\xBDnchen");
   REQUIRE(corpus.warnings.size() == 1);
   CHECK(contains(corpus.warnings[0].message, "4 invalid UTF-8"));
   REQUIRE(corpus.rejected.size() == 1);
@@ -533,9 +553,9 @@ TEST_CASE("a missing input file or directory throws IoError naming it") {
     }
   }
   // all inputs are checked before any is read
-  CHECK_THROWS_AS(crossnews::read_corpus(std::vector<std::string>{kData + "valid.jsonl",
-                                                                  missing_file}),
-                  crossnews::IoError);
+  CHECK_THROWS_AS(
+      crossnews::read_corpus(std::vector<std::string>{kData + "valid.jsonl", missing_file}),
+      crossnews::IoError);
 }
 
 TEST_CASE("accounting on a mixed file: accepted + rejected == lines") {
@@ -595,19 +615,19 @@ TEST_CASE("LineReader: lines carried over tiny blocks, long lines skipped, final
     got.emplace_back(line.status, std::string(line.text));
     if (line.status == Line::Status::kTooLong) CHECK(line.length == 16);
   }
-  const std::vector<std::pair<Line::Status, std::string>> want = {
-      {Line::Status::kOk, "ab"},
-      {Line::Status::kOk, ""},
-      {Line::Status::kTooLong, ""},
-      {Line::Status::kOk, "0123456789"},
-      {Line::Status::kOk, "end"}};
+  const std::vector<std::pair<Line::Status, std::string>> want = {{Line::Status::kOk, "ab"},
+                                                                  {Line::Status::kOk, ""},
+                                                                  {Line::Status::kTooLong, ""},
+                                                                  {Line::Status::kOk, "0123456789"},
+                                                                  {Line::Status::kOk, "end"}};
   CHECK(got == want);
   CHECK(lines.bytes_read() == content.size());
 }
 
 TEST_CASE("random bytes and mutated JSONL: no crash, every line accounted") {
   const std::string seeds[] = {read_file(kData + "mixed.jsonl"), read_file(kData + "valid.jsonl")};
-  const std::string alphabet = "{}[]\":,\\ \n\r\t0123456789.eE-+tfnulxabc\0\xC3\xA4\xE2\x82\xAC\xFF\xF0"s;
+  const std::string alphabet =
+      "{}[]\":,\\ \n\r\t0123456789.eE-+tfnulxabc\0\xC3\xA4\xE2\x82\xAC\xFF\xF0"s;
   std::mt19937_64 rng(4242);
   for (int round = 0; round < 3000; ++round) {
     std::string content;
@@ -622,9 +642,15 @@ TEST_CASE("random bytes and mutated JSONL: no crash, every line accounted") {
       for (int e = 0; e < edits && !content.empty(); ++e) {
         const std::size_t at = rng() % content.size();
         switch (rng() % 3) {
-          case 0: content[at] = static_cast<char>(rng()); break;
-          case 1: content.erase(at, 1 + rng() % 20); break;
-          default: content.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+          case 0:
+            content[at] = static_cast<char>(rng());
+            break;
+          case 1:
+            content.erase(at, 1 + rng() % 20);
+            break;
+          default:
+            content.insert(at, 1, alphabet[rng() % alphabet.size()]);
+            break;
         }
       }
     }

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
+#include <unistd.h>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -11,7 +12,6 @@
 #include <fstream>
 #include <random>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 using crossnews::ClusteringScores;
@@ -34,8 +34,7 @@ std::vector<std::string> split(const std::string& chars) {
 struct TempDir {
   fs::path path;
   explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() /
-             ("crossnews_" + name + "_" + std::to_string(::getpid()))) {
+      : path(fs::temp_directory_path() / ("crossnews_" + name + "_" + std::to_string(::getpid()))) {
     fs::remove_all(path);
     fs::create_directories(path);
   }
@@ -254,8 +253,9 @@ TEST_CASE("evaluate_files: gold JSONL and prediction TSV, score.py conventions")
 
 TEST_CASE("evaluate_files: two missing articles are two singletons, not one cluster") {
   TempDir dir("metrics_missing");
-  write_file(dir.file("g.jsonl"), "{\"id\":\"a\",\"story\":\"S\"}\n{\"id\":\"b\",\"story\":\"S\"}\n"
-                                  "{\"id\":\"c\",\"story\":\"S\"}\n");
+  write_file(dir.file("g.jsonl"),
+             "{\"id\":\"a\",\"story\":\"S\"}\n{\"id\":\"b\",\"story\":\"S\"}\n"
+             "{\"id\":\"c\",\"story\":\"S\"}\n");
   write_file(dir.file("p.tsv"), "a\tk\n");
   const ClusteringScores s = evaluate_files(dir.file("g.jsonl"), dir.file("p.tsv"));
   // B3 recall: every article is alone in its predicted cluster -> 1/3 each
@@ -292,29 +292,53 @@ namespace {
 /// lines, predictions with CRLF, repeated and unknown ids.
 void write_awkward_pair(const std::string& gold_path, const std::string& pred_path) {
   std::mt19937_64 rng(7);
-  const std::vector<std::string> stories = {
-      "\"s1\"", "\"s2\"", "2", "\"2\"", "2.0", "1e2", "100.0", "true", "[1, \"a\"]",
-      "{\"k\": [false, null], \"k\": 3}", "\"Ä\"", "0.0001", "1e-5", "12345678901234567890"};
+  const std::vector<std::string> stories = {"\"s1\"",     "\"s2\"",
+                                            "2",          "\"2\"",
+                                            "2.0",        "1e2",
+                                            "100.0",      "true",
+                                            "[1, \"a\"]", "{\"k\": [false, null], \"k\": 3}",
+                                            "\"Ä\"",      "0.0001",
+                                            "1e-5",       "12345678901234567890"};
   const std::vector<std::string> langs = {"\"de\"", "\"it\"", "\"en\"", "\"\"", "5", "null"};
   std::string gold, pred;
   for (int i = 0; i < 400; ++i) {
     const std::uint64_t r = rng();
     std::string id;
     switch (r % 7) {
-      case 0: id = std::to_string(i); break;
-      case 1: id = std::to_string(i) + ".5"; break;
-      case 2: id = "\"dup" + std::to_string(i % 13) + "\""; break;
-      case 3: id = "\"t\\tab" + std::to_string(i) + "\""; break;
-      case 4: id = "\"ü" + std::to_string(i) + "\""; break;
-      default: id = "\"a" + std::to_string(i) + "\""; break;
+      case 0:
+        id = std::to_string(i);
+        break;
+      case 1:
+        id = std::to_string(i) + ".5";
+        break;
+      case 2:
+        id = "\"dup" + std::to_string(i % 13) + "\"";
+        break;
+      case 3:
+        id = "\"t\\tab" + std::to_string(i) + "\"";
+        break;
+      case 4:
+        id = "\"ü" + std::to_string(i) + "\"";
+        break;
+      default:
+        id = "\"a" + std::to_string(i) + "\"";
+        break;
     }
     const std::string& story = stories[(r >> 8) % stories.size()];
     const std::string& lang = langs[(r >> 16) % langs.size()];
     switch ((r >> 24) % 20) {
-      case 0: gold += "\n"; break;
-      case 1: gold += "{\"id\": " + id + ", \"story\": " + story + "\n"; break;  // malformed
-      case 2: gold += "{\"id\": " + id + ", \"lang\": " + lang + "}\n"; break;   // no story
-      case 3: gold += "{\"id\": null, \"story\": " + story + "}\n"; break;
+      case 0:
+        gold += "\n";
+        break;
+      case 1:
+        gold += "{\"id\": " + id + ", \"story\": " + story + "\n";
+        break;  // malformed
+      case 2:
+        gold += "{\"id\": " + id + ", \"lang\": " + lang + "}\n";
+        break;  // no story
+      case 3:
+        gold += "{\"id\": null, \"story\": " + story + "}\n";
+        break;
       default:
         gold += "{\"id\": " + id + ", \"story\": " + story + ", \"lang\": " + lang + "}\n";
     }

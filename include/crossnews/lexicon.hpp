@@ -20,7 +20,8 @@
 //  2. All other links -- TSV pairs, FreeDict pairs, pivot-composed pairs, learned pairs -- are
 //     processed by descending weight (ties: the translation a dictionary lists first, then the
 //     order they were added). Two terms' groups are joined only if the merged group holds at most
-//     LexiconOptions::max_terms_per_language terms of every language. Polysemous words would
+//     LexiconOptions::max_terms_per_language terms of every language both groups have (so a
+//     shipped row with many forms can still gain other languages). Polysemous words would
 //     otherwise chain unrelated senses into giant concepts (de "Bank" -> en "bank" -> it
 //     "riva"...): the cap lets the strongest, earliest evidence decide a word's sense.
 //  3. Each term ends in one concept; its weight is that of the strongest link that attached it

@@ -28,8 +28,9 @@ struct ClusteringScores {
   std::uint64_t true_pairs = 0;     ///< pairs in one gold story
   std::uint64_t pred_pairs = 0;     ///< pairs in one predicted cluster
   std::uint64_t correct_pairs = 0;  ///< pairs in both
-  std::uint64_t cl_true_pairs = 0, cl_pred_pairs = 0, cl_correct_pairs = 0;  ///< same, cross-lingual
-  std::size_t missing = 0;             ///< gold articles absent from the prediction (evaluate_files)
+  std::uint64_t cl_true_pairs = 0, cl_pred_pairs = 0,
+                cl_correct_pairs = 0;  ///< same, cross-lingual
+  std::size_t missing = 0;  ///< gold articles absent from the prediction (evaluate_files)
   std::size_t gold_skipped_lines = 0;  ///< gold lines without usable id/story (evaluate_files)
 };
 

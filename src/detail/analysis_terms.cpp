@@ -66,21 +66,6 @@ constexpr std::string_view kRightQuote = "\xE2\x80\x99";
 constexpr std::string_view kLeftQuote = "\xE2\x80\x98";
 constexpr std::string_view kFullwidthApostrophe = "\xEF\xBC\x87";
 
-// Writes ’ and ‘ (both join words like the apostrophe does) as ' in place; returns the new length.
-std::size_t normalize_apostrophes(char* s, std::size_t n) {
-  std::size_t w = 0;
-  for (std::size_t r = 0; r < n;) {
-    const std::string_view rest(s + r, n - r);
-    if (rest.starts_with(kRightQuote) || rest.starts_with(kLeftQuote)) {
-      s[w++] = '\'';
-      r += 3;
-    } else {
-      s[w++] = s[r++];
-    }
-  }
-  return w;
-}
-
 // Byte offset just past the first apostrophe of a surface form, 0 when it has none.
 std::size_t after_first_apostrophe(std::string_view raw) {
   std::size_t best = std::string_view::npos;

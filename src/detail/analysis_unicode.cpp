@@ -171,14 +171,25 @@ void fold_append(std::string_view in, std::string& out) {
                                 sink, nullptr, status);
 }
 
+std::size_t normalize_apostrophes(char* s, std::size_t n) {
+  std::size_t w = 0;
+  for (std::size_t r = 0; r < n;) {
+    if (r + 3 <= n && s[r] == '\xE2' && s[r + 1] == '\x80' && (s[r + 2] == '\x98' || s[r + 2] == '\x99')) {
+      s[w++] = '\'';
+      r += 3;
+    } else {
+      s[w++] = s[r++];
+    }
+  }
+  return w;
+}
+
 std::string fold_word(std::string_view in) {
   std::string repaired;
   const std::string_view valid = repair_utf8(in, repaired);
   std::string out;
   fold_append(valid, out);
-  for (std::size_t pos = 0; (pos = out.find("\xE2\x80\x99", pos)) != std::string::npos;) {
-    out.replace(pos, 3, "'");
-  }
+  out.resize(normalize_apostrophes(out.data(), out.size()));
   return out;
 }
 

@@ -117,7 +117,11 @@ struct Shape {
 /// Appends the NFKC_Casefold form of valid UTF-8 `in` to `out` (ICU semantics).
 void fold_append(std::string_view in, std::string& out);
 
-/// NFKC_Casefold of `in` (repaired first when it is not valid UTF-8), with ’ written as '.
+/// Rewrites ’ and ‘ (which join words like the apostrophe does) as ' in place; returns the new
+/// length.
+std::size_t normalize_apostrophes(char* s, std::size_t n);
+
+/// NFKC_Casefold of `in` (repaired first when it is not valid UTF-8), apostrophes normalised.
 [[nodiscard]] std::string fold_word(std::string_view in);
 
 /// Byte length of the UTF-8 sequence that starts with `lead` (1 for stray continuation bytes).

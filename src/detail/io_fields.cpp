@@ -115,7 +115,9 @@ bool python_printable(char32_t c) {
 
 /// Decodes the code point at s[i] (s is valid UTF-8, as simdjson guarantees) and advances i.
 char32_t decode_utf8(std::string_view s, std::size_t& i) {
-  const auto byte = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(s[k])); };
+  const auto byte = [&](std::size_t k) {
+    return static_cast<char32_t>(static_cast<unsigned char>(s[k]));
+  };
   const char32_t lead = byte(i);
   int trail = lead < 0x80 ? 0 : lead < 0xE0 ? 1 : lead < 0xF0 ? 2 : 3;
   char32_t c = trail == 0 ? lead : lead & (0x3F >> trail);
@@ -326,14 +328,20 @@ void append_python_str(simdjson::dom::element value, std::string& out) {
 std::string_view json_type_name(simdjson::dom::element value) {
   using Type = simdjson::dom::element_type;
   switch (value.type()) {
-    case Type::STRING: return "string";
+    case Type::STRING:
+      return "string";
     case Type::INT64:
     case Type::UINT64:
-    case Type::DOUBLE: return "number";
-    case Type::BOOL: return "boolean";
-    case Type::NULL_VALUE: return "null";
-    case Type::ARRAY: return "array";
-    case Type::OBJECT: return "object";
+    case Type::DOUBLE:
+      return "number";
+    case Type::BOOL:
+      return "boolean";
+    case Type::NULL_VALUE:
+      return "null";
+    case Type::ARRAY:
+      return "array";
+    case Type::OBJECT:
+      return "object";
   }
   return "value";
 }

@@ -26,8 +26,8 @@ class GzFileSource final : public ByteSource {
     }
     if (file_ == nullptr) {
       const int err = errno;
-      throw IoError("cannot open input '" + path + "': " +
-                    (err != 0 ? std::strerror(err) : "out of memory"));
+      throw IoError("cannot open input '" + path +
+                    "': " + (err != 0 ? std::strerror(err) : "out of memory"));
     }
     gzbuffer(file_, 1U << 18);
   }
@@ -122,8 +122,7 @@ bool LineReader::next(Line& line) {
   for (;;) {
     const char* base = buffer_.get();
     const std::size_t from = begin_ + scanned_;
-    const void* newline =
-        end_ > from ? std::memchr(base + from, '\n', end_ - from) : nullptr;
+    const void* newline = end_ > from ? std::memchr(base + from, '\n', end_ - from) : nullptr;
     // a read error with nothing pending still yields one kReadError line, so it is accounted
     const bool error_pending = eof_ && !source_->error().empty() && !error_reported_;
     if (newline != nullptr || (eof_ && (end_ > begin_ || skipping_)) || error_pending) {
@@ -140,10 +139,9 @@ bool LineReader::next(Line& line) {
       } else {
         line.length = stop - begin_;
         line.text = std::string_view(base + begin_, stop - begin_);
-        line.status = line.length > max_line_bytes_ ? Line::Status::kTooLong
-                      : newline == nullptr && !source_->error().empty()
-                          ? Line::Status::kReadError
-                          : Line::Status::kOk;
+        line.status = line.length > max_line_bytes_                     ? Line::Status::kTooLong
+                      : newline == nullptr && !source_->error().empty() ? Line::Status::kReadError
+                                                                        : Line::Status::kOk;
         if (line.status == Line::Status::kTooLong) line.text = {};
       }
       if (newline == nullptr && !source_->error().empty()) {

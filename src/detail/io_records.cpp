@@ -93,15 +93,13 @@ constexpr std::size_t kReleaseAbove = std::size_t{16} << 20;
 
 }  // namespace
 
-std::optional<std::string> JsonlDecoder::decode(std::string_view line,
-                                                std::uint64_t line_number,
+std::optional<std::string> JsonlDecoder::decode(std::string_view line, std::uint64_t line_number,
                                                 std::string_view source, Article& out,
                                                 Notes& notes) {
   if (line_number == 1 && line.starts_with(kBom)) line.remove_prefix(kBom.size());
   if (is_blank(line)) return "blank line";
   if (const void* nul = std::memchr(line.data(), '\0', line.size())) {
-    return "NUL byte at byte " +
-           std::to_string(static_cast<const char*>(nul) - line.data() + 1);
+    return "NUL byte at byte " + std::to_string(static_cast<const char*>(nul) - line.data() + 1);
   }
   simdjson::dom::element root;
   auto error = parser_.parse(line.data(), line.size(), false).get(root);
@@ -141,12 +139,18 @@ std::optional<std::string> JsonlDecoder::decode_object(simdjson::dom::object obj
   std::optional<simdjson::dom::element> id, text, title, lang, time, story;
   for (simdjson::dom::key_value_pair field : object) {
     const std::string_view key = field.key;
-    if (key == "id") id = field.value;
-    else if (key == "text") text = field.value;
-    else if (key == "title") title = field.value;
-    else if (key == "lang") lang = field.value;
-    else if (key == "time") time = field.value;
-    else if (key == "story") story = field.value;
+    if (key == "id")
+      id = field.value;
+    else if (key == "text")
+      text = field.value;
+    else if (key == "title")
+      title = field.value;
+    else if (key == "lang")
+      lang = field.value;
+    else if (key == "time")
+      time = field.value;
+    else if (key == "story")
+      story = field.value;
   }
   if (!text) return "missing field 'text'";
   if (!text->is_string()) return type_reason("text", "string", *text);

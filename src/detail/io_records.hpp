@@ -31,9 +31,8 @@ class JsonlDecoder {
                                     std::string_view source, Article& out, Notes& notes);
 
  private:
-  std::optional<std::string> decode_object(simdjson::dom::object object,
-                                           std::uint64_t line_number, std::string_view source,
-                                           Article& out, Notes& notes);
+  std::optional<std::string> decode_object(simdjson::dom::object object, std::uint64_t line_number,
+                                           std::string_view source, Article& out, Notes& notes);
 
   ReadOptions options_;
   simdjson::dom::parser parser_;

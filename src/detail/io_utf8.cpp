@@ -17,7 +17,7 @@ int sequence_length(std::string_view s, std::size_t i, bool allow_surrogates) {
     trail = 1;
   } else if (lead >= 0xE0 && lead <= 0xEF) {
     trail = 2;
-    if (lead == 0xE0) lo = 0xA0;                        // overlong
+    if (lead == 0xE0) lo = 0xA0;                       // overlong
     if (lead == 0xED && !allow_surrogates) hi = 0x9F;  // U+D800..U+DFFF
   } else if (lead >= 0xF0 && lead <= 0xF4) {
     trail = 3;

@@ -121,12 +121,17 @@ std::uint32_t TermGraph::row(std::string_view name) {
   return id;
 }
 
-void TermGraph::add_row_member(std::uint32_t row, std::uint32_t term, std::string_view surface) {
+void TermGraph::add_row_member(std::uint32_t row, std::uint32_t term, std::string_view surface,
+                               std::uint32_t rank) {
   auto& members = rows_[row].members;
-  const bool known = std::any_of(members.begin(), members.end(), [&](const RowMember& m) {
+  const auto known = std::find_if(members.begin(), members.end(), [&](const RowMember& m) {
     return m.term == term && m.surface == surface;
   });
-  if (!known) members.push_back({term, pool_.add(surface)});
+  if (known == members.end()) {
+    members.push_back({term, pool_.add(surface), rank});
+  } else {
+    known->rank = std::min(known->rank, rank);
+  }
 }
 
 bool TermGraph::add_link(std::uint32_t a, std::uint32_t b, float weight, LinkSource source,
@@ -246,27 +251,39 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
   std::vector<std::uint32_t> row_of(n, kNone);
   const std::size_t cap = options.max_terms_per_language;
 
-  // 1. Lexicon rows: a row's own terms join unconditionally; terms an earlier row holds already
-  //    bring that row along only within the cap.
+  // 1. Lexicon rows. A term several rows list belongs to the row that ranks it best (lists it as
+  //    a form of its own, and earliest); each row's own terms join unconditionally. Then each
+  //    row's other terms bring their owners' groups along, within the cap.
+  std::vector<std::uint32_t> best_rank(n, kNone);
   for (std::uint32_t r = 0; r < rows_.size(); ++r) {
-    std::uint32_t group = kNone;
+    for (const RowMember& member : rows_[r].members) {
+      if (member.rank < best_rank[member.term]) {
+        best_rank[member.term] = member.rank;
+        row_of[member.term] = r;
+      }
+    }
+  }
+  std::vector<std::uint32_t> row_group(rows_.size(), kNone);
+  for (std::uint32_t r = 0; r < rows_.size(); ++r) {
     for (const RowMember& member : rows_[r].members) {
       const std::uint32_t t = member.term;
-      if (row_of[t] != kNone) continue;
-      row_of[t] = r;
+      if (row_of[t] != r || weight[t] > 0.0f) continue;
       weight[t] = options.lexicon_weight;
       source[t] = slots[t] == kNeutralSlot ? LinkSource::entity : LinkSource::lexicon;
-      group = group == kNone ? groups.find(t) : groups.unite(group, groups.find(t));
+      row_group[r] = row_group[r] == kNone ? groups.find(t)
+                                           : groups.unite(groups.find(row_group[r]), groups.find(t));
     }
+  }
+  for (std::uint32_t r = 0; r < rows_.size(); ++r) {
     for (const RowMember& member : rows_[r].members) {
-      const std::uint32_t t = member.term;
-      if (row_of[t] == r) continue;
-      const std::uint32_t other = groups.find(t);
-      if (group == kNone) {
-        group = other;
-      } else if (group != other && groups.fits(group, other, cap)) {
-        group = groups.unite(group, other);
+      if (row_of[member.term] == r) continue;
+      const std::uint32_t other = groups.find(member.term);
+      if (row_group[r] == kNone) {
+        row_group[r] = other;
+        continue;
       }
+      const std::uint32_t group = groups.find(row_group[r]);
+      if (group != other && groups.fits(group, other, cap)) groups.unite(group, other);
     }
   }
 
@@ -299,8 +316,12 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
   std::vector<std::uint32_t> concept_row;
   std::uint32_t concepts = 0;
   for (std::uint32_t r = 0; r < rows_.size(); ++r) {
-    if (rows_[r].members.empty()) continue;
-    const std::uint32_t root = groups.find(rows_[r].members.front().term);
+    // A row names the group of its own first term; one that only repeats terms of earlier rows
+    // names nothing.
+    const auto own = std::find_if(rows_[r].members.begin(), rows_[r].members.end(),
+                                  [&](const RowMember& m) { return row_of[m.term] == r; });
+    if (own == rows_[r].members.end()) continue;
+    const std::uint32_t root = groups.find(own->term);
     if (concept_of_root[root] == kNone && groups.size(root) >= 2) {
       concept_of_root[root] = concepts++;
       concept_row.push_back(r);

@@ -60,7 +60,10 @@ class TermGraph {
 
   /// The row named `name`, added when new: rows with one name are one concept.
   std::uint32_t row(std::string_view name);
-  void add_row_member(std::uint32_t row, std::uint32_t term, std::string_view surface);
+  /// `rank` orders the claims of several rows on one term: the row with the lowest rank owns it
+  /// (ties: the earlier row). See LexiconBuilder::Impl::tsv_row for how ranks are given.
+  void add_row_member(std::uint32_t row, std::uint32_t term, std::string_view surface,
+                      std::uint32_t rank);
   [[nodiscard]] std::size_t row_count() const { return rows_.size(); }
 
   /// Starts a new batch of attestations: a link added twice within one batch (one dictionary,
@@ -85,6 +88,7 @@ class TermGraph {
   struct RowMember {
     std::uint32_t term;
     std::string_view surface;
+    std::uint32_t rank;
   };
   struct Row {
     std::string_view name;
