@@ -219,10 +219,10 @@ void BM_IndexQuery(benchmark::State& state) {
   state.SetItemsProcessed(scored);
   state.counters["queries_per_second"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.counters["candidates_per_query"] = benchmark::Counter(
-      static_cast<double>(scored), benchmark::Counter::kAvgIterations);
-  state.counters["hits_per_query"] = benchmark::Counter(static_cast<double>(returned),
-                                                        benchmark::Counter::kAvgIterations);
+  state.counters["candidates_per_query"] =
+      benchmark::Counter(static_cast<double>(scored), benchmark::Counter::kAvgIterations);
+  state.counters["hits_per_query"] =
+      benchmark::Counter(static_cast<double>(returned), benchmark::Counter::kAvgIterations);
   state.counters["index_postings"] = static_cast<double>(f.postings);
 }
 // min_score_pct 0 is the worst case (only the k-th partial score prunes); a clusterer queries

@@ -25,7 +25,8 @@
 // scores then only grow), no entry not yet seen can make the result: the remaining lists only
 // update existing candidates, by scanning or by random access, whichever touches less memory,
 // and candidates whose partial + R is below the threshold are dropped. Scores are accumulated
-// in double, like SparseVector::dot, so results match brute force exactly.
+// in double, like SparseVector::dot (float products are exact in double), so the index and a
+// brute-force scan agree after rounding to float; the property test demands identical results.
 
 namespace crossnews {
 
@@ -207,8 +208,8 @@ void InvertedIndex::Impl::add_term_random_access(QueryScratch& s,
   }
 }
 
-void InvertedIndex::Impl::query(const SparseVector& q, const IndexQuery& options,
-                                QueryScratch& s, std::vector<Hit>& out) const {
+void InvertedIndex::Impl::query(const SparseVector& q, const IndexQuery& options, QueryScratch& s,
+                                std::vector<Hit>& out) const {
   out.clear();
   s.begin(entries.size());
   if (options.k == 0) return;

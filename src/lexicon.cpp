@@ -137,8 +137,7 @@ std::vector<std::string> Lexicon::languages() const {
 namespace {
 
 constexpr std::uint32_t kNoTerm = detail::TermGraph::kNone;
-// Rank offset of a word that is only part of a multi-word form of a lexicon row.
-constexpr std::uint32_t kPhraseRank = 1000;
+constexpr std::uint32_t kPhraseRank = detail::TermGraph::kPhraseRank;
 
 void check_weight(float weight, std::string_view what) {
   if (!(weight > 0.0f && weight <= 1.0f)) {
@@ -150,6 +149,7 @@ void check_options(const LexiconOptions& options) {
   check_weight(options.lexicon_weight, "LexiconOptions::lexicon_weight");
   check_weight(options.freedict_weight, "LexiconOptions::freedict_weight");
   check_weight(options.pivot_weight, "LexiconOptions::pivot_weight");
+  check_weight(options.phrase_word_weight, "LexiconOptions::phrase_word_weight");
   if (options.max_terms_per_language == 0 || options.max_translations_per_headword == 0 ||
       options.max_dictionary_words == 0) {
     throw ConfigError("LexiconOptions: max_terms_per_language, max_translations_per_headword and "

@@ -15,10 +15,14 @@ namespace crossnews {
 
 FeatureKind feature_kind(TermKind kind) {
   switch (kind) {
-    case TermKind::word: return FeatureKind::word;
-    case TermKind::entity: return FeatureKind::entity;
-    case TermKind::number: return FeatureKind::number;
-    case TermKind::compound_part: return FeatureKind::compound_part;
+    case TermKind::word:
+      return FeatureKind::word;
+    case TermKind::entity:
+      return FeatureKind::entity;
+    case TermKind::number:
+      return FeatureKind::number;
+    case TermKind::compound_part:
+      return FeatureKind::compound_part;
   }
   return FeatureKind::word;
 }
@@ -53,7 +57,7 @@ class Arena {
   }
 
  private:
-  static constexpr std::size_t kChunkSize = 64 * 1024;
+  static constexpr std::size_t kChunkSize = std::size_t{64} * 1024;
   std::vector<std::unique_ptr<char[]>> chunks_;
   std::vector<std::unique_ptr<char[]>> big_blocks_;
   std::size_t used_ = 0;

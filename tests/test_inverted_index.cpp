@@ -163,11 +163,10 @@ SparseVector random_vector(std::mt19937& rng, bool allow_negative) {
   }
   std::sort(entries.begin(), entries.end(),
             [](const SparseEntry& a, const SparseEntry& b) { return a.term < b.term; });
-  entries.erase(std::unique(entries.begin(), entries.end(),
-                            [](const SparseEntry& a, const SparseEntry& b) {
-                              return a.term == b.term;
-                            }),
-                entries.end());
+  entries.erase(
+      std::unique(entries.begin(), entries.end(),
+                  [](const SparseEntry& a, const SparseEntry& b) { return a.term == b.term; }),
+      entries.end());
   return SparseVector::from_sorted(std::move(entries));
 }
 

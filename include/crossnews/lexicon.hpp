@@ -15,8 +15,10 @@
 // How concepts are formed: a weighted, size-capped union-find over term links.
 //  1. Shipped lexicon rows (data/lexicon/*.tsv) and concept-form TSV rows come first. Each row
 //     is one concept: its terms are joined unconditionally (the author grouped them on purpose).
-//     Rows with the same concept name are one row. When a row names a term an earlier row already
-//     holds, the two rows merge only if the result stays within the cap (below).
+//     Rows with the same concept name are one row. A term several rows list belongs to the row
+//     that lists it as a form of its own, earliest in its cell (then: the earlier row), so "Verbot"
+//     goes to "Verbot|Verbote", not to a row listing "verboten" fourth. The other rows listing it
+//     as a single-word form merge with the owner only if the result stays within the cap.
 //  2. All other links -- TSV pairs, FreeDict pairs, pivot-composed pairs, learned pairs -- are
 //     processed by descending weight (ties: the translation a dictionary lists first, then the
 //     order they were added). Two terms' groups are joined only if the merged group holds at most
@@ -43,9 +45,11 @@
 // Terms are analysed at load time with the Analyzer (Worker::analyze_phrase), so inflected forms
 // and article words meet on the same stems. Mapping rules for an entry that analyses to several
 // terms: in the shipped lexicon and TSV files, each word term and each entity token of the phrase
-// maps to the concept ("Homeland Security"); compound parts are left out when the phrase also
-// gave a whole word (the parts of "Werbeverbot" belong to their own concepts), numbers are
-// always left out (they are neutral already). Dictionary and learned pairs are used only when
+// maps to the concept ("Homeland Security"), with LexiconOptions::phrase_word_weight; such words
+// are owned by a row listing them as a form of their own if there is one, and never merge rows.
+// Compound parts are left out when the phrase also gave a whole word (the parts of
+// "Werbeverbot" belong to their own concepts), numbers are always left out (they are neutral
+// already, and "112" means many things). Dictionary and learned pairs are used only when
 // both sides analyse to exactly one word: multi-word dictionary entries are mostly idioms and
 // explanations whose single words would drag unrelated concepts in.
 
@@ -99,6 +103,10 @@ struct LexiconOptions {
   std::size_t max_terms_per_language = 4;
   /// Weight of a lexicon row membership, and of a TSV pair without a weight column.
   float lexicon_weight = 1.0f;
+  /// Factor on lexicon_weight for a word a row lists only inside a multi-word form ("elettorale"
+  /// of "campagna elettorale"): alone it says less about the concept. Raising it counts such
+  /// words as fully as the row's own words.
+  float phrase_word_weight = 0.5f;
   /// Weight of one FreeDict translation pair. Raising it lets dictionary links win over learned
   /// ones and gives dictionary words more weight in the projected vectors.
   float freedict_weight = 0.8f;

@@ -32,7 +32,8 @@ class SparseVector {
   [[nodiscard]] float norm() const;
   /// Scales to unit L2 norm; a zero vector stays zero.
   void normalize();
-  /// Keeps the k entries of largest weight (ties: smaller TermId), still sorted by term. k = 0 keeps all.
+  /// Keeps the k entries of largest weight (ties: smaller TermId), still sorted by term.
+  /// k = 0 keeps all.
   void prune_top_k(std::size_t k);
   /// Accumulated in double (float products are exact there), as InvertedIndex scores are, so the
   /// two agree after rounding to float whatever order the terms are summed in (barring

@@ -7,8 +7,8 @@
 //   tf(t, d)  = 1 + ln(count(t, d))                     (count(t, d) = body + title_boost * title;
 //                                                        tf = count when count < 1, which only a
 //                                                        title_boost below 1 can produce)
-//   idf(t)    = ln((1 + N) / (1 + df(t))) + 1           (N = documents of t's language; all documents
-//                                                        for language-neutral terms)
+//   idf(t)    = ln((1 + N) / (1 + df(t))) + 1           (N = documents of t's language; all
+//                                                        documents for language-neutral terms)
 //   w(t, d)   = tf(t, d) * idf(t) * (entity_boost if t is an entity or number)
 //   v(d)      = w / ||w||_2, then optionally pruned to the top_k weights and re-normalised.
 // With decay (half-life h days), a document counted at time s contributes 2^-((now - s) / h) to df
@@ -39,7 +39,8 @@ struct DfOptions {
   double window_days = 0.0;
 };
 
-/// Document frequencies per language over a Vocabulary it refers to (and interns into on merge/load).
+/// Document frequencies per language over a Vocabulary it refers to (and interns into on merge
+/// and load).
 class DocumentFrequencies {
  public:
   explicit DocumentFrequencies(Vocabulary& vocabulary, DfOptions options = {});
@@ -53,7 +54,7 @@ class DocumentFrequencies {
            std::optional<std::int64_t> time = {});
   /// Exact inverse of add() with the same arguments.
   void remove(std::uint16_t doc_lang_slot, std::span<const TermId> distinct_terms,
-               std::optional<std::int64_t> time = {});
+              std::optional<std::int64_t> time = {});
   /// Adds another table's counts, matching terms by (language, text, kind); equals counting both
   /// corpora in one table. The other table may use another Vocabulary; it must have the same
   /// DfOptions (ConfigError otherwise). Moves now to the later of the two.

@@ -190,12 +190,12 @@ void TermBuilder::decide_article(const std::vector<RawToken>& tokens, std::strin
 
 // Which words are names. Everywhere: acronyms ("EFF", "USA") and inner capitals ("iPhone") are
 // names, capitalised stopwords never are, and a shouted headline has no names.
-//  - German capitalises every noun, so a capitalised word is a name only when the language does
-//    not know it: not a stopword, not in the word list (or sharing a stem with a listed word), not
+//  - A capitalised word inside a sentence is a name. At a sentence start (or in a title-case
+//    title) it is a name only when the document also has it capitalised mid-sentence: an unknown
+//    sentence-initial word is more often an ordinary word than a name.
+//  - German capitalises every noun, so there a capitalised word must also be unknown to the
+//    language: not a stopword, not in the word list (nor sharing a stem with a listed word), not
 //    decompoundable into listed words, and not seen in lowercase in the same document.
-//  - Other languages: a capitalised word inside a sentence is a name. At a sentence start (or in
-//    a title-case title) it is a name only when the document also has it capitalised
-//    mid-sentence; an unknown sentence-initial word is more often an ordinary word than a name.
 bool TermBuilder::is_entity(const RawToken& token, const TokenState& state, bool shouting,
                             LanguageState& lang) const {
   const Shape& shape = token.shape;
@@ -206,9 +206,9 @@ bool TermBuilder::is_entity(const RawToken& token, const TokenState& state, bool
   if (!shape.first_upper) return false;
   const CacheEntry& e = lang.entry(state.entry);
   if (e.stopword) return false;
-  if (lang.german()) return !e.known && e.lower_seen != lang.document();
-  if (state.sentence_start) return e.cap_mid_seen == lang.document();
-  return true;
+  const bool evidence = !state.sentence_start || e.cap_mid_seen == lang.document();
+  if (lang.german()) return evidence && !e.known && e.lower_seen != lang.document();
+  return evidence;
 }
 
 void TermBuilder::build_article(std::vector<RawToken>& tokens, std::string& arena,

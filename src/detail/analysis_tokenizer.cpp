@@ -8,6 +8,9 @@
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
 
+#include <array>
+#include <cstring>
+
 namespace crossnews::detail {
 namespace {
 
@@ -33,10 +36,14 @@ bool mid_joins(BreakClass before, BreakClass mid, BreakClass after) {
   return false;
 }
 
-bool is_sentence_end(UChar32 c) {
+// Sentence ends and line breaks, and the marks after which a capital letter may start a quote or
+// a clause (colon, dash, quotation marks): after any of them, a capital says little about names.
+bool starts_sentence(UChar32 c) {
   switch (c) {
     case '.': case '!': case '?': case '\n': case '\r': case 0x2026: case 0x2028: case 0x2029:
     case 0x3002: case 0xFF01: case 0xFF0E: case 0xFF1F: case 0x061F: case 0x0964: case 0x0965:
+    case ':': case '"': case 0x2013: case 0x2014: case 0x201C: case 0x201D: case 0x201E:
+    case 0x00AB: case 0x00BB: case 0x2039: case 0x203A: case 0x300C: case 0x300D:
       return true;
     default:
       return false;
@@ -46,6 +53,14 @@ bool is_sentence_end(UChar32 c) {
 bool is_hyphen(UChar32 c) { return c == '-' || c == 0x2010 || c == 0x2011; }
 
 Gap classify_gap(std::string_view gap) {
+  // Most gaps are one ASCII space or one hyphen; decide those without decoding.
+  if (gap.size() == 1) {
+    switch (gap[0]) {
+      case ' ': case '\t': return Gap::space;
+      case '-': return Gap::hyphen;
+      default: break;
+    }
+  }
   const auto* s = reinterpret_cast<const std::uint8_t*>(gap.data());
   const auto n = static_cast<std::int32_t>(gap.size());
   bool only_space = true;
@@ -54,8 +69,8 @@ Gap classify_gap(std::string_view gap) {
   for (std::int32_t i = 0; i < n; ++count) {
     UChar32 c = 0;
     U8_NEXT(s, i, n, c);
-    if (is_sentence_end(c)) return Gap::sentence;
-    only_space = only_space && u_isUWhiteSpace(c);
+    if (starts_sentence(c)) return Gap::sentence;
+    only_space = only_space && (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x80 && u_isUWhiteSpace(c)));
     single = c;
   }
   if (only_space) return Gap::space;
@@ -100,29 +115,39 @@ void Tokenizer::tokenize(std::string_view text, Field field, std::vector<RawToke
 
 // Scans one token starting at `pos` (a letter, digit or connector). Returns Scan::slow, leaving
 // `pos` on the offending code point, when the token touches a code point outside the tables.
+// The extent and shape are found first and the folded form written afterwards, so that the
+// common all-ASCII token is folded by a plain byte loop.
 Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& pos, Field field,
                                       std::vector<RawToken>& tokens, std::string& arena) const {
+  static constexpr std::array<BreakClass, 4> kByteClass{
+      BreakClass::slow, BreakClass::letter, BreakClass::digit, BreakClass::extend_num_let};
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   const std::size_t begin = pos;
-  const std::size_t fold_begin = arena.size();
   Shape shape;
-  bool word_char = false;
+  bool ascii = true;
   BreakClass last = BreakClass::slow;
   const auto take = [&](const CodePointInfo& info, std::size_t len) {
-    arena.append(info.fold.data(), info.fold_len);
-    const bool letter = (info.flags & kLetterFlag) != 0;
-    const bool digit = info.cls == BreakClass::digit;
-    shape.add(letter, (info.flags & kUpperFlag) != 0, digit);
-    word_char |= letter || digit;
+    shape.add((info.flags & kLetterFlag) != 0, (info.flags & kUpperFlag) != 0,
+              info.cls == BreakClass::digit);
     last = info.cls;
+    ascii = ascii && len == 1;
     pos += len;
   };
   while (pos < n) {
-    // ASCII letters and digits dominate; keep their loop free of the general decode.
-    const unsigned char byte = s[pos];
+    // ASCII letters and digits are most of the text: a tight loop over the bytes that are word
+    // characters by themselves.
+    std::uint8_t word = tables_.ascii_word(s[pos]);
+    if (word != 0) {
+      do {
+        shape.add((word & kLetterFlag) != 0, (word & kUpperFlag) != 0,
+                  (word & LatinTables::kDigitBit) != 0);
+        last = kByteClass[word >> 4];
+      } while (++pos < n && (word = tables_.ascii_word(s[pos])) != 0);
+      continue;
+    }
     std::size_t len = 1;
-    const CodePointInfo& info = byte < 0x80 ? tables_.info(byte) : tables_.decode(s + pos, len);
+    const CodePointInfo& info = tables_.decode(s + pos, len);
     if (is_token_class(info.cls)) {
       take(info, len);
       continue;
@@ -139,9 +164,27 @@ Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& pos, F
     take(info, len);
     take(next, next_len);
   }
-  if (!word_char) {
-    arena.resize(fold_begin);
-    return Scan::done;
+  if (shape.letters == 0 && !shape.has_digit) return Scan::done;
+
+  const std::size_t fold_begin = arena.size();
+  const std::size_t length = pos - begin;
+  if (ascii) {
+    arena.resize(fold_begin + length);
+    char* out = arena.data() + fold_begin;
+    for (std::size_t i = 0; i < length; ++i) {
+      const unsigned char c = s[begin + i];
+      out[i] = static_cast<char>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 32 : 0));
+    }
+  } else {
+    // A code point of 2 or more bytes folds to at most 6 bytes: 3 bytes per input byte bound it.
+    arena.resize(fold_begin + 3 * length);
+    char* out = arena.data() + fold_begin;
+    for (std::size_t i = begin, len = 0; i < pos; i += len) {
+      const CodePointInfo& info = tables_.decode(s + i, len);
+      std::memcpy(out, info.fold.data(), info.fold_len);
+      out += info.fold_len;
+    }
+    arena.resize(static_cast<std::size_t>(out - arena.data()));
   }
   tokens.push_back(RawToken{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(pos),
                             static_cast<std::uint32_t>(fold_begin),
@@ -203,7 +246,7 @@ std::size_t Tokenizer::slow_region_end(std::string_view text, std::size_t pos) c
     std::size_t i = next;
     while (i < n && !is_ascii_space(s[i])) {
       std::size_t len = 0;
-      slow = slow || tables_.decode(s + i, len).cls == BreakClass::slow;
+      if (tables_.decode(s + i, len).cls == BreakClass::slow) slow = true;
       i += len;
     }
     if (!slow) break;

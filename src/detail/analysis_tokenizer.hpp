@@ -25,10 +25,11 @@ namespace crossnews::detail {
 
 /// What separates a token from the previous token of its field.
 enum class Gap : std::uint8_t {
-  sentence,  ///< start of the field, or a sentence end (. ! ? …) or line break in between
+  sentence,  ///< start of the field, or in between a sentence end (. ! ? …), a line break, or a
+             ///< mark that may open a capitalised clause (: – — quotation marks)
   space,     ///< whitespace only: the tokens may belong to one multi-word name
   hyphen,    ///< exactly one hyphen: parts of a hyphenated compound
-  punct,     ///< any other punctuation (comma, quote, bracket, colon, dash)
+  punct,     ///< any other punctuation (comma, bracket, slash)
 };
 
 struct RawToken {

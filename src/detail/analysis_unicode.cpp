@@ -120,6 +120,16 @@ LatinTables::LatinTables() {
   for (auto& info : latin_) check(info);
   for (auto& info : punct_) check(info);
   check(euro_);
+  for (unsigned byte = 0; byte < 0x80; ++byte) {
+    const CodePointInfo& info = latin_[byte];
+    const unsigned cls = info.cls == BreakClass::letter           ? 1
+                         : info.cls == BreakClass::digit          ? 2
+                         : info.cls == BreakClass::extend_num_let ? 3
+                                                                  : 0;
+    if (cls == 0 || info.fold_len != 1) continue;
+    ascii_word_[byte] = static_cast<std::uint8_t>((cls << 4) | info.flags |
+                                                  (cls == 2 ? kDigitBit : 0));
+  }
 }
 
 Shape shape_of(std::string_view surface) {

@@ -52,6 +52,12 @@ class LatinTables {
     return slow_;
   }
 
+  /// For a byte that is by itself a word character (an ASCII letter, digit or '_' or '@'): its
+  /// break class in bits 4-5 (1 letter, 2 digit, 3 connector) and kLetterFlag, kUpperFlag and
+  /// kDigitBit in bits 0-2; zero for every other byte. Drives the tokenizer's inner loop.
+  [[nodiscard]] std::uint8_t ascii_word(unsigned char byte) const { return ascii_word_[byte]; }
+  static constexpr std::uint8_t kDigitBit = 4;
+
   /// Decodes the code point at `s` (valid UTF-8) into its info; `len` receives its byte length.
   [[nodiscard]] const CodePointInfo& decode(const unsigned char* s, std::size_t& len) const {
     const unsigned lead = s[0];
@@ -83,22 +89,21 @@ class LatinTables {
   std::array<CodePointInfo, kPunctEnd - kPunctBegin> punct_{};
   CodePointInfo euro_{};
   CodePointInfo slow_{};
+  std::array<std::uint8_t, 256> ascii_word_{};
 };
 
 /// Letter-case shape of a token, from its surface form.
 struct Shape {
-  std::uint16_t letters = 0;
-  std::uint16_t upper = 0;
+  std::uint32_t letters = 0;
+  std::uint32_t upper = 0;
   bool first_upper = false;  ///< the first letter is upper- or titlecase
   bool has_digit = false;
 
   void add(bool is_letter, bool is_upper, bool is_digit) {
-    if (is_letter) {
-      if (letters == 0) first_upper = is_upper;
-      letters += letters < 0xFFFF;
-      upper += is_upper && upper < 0xFFFF;
-    }
-    has_digit |= is_digit;
+    if (letters == 0 && is_letter) first_upper = is_upper;
+    letters += is_letter ? 1 : 0;
+    upper += is_upper ? 1 : 0;
+    has_digit = has_digit || is_digit;
   }
 };
 

@@ -253,7 +253,8 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
 
   // 1. Lexicon rows. A term several rows list belongs to the row that ranks it best (lists it as
   //    a form of its own, and earliest); each row's own terms join unconditionally. Then each
-  //    row's other terms bring their owners' groups along, within the cap.
+  //    row's other single-word forms bring their owners' groups along, within the cap. Words of
+  //    multi-word forms never merge rows: "droit de veto" must not join "veto" to "droite".
   std::vector<std::uint32_t> best_rank(n, kNone);
   for (std::uint32_t r = 0; r < rows_.size(); ++r) {
     for (const RowMember& member : rows_[r].members) {
@@ -268,7 +269,8 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
     for (const RowMember& member : rows_[r].members) {
       const std::uint32_t t = member.term;
       if (row_of[t] != r || weight[t] > 0.0f) continue;
-      weight[t] = options.lexicon_weight;
+      weight[t] = options.lexicon_weight *
+                  (best_rank[t] >= kPhraseRank ? options.phrase_word_weight : 1.0f);
       source[t] = slots[t] == kNeutralSlot ? LinkSource::entity : LinkSource::lexicon;
       row_group[r] = row_group[r] == kNone ? groups.find(t)
                                            : groups.unite(groups.find(row_group[r]), groups.find(t));
@@ -276,7 +278,7 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
   }
   for (std::uint32_t r = 0; r < rows_.size(); ++r) {
     for (const RowMember& member : rows_[r].members) {
-      if (row_of[member.term] == r) continue;
+      if (row_of[member.term] == r || member.rank >= kPhraseRank) continue;
       const std::uint32_t other = groups.find(member.term);
       if (row_group[r] == kNone) {
         row_group[r] = other;

@@ -47,6 +47,8 @@ struct LexiconTables {
 class TermGraph {
  public:
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+  /// Rank offset of a word a lexicon row lists only inside a multi-word form.
+  static constexpr std::uint32_t kPhraseRank = 1000;
 
   TermGraph();
 
@@ -61,7 +63,8 @@ class TermGraph {
   /// The row named `name`, added when new: rows with one name are one concept.
   std::uint32_t row(std::string_view name);
   /// `rank` orders the claims of several rows on one term: the row with the lowest rank owns it
-  /// (ties: the earlier row). See LexiconBuilder::Impl::tsv_row for how ranks are given.
+  /// (ties: the earlier row). It is the form's position in its cell, plus kPhraseRank for a word
+  /// of a multi-word form.
   void add_row_member(std::uint32_t row, std::uint32_t term, std::string_view surface,
                       std::uint32_t rank);
   [[nodiscard]] std::size_t row_count() const { return rows_.size(); }

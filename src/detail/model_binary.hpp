@@ -68,8 +68,9 @@ class ByteReader {
     const std::size_t at = pos_;
     const std::uint64_t n = u64(field);
     if (min_record_size > 0 && n > remaining() / min_record_size) {
-      fail(field, at, "count " + std::to_string(n) + " exceeds the remaining " +
-                          std::to_string(remaining()) + " bytes");
+      fail(field, at,
+           "count " + std::to_string(n) + " exceeds the remaining " + std::to_string(remaining()) +
+               " bytes");
     }
     return n;
   }
@@ -82,8 +83,9 @@ class ByteReader {
  private:
   void need(std::size_t size, std::string_view field) const {
     if (size > remaining()) {
-      fail(field, pos_, "is truncated (needs " + std::to_string(size) + " bytes, " +
-                            std::to_string(remaining()) + " left)");
+      fail(field, pos_,
+           "is truncated (needs " + std::to_string(size) + " bytes, " +
+               std::to_string(remaining()) + " left)");
     }
   }
   std::uint64_t little_endian(int size, std::string_view field) {
