@@ -519,8 +519,21 @@ LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexico
                                     : std::string(featurizer.vocabulary().text(term));
       const auto words_a = scratch_featurizer.words_for(a, term);
       const auto words_b = scratch_featurizer.words_for(b, term);
-      shared.terms[lang_a] = join_words(words_a);
-      shared.terms[lang_b] = join_words(words_b);
+      // The concept's own word in each language reads better than a stem; the stems the
+      // articles used come after it.
+      auto label = [&](const std::string& lang, const std::vector<std::string>& words) {
+        std::vector<std::string> shown;
+        if (lexicon) {
+          auto preferred = lexicon->concept_terms(concept_id, lang);
+          if (!preferred.empty()) shown.push_back(preferred.front());
+        }
+        for (const auto& w : words) {
+          if (std::find(shown.begin(), shown.end(), w) == shown.end()) shown.push_back(w);
+        }
+        return join_words(shown);
+      };
+      shared.terms[lang_a] = label(lang_a, words_a);
+      shared.terms[lang_b] = label(lang_b, words_b);
       shared.source = "lexicon";
       if (lexicon && !words_a.empty()) {
         auto links = lexicon->lookup(lang_a, words_a.front());

@@ -84,20 +84,24 @@ struct Featurizer::Impl {
     for (std::size_t i = 0; i < options.threads; ++i) workers.push_back(analyzer.worker());
   }
 
-  // Extends the per-term tables to the vocabulary, resolving each new term's projection.
+  // Extends the per-term tables to the vocabulary, resolving each new term's projection. Concept
+  // features interned on the way are appended to the vocabulary and resolved by the same loop.
   void resolve_new_terms() {
-    const std::size_t old_size = projection.size();
-    const std::size_t new_size = vocabulary.size();
-    for (std::size_t i = old_size; i < new_size; ++i) {
-      const TermId id(static_cast<std::uint32_t>(i));
+    while (projection.size() < vocabulary.size()) {
+      const TermId id(static_cast<std::uint32_t>(projection.size()));
       const FeatureKind kind = vocabulary.kind(id);
       projection.push_back(id);
       link_weight.push_back(1.0f);
       concept_of.push_back(kNoConcept);
       flags.push_back(static_cast<std::uint8_t>(
           is_language_neutral(kind) ? (kind == FeatureKind::concept_ ? 1 : 3) : 0));
+      if (kind == FeatureKind::concept_) {
+        concept_of.back() = static_cast<std::uint32_t>(
+            std::stoul(std::string(vocabulary.text(id).substr(1))));
+        continue;
+      }
       if (kind == FeatureKind::entity && link_entity_variant(id)) continue;
-      if (lexicon == nullptr || kind == FeatureKind::concept_) continue;
+      if (lexicon == nullptr) continue;
       const std::string_view lang = is_language_neutral(kind) ? "" : vocabulary.lang(id);
       auto links = lexicon->lookup(lang, vocabulary.text(id));
       if (links.empty()) continue;
@@ -106,9 +110,8 @@ struct Featurizer::Impl {
       for (const auto& link : links) {
         if (link.weight > best->weight) best = &link;
       }
-      const TermId feature = concept_feature(best->concept_id);
-      projection[i] = feature;
-      link_weight[i] = best->weight;
+      projection[id.value()] = concept_feature(best->concept_id);
+      link_weight[id.value()] = best->weight;
     }
   }
 
@@ -128,18 +131,9 @@ struct Featurizer::Impl {
     return false;
   }
 
+  // The feature standing for a concept ("c" + its id; resolved by resolve_new_terms).
   TermId concept_feature(std::uint32_t concept_id) {
-    const std::string name = "c" + std::to_string(concept_id);
-    const TermId feature = vocabulary.intern("", name, FeatureKind::concept_);
-    while (projection.size() <= feature.value()) {
-      const TermId id(static_cast<std::uint32_t>(projection.size()));
-      projection.push_back(id);
-      link_weight.push_back(1.0f);
-      concept_of.push_back(kNoConcept);
-      flags.push_back(1);
-    }
-    concept_of[feature.value()] = concept_id;
-    return feature;
+    return vocabulary.intern("", "c" + std::to_string(concept_id), FeatureKind::concept_);
   }
 
   // Counts one analysed article under projected features; returns them sorted by term.

@@ -218,10 +218,15 @@ TEST_CASE("explanations list what two articles share") {
     listing << "| ";
   }
   MESSAGE("shared: " << listing.str());
-  CHECK(names.count("kaspersky") == 1);
-  CHECK(names.count("twitter") == 1);
+  std::string text = listing.str();
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto has_concept = [&](const std::string& part) {
+    return std::any_of(names.begin(), names.end(),
+                       [&](const std::string& n) { return n.find(part) != std::string::npos; });
+  };
+  CHECK(has_concept("kaspersky"));
+  CHECK(has_concept("twitter"));
   CHECK(names.count("2018") == 1);
-  const std::string text = listing.str();
   CHECK(text.find("foundation") != std::string::npos);
   // What happened, across the language barrier: advertising and the ban.
   CHECK(text.find("werbung") != std::string::npos);

@@ -8,6 +8,7 @@
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -135,15 +136,25 @@ Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& pos, F
     pos += len;
   };
   while (pos < n) {
-    // ASCII letters and digits are most of the text: a tight loop over the bytes that are word
-    // characters by themselves.
-    std::uint8_t word = tables_.ascii_word(s[pos]);
-    if (word != 0) {
+    // ASCII letters and digits are most of the text: a tight loop adds up their counters.
+    std::uint64_t bits = tables_.ascii_packed(s[pos]);
+    if (bits != 0) {
+      const std::size_t run = pos;
+      const std::size_t stop = std::min(n, pos + LatinTables::kMaxPackedRun);
+      std::uint64_t sum = 0;
       do {
-        shape.add((word & kLetterFlag) != 0, (word & kUpperFlag) != 0,
-                  (word & LatinTables::kDigitBit) != 0);
-        last = kByteClass[word >> 4];
-      } while (++pos < n && (word = tables_.ascii_word(s[pos])) != 0);
+        sum += bits;
+      } while (++pos < stop && (bits = tables_.ascii_packed(s[pos])) != 0);
+      const auto letters = static_cast<std::uint32_t>(sum & LatinTables::kUnitMask);
+      if (shape.letters == 0 && letters > 0) {
+        std::size_t first = run;
+        while ((tables_.ascii_word(s[first]) & kLetterFlag) == 0) ++first;
+        shape.first_upper = (tables_.ascii_word(s[first]) & kUpperFlag) != 0;
+      }
+      shape.letters += letters;
+      shape.upper += static_cast<std::uint32_t>((sum >> 21) & LatinTables::kUnitMask);
+      shape.has_digit = shape.has_digit || ((sum >> 42) & LatinTables::kUnitMask) != 0;
+      last = kByteClass[tables_.ascii_word(s[pos - 1]) >> 4];
       continue;
     }
     std::size_t len = 1;

@@ -127,8 +127,10 @@ LatinTables::LatinTables() {
                          : info.cls == BreakClass::extend_num_let ? 3
                                                                   : 0;
     if (cls == 0 || info.fold_len != 1) continue;
-    ascii_word_[byte] = static_cast<std::uint8_t>((cls << 4) | info.flags |
-                                                  (cls == 2 ? kDigitBit : 0));
+    ascii_word_[byte] = static_cast<std::uint8_t>((cls << 4) | info.flags);
+    ascii_packed_[byte] = kWordMark | ((info.flags & kLetterFlag) != 0 ? kLetterUnit : 0) |
+                          ((info.flags & kUpperFlag) != 0 ? kUpperUnit : 0) |
+                          (cls == 2 ? kDigitUnit : 0);
   }
 }
 

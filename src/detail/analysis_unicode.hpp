@@ -52,11 +52,21 @@ class LatinTables {
     return slow_;
   }
 
-  /// For a byte that is by itself a word character (an ASCII letter, digit or '_' or '@'): its
-  /// break class in bits 4-5 (1 letter, 2 digit, 3 connector) and kLetterFlag, kUpperFlag and
-  /// kDigitBit in bits 0-2; zero for every other byte. Drives the tokenizer's inner loop.
+  /// For a byte that is by itself a word character (an ASCII letter, digit, '_' or '@'): its
+  /// break class in bits 4-5 (1 letter, 2 digit, 3 connector) and kLetterFlag, kUpperFlag in bits
+  /// 0-1; zero for every other byte.
   [[nodiscard]] std::uint8_t ascii_word(unsigned char byte) const { return ascii_word_[byte]; }
-  static constexpr std::uint8_t kDigitBit = 4;
+
+  /// The same bytes as counters to add up over a run of them: kLetterUnit per letter, kUpperUnit
+  /// per uppercase letter, kDigitUnit per digit, and kWordMark so that every word byte is non-zero.
+  /// Zero for every other byte. Summing a run of at most kMaxPackedRun bytes cannot overflow.
+  [[nodiscard]] std::uint64_t ascii_packed(unsigned char byte) const { return ascii_packed_[byte]; }
+  static constexpr std::uint64_t kLetterUnit = 1;
+  static constexpr std::uint64_t kUpperUnit = std::uint64_t{1} << 21;
+  static constexpr std::uint64_t kDigitUnit = std::uint64_t{1} << 42;
+  static constexpr std::uint64_t kWordMark = std::uint64_t{1} << 63;
+  static constexpr std::uint64_t kUnitMask = (std::uint64_t{1} << 21) - 1;
+  static constexpr std::size_t kMaxPackedRun = std::size_t{1} << 20;
 
   /// Decodes the code point at `s` (valid UTF-8) into its info; `len` receives its byte length.
   [[nodiscard]] const CodePointInfo& decode(const unsigned char* s, std::size_t& len) const {
@@ -90,6 +100,7 @@ class LatinTables {
   CodePointInfo euro_{};
   CodePointInfo slow_{};
   std::array<std::uint8_t, 256> ascii_word_{};
+  std::array<std::uint64_t, 256> ascii_packed_{};
 };
 
 /// Letter-case shape of a token, from its surface form.
