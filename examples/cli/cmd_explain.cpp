@@ -10,6 +10,7 @@ namespace crossnews::cli {
 void register_explain(CLI::App& root) {
   struct Args {
     std::vector<std::string> inputs;
+    std::vector<std::string> ids;
     std::string id_a, id_b;
     std::size_t top = 25;
     std::string mode = "batch";
@@ -25,14 +26,24 @@ void register_explain(CLI::App& root) {
       "Document frequencies come from all --input articles.\n\nExamples:\n"
       "  crossnews explain --input examples/data/articles.jsonl ex-001 ex-002\n"
       "  crossnews explain --input seeds/ 000_9732e21ef075ca18 002_f3dc3a387aed0902");
-  app->add_option("--input", args->inputs, "JSONL files, '-', or directories of .txt files")
+  // `--input FILE... ID_A ID_B`: --input takes every value up to the end, so the two ids are the
+  // last two values, whether CLI11 gave them to --input or as positionals.
+  app->add_option("--input", args->inputs,
+                  "JSONL files, '-', or directories of .txt files, then ID_A ID_B")
       ->required();
-  app->add_option("ID_A", args->id_a, "First article id")->required();
-  app->add_option("ID_B", args->id_b, "Second article id")->required();
+  app->add_option("ids", args->ids, "ID_A ID_B: the two article ids");
   app->add_option("--top", args->top, "Shared features to list")->capture_default_str();
   add_cluster_options(*app, args->options, args->mode, args->strategy);
   add_lexicon_options(*app, args->lexicon);
   app->callback([args] {
+    args->inputs.insert(args->inputs.end(), args->ids.begin(), args->ids.end());
+    if (args->inputs.size() < 3) {
+      throw ExitError{kUsage, "explain needs --input FILE... ID_A ID_B"};
+    }
+    args->id_b = args->inputs.back();
+    args->inputs.pop_back();
+    args->id_a = args->inputs.back();
+    args->inputs.pop_back();
     apply_mode(args->options, args->mode, args->strategy);
     Corpus corpus = read_inputs(args->inputs);
     auto find = [&](const std::string& id) {

@@ -50,6 +50,9 @@ void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& mo
   app.add_option("--time-weight", options.time_weight, "Weight of closeness in time")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  app.add_option("--top-terms", options.features.weighting.top_k,
+                 "Terms kept per article vector, heaviest first; 0 keeps all (slower)")
+      ->capture_default_str();
   app.add_option("--crosslingual-scale", options.crosslingual_scale,
                  "Multiplier of cross-lingual similarities")
       ->check(CLI::NonNegativeNumber)

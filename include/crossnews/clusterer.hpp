@@ -45,10 +45,11 @@ struct ClusterOptions {
   ClusterStrategy strategy = ClusterStrategy::joint;
   /// Minimum similarity to put two articles (or an article and a story) together. Raising it gives
   /// smaller, purer stories.
-  float threshold = 0.30f;
-  /// Cross-lingual similarities are multiplied by this before the threshold. Raising it links
-  /// languages more eagerly.
-  float crosslingual_scale = 1.0f;
+  float threshold = 0.45f;
+  /// Cross-lingual similarities are multiplied by this before the threshold (capped at 1): the
+  /// keyword map covers only part of a text, so translations score lower than same-language
+  /// duplicates. Raising it links languages more eagerly.
+  float crosslingual_scale = 2.0f;
   /// Weight of shared names and numbers against the whole-content similarity.
   float entity_weight = 0.25f;
   /// Weight of closeness in time; 0 ignores times (beyond the window).

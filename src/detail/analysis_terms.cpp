@@ -91,6 +91,15 @@ void TermBuilder::prepare(std::vector<RawToken>& tokens, std::string& arena,
     TokenState& state = states_[i];
     char* folded = arena.data() + token.fold_begin;
     std::size_t length = token.fold_len;
+    if (token.plain) {
+      if (token.shape.has_digit && token.shape.letters == 0) {
+        state.kind = Kind::number;
+        token.fold_len = static_cast<std::uint32_t>(normalize_number(folded, length));
+      } else {
+        state.entry = lang.lookup(std::string_view(folded, length));
+      }
+      continue;
+    }
     if (std::string_view(folded, length).find("\xE2\x80") != std::string_view::npos) {
       length = normalize_apostrophes(folded, length);
     }

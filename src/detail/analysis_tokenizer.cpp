@@ -127,12 +127,14 @@ Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& pos, F
   const std::size_t begin = pos;
   Shape shape;
   bool ascii = true;
+  bool plain = true;  // no apostrophe, '@' or non-ASCII code point: nothing for prepare() to fix
   BreakClass last = BreakClass::slow;
   const auto take = [&](const CodePointInfo& info, std::size_t len) {
     shape.add((info.flags & kLetterFlag) != 0, (info.flags & kUpperFlag) != 0,
               info.cls == BreakClass::digit);
     last = info.cls;
     ascii = ascii && len == 1;
+    plain = plain && (s[pos] == '.' || s[pos] == ',' || s[pos] == ';');
     pos += len;
   };
   while (pos < n) {
@@ -178,29 +180,29 @@ Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& pos, F
   if (shape.letters == 0 && !shape.has_digit) return Scan::done;
 
   const std::size_t fold_begin = arena.size();
-  const std::size_t length = pos - begin;
   if (ascii) {
-    arena.resize(fold_begin + length);
-    char* out = arena.data() + fold_begin;
-    for (std::size_t i = 0; i < length; ++i) {
-      const unsigned char c = s[begin + i];
-      out[i] = static_cast<char>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 32 : 0));
+    arena.append(text.data() + begin, pos - begin);
+    for (char* c = arena.data() + fold_begin; c != arena.data() + arena.size(); ++c) {
+      *c = static_cast<char>(*c + (static_cast<unsigned char>(*c - 'A') < 26 ? 32 : 0));
     }
   } else {
-    // A code point of 2 or more bytes folds to at most 6 bytes: 3 bytes per input byte bound it.
-    arena.resize(fold_begin + 3 * length);
-    char* out = arena.data() + fold_begin;
+    std::array<char, 256> buffer;  // folds are appended in pieces: no zero-filled resize
+    std::size_t used = 0;
     for (std::size_t i = begin, len = 0; i < pos; i += len) {
       const CodePointInfo& info = tables_.decode(s + i, len);
-      std::memcpy(out, info.fold.data(), info.fold_len);
-      out += info.fold_len;
+      if (used + info.fold_len > buffer.size()) {
+        arena.append(buffer.data(), used);
+        used = 0;
+      }
+      std::memcpy(buffer.data() + used, info.fold.data(), info.fold_len);
+      used += info.fold_len;
     }
-    arena.resize(static_cast<std::size_t>(out - arena.data()));
+    arena.append(buffer.data(), used);
   }
   tokens.push_back(RawToken{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(pos),
                             static_cast<std::uint32_t>(fold_begin),
                             static_cast<std::uint32_t>(arena.size() - fold_begin), shape, field,
-                            Gap::sentence});
+                            Gap::sentence, plain && ascii});
   return Scan::done;
 }
 
@@ -216,6 +218,12 @@ void Tokenizer::scan_fast(std::string_view text, Field field, std::vector<RawTok
   std::size_t chunk_arena = arena.size();
   std::size_t pos = 0;
   while (pos < n) {
+    if (s[pos] == ' ') {  // the most common byte between words
+      chunk = ++pos;
+      chunk_tokens = tokens.size();
+      chunk_arena = arena.size();
+      continue;
+    }
     std::size_t len = 0;
     const CodePointInfo& info = tables_.decode(s + pos, len);
     bool slow = info.cls == BreakClass::slow;
@@ -294,7 +302,7 @@ void Tokenizer::scan_icu(std::string_view text, std::size_t begin, std::size_t e
                               static_cast<std::uint32_t>(begin + static_cast<std::size_t>(to)),
                               static_cast<std::uint32_t>(fold_begin),
                               static_cast<std::uint32_t>(arena.size() - fold_begin),
-                              shape_of(segment), field, Gap::sentence});
+                              shape_of(segment), field, Gap::sentence, false});
   }
 }
 

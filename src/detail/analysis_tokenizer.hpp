@@ -40,6 +40,7 @@ struct RawToken {
   Shape shape;
   Field field = Field::body;
   Gap gap = Gap::sentence;
+  bool plain = false;  ///< ASCII without apostrophe or '@': needs no elision or '@' handling
 };
 
 /// Per-thread segmenter (owns an ICU BreakIterator). Input must be valid UTF-8 shorter than 2 GiB.

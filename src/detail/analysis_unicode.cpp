@@ -126,7 +126,8 @@ LatinTables::LatinTables() {
                          : info.cls == BreakClass::digit          ? 2
                          : info.cls == BreakClass::extend_num_let ? 3
                                                                   : 0;
-    if (cls == 0 || info.fold_len != 1) continue;
+    // '@' takes the general path, which marks the token for prepare()'s handle stripping.
+    if (cls == 0 || info.fold_len != 1 || byte == '@') continue;
     ascii_word_[byte] = static_cast<std::uint8_t>((cls << 4) | info.flags);
     ascii_packed_[byte] = kWordMark | ((info.flags & kLetterFlag) != 0 ? kLetterUnit : 0) |
                           ((info.flags & kUpperFlag) != 0 ? kUpperUnit : 0) |
