@@ -57,9 +57,7 @@ SimilarityParts similarity_parts(const Featurizer& f, const DocFeatures& a, cons
     } else {
       const double p = double(ea[i].weight) * eb[j].weight;
       dot_all += p;
-      if (is_language_neutral(f.kind(ea[i].term)) && f.kind(ea[i].term) != FeatureKind::concept_) {
-        dot_neutral += p;
-      }
+      if (f.is_name(ea[i].term)) dot_neutral += p;
       ++i;
       ++j;
     }
@@ -324,10 +322,7 @@ struct StreamClusterer::Impl {
     double xl = 0.0, neutral = 0.0;
     for (const auto& e : lc.view.vector.entries()) {
       if (featurizer.is_crosslingual(e.term)) xl += double(e.weight) * e.weight;
-      const auto kind = featurizer.kind(e.term);
-      if (is_language_neutral(kind) && kind != FeatureKind::concept_) {
-        neutral += double(e.weight) * e.weight;
-      }
+      if (featurizer.is_name(e.term)) neutral += double(e.weight) * e.weight;
     }
     lc.view.crosslingual_norm = static_cast<float>(std::sqrt(xl));
     lc.view.neutral_norm = static_cast<float>(std::sqrt(neutral));

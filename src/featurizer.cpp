@@ -87,6 +87,7 @@ struct Featurizer::Impl {
   // Extends the per-term tables to the vocabulary, resolving each new term's projection. Concept
   // features interned on the way are appended to the vocabulary and resolved by the same loop.
   void resolve_new_terms() {
+    const std::size_t first_new = projection.size();
     while (projection.size() < vocabulary.size()) {
       const TermId id(static_cast<std::uint32_t>(projection.size()));
       const FeatureKind kind = vocabulary.kind(id);
@@ -112,6 +113,10 @@ struct Featurizer::Impl {
       }
       projection[id.value()] = concept_feature(best->concept_id);
       link_weight[id.value()] = best->weight;
+    }
+    // A concept that a name maps to ("Kaspersky" -> the company) still counts as a shared name.
+    for (std::size_t i = first_new; i < projection.size(); ++i) {
+      if (flags[i] & 2) flags[projection[i].value()] |= 2;
     }
   }
 
@@ -297,8 +302,9 @@ const Vocabulary& Featurizer::vocabulary() const { return impl_->vocabulary; }
 const DocumentFrequencies& Featurizer::document_frequencies() const { return impl_->df; }
 FeatureKind Featurizer::kind(TermId term) const { return impl_->vocabulary.kind(term); }
 bool Featurizer::is_crosslingual(TermId term) const {
-  return (impl_->flags.at(term.value()) & 1) != 0;
+  return (impl_->flags[term.value()] & 1) != 0;
 }
+bool Featurizer::is_name(TermId term) const { return (impl_->flags[term.value()] & 2) != 0; }
 std::string_view Featurizer::language(std::uint16_t lang_slot) const {
   return impl_->vocabulary.slot_lang(lang_slot);
 }

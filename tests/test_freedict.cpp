@@ -106,6 +106,8 @@ const Entries kEntries = {
     {"verbieten", "etw. verbieten /fɛɐ̯ˈbiːtn̩/ <v>\nvietare qc\n"},
     // No translation at all: skipped.
     {"leer", "Leer /leːɐ̯/\n   Synonym: {leer}\n"},
+    // A slash between alternatives is no pronunciation; a pronunciation left over is dropped.
+    {"anfrage", "Anfrage / Bitte /ˈanfʁaːɡə ˈbɪtə/\nrequest, ˈbɪtə\n"},
 };
 
 std::vector<std::string> translations_of(const FreeDict& dict, std::string_view headword) {
@@ -123,10 +125,11 @@ TEST_CASE("read_freedict parses the Ergane, Ding and WikDict layouts") {
                                           .string());
   CHECK(dict.lang_from == "de");
   CHECK(dict.lang_to == "it");
-  REQUIRE(dict.entries.size() == 6);
+  REQUIRE(dict.entries.size() == 7);
   // Body order, each entry once although the index lists "verbot" twice.
   CHECK(dict.entries.front().headword == "Verbot");
-  CHECK(dict.entries.back().headword == "verbieten");
+  CHECK(dict.entries.back().headword == "Anfrage / Bitte");
+  CHECK(dict.entries.back().translations == std::vector<std::string>{"request"});
 
   CHECK(translations_of(dict, "Verbot") == std::vector<std::string>{"divieto", "proibizione"});
   CHECK(translations_of(dict, "Werbung") ==
@@ -167,7 +170,7 @@ TEST_CASE("read_freedict takes languages from the file name or the options") {
   FreeDictOptions options;
   options.lang_from = "de";
   options.lang_to = "it";
-  CHECK(read_freedict(unnamed.string(), options).entries.size() == 6);
+  CHECK(read_freedict(unnamed.string(), options).entries.size() == 7);
 
   CHECK(iso639_1_from_3("deu") == "de");
   CHECK(iso639_1_from_3("spa") == "es");
@@ -251,4 +254,27 @@ TEST_CASE("the installed German-Italian FreeDict parses, when present") {
     }
   }
   CHECK(leaks == 0);
+}
+
+TEST_CASE("random entry bodies never crash the dictionary reader") {
+  TempDir dir("random");
+  std::uint32_t state = 777;
+  const auto next = [&] {
+    state = state * 1664525u + 1013904223u;
+    return state >> 24;
+  };
+  constexpr std::string_view kAlphabet = "\n\n  ,;/<>[](){}\"1.Ab\xc3\xa4\xff";
+  Entries entries;
+  for (int i = 0; i < 300; ++i) {
+    std::string body;
+    const std::size_t length = 1 + next() % 80;
+    for (std::size_t k = 0; k < length; ++k) body += kAlphabet[next() % kAlphabet.size()];
+    entries.emplace_back("w" + std::to_string(i), body);
+  }
+  const FreeDict dict =
+      read_freedict(write_dictionary(dir.path, "freedict-deu-ita", entries).string());
+  for (const auto& entry : dict.entries) {
+    CHECK_FALSE(entry.headword.empty());
+    CHECK(entry.primary <= entry.translations.size());
+  }
 }

@@ -465,3 +465,25 @@ TEST_CASE("the built-in lexicon links the seed story's keywords across languages
   CHECK(same_concept(word_link(lexicon, "it", "divieto"), word_link(lexicon, "de", "Verbot")));
   CHECK_FALSE(same_concept(word_link(lexicon, "it", "divieto"), word_link(lexicon, "de", "Werbung")));
 }
+
+TEST_CASE("random bytes never crash the TSV loader") {
+  std::uint32_t state = 12345;
+  const auto next = [&] {
+    state = state * 1664525u + 1013904223u;
+    return state >> 24;
+  };
+  // Tabs, newlines, bars, '=' and '#' often, so that every form and field count comes up.
+  constexpr std::string_view kAlphabet = "\t\t\n|=#ab AéÄ0.5\xff\xc3";
+  LexiconBuilder builder(analyzer());
+  for (int round = 0; round < 200; ++round) {
+    std::string text;
+    const std::size_t length = next() % 200;
+    for (std::size_t i = 0; i < length; ++i) text += kAlphabet[next() % kAlphabet.size()];
+    if (round % 3 == 0) text = "concept\tde\tit\n" + text;
+    const LexiconLoadReport report = builder.load_tsv_text("random", text);
+    CHECK(report.entries <= report.lines);
+  }
+  builder.compose_pivot("en");
+  const Lexicon lexicon = builder.build();
+  CHECK(lexicon.concept_count() <= 200 * 200);
+}

@@ -77,7 +77,10 @@ class Featurizer {
   [[nodiscard]] const Vocabulary& vocabulary() const;
   [[nodiscard]] const DocumentFrequencies& document_frequencies() const;
   [[nodiscard]] FeatureKind kind(TermId term) const;
+  /// Concepts and neutral tokens: features articles of different languages can share.
   [[nodiscard]] bool is_crosslingual(TermId term) const;
+  /// Names and numbers, and concepts that names map to.
+  [[nodiscard]] bool is_name(TermId term) const;
   [[nodiscard]] std::string_view language(std::uint16_t lang_slot) const;
   /// The concept a concept feature stands for (for explanations).
   [[nodiscard]] std::optional<std::uint32_t> concept_of(TermId term) const;

@@ -93,7 +93,12 @@ std::uint32_t LanguageState::store(std::string_view text) {
 }
 
 std::uint32_t LanguageState::lookup(std::string_view word) {
-  if (const auto it = index_.find(word); it != index_.end()) return it->second;
+  const std::uint32_t tag = WordIndex::tag(word);
+  const std::uint32_t found = index_.find(word, tag, [this](std::uint32_t index) {
+    const CacheEntry& e = entries_[index];
+    return std::string_view(text_.data() + e.key_begin, e.key_len);
+  });
+  if (found != WordIndex::kMissing) return found;
   const AnalyzerOptions& options = resources_.options;
   CacheEntry e;
   e.key_begin = store(word);
@@ -122,7 +127,7 @@ std::uint32_t LanguageState::lookup(std::string_view word) {
   }
   const auto index = static_cast<std::uint32_t>(entries_.size());
   entries_.push_back(e);
-  index_.emplace(word, index);
+  index_.insert(tag, index);
   return index;
 }
 

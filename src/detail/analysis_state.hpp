@@ -7,8 +7,8 @@
 
 #include "detail/analysis_decompound.hpp"
 #include "detail/analysis_language.hpp"
+#include "detail/analysis_word_index.hpp"
 
-#include <absl/container/flat_hash_map.h>
 #include <unicode/uversion.h>
 
 #include <cstdint>
@@ -106,7 +106,7 @@ class LanguageState {
   std::span<const std::string_view> elisions_;
   bool german_;
   Stemmer stemmer_;
-  absl::flat_hash_map<std::string, std::uint32_t, StringViewHash, StringViewEq> index_;
+  WordIndex index_;
   std::vector<CacheEntry> entries_;
   std::uint32_t document_ = 0;
   std::string text_;

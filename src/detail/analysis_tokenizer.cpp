@@ -78,6 +78,27 @@ Gap classify_gap(std::string_view gap) {
   return count == 1 && is_hyphen(single) ? Gap::hyphen : Gap::punct;
 }
 
+// Lowercases ASCII in place, eight bytes at a time (SWAR): bit 5 is set in each byte that lies
+// in 'A'..'Z'.
+void lowercase_ascii(char* s, std::size_t n) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, s + i, 8);
+    const std::uint64_t low7 = x & (0x7F * kOnes);
+    const std::uint64_t above_z = low7 + (0x7F - 'Z') * kOnes;
+    const std::uint64_t from_a = low7 + (0x80 - 'A') * kOnes;
+    const std::uint64_t upper = ~x & (above_z ^ from_a) & (0x80 * kOnes);
+    x |= upper >> 2;
+    std::memcpy(s + i, &x, 8);
+  }
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    s[i] = static_cast<char>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 32 : 0));
+  }
+}
+
 bool is_ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 }  // namespace
@@ -118,12 +139,14 @@ void Tokenizer::tokenize(std::string_view text, Field field, std::vector<RawToke
 // `pos` on the offending code point, when the token touches a code point outside the tables.
 // The extent and shape are found first and the folded form written afterwards, so that the
 // common all-ASCII token is folded by a plain byte loop.
-Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& pos, Field field,
+Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& cursor, Field field,
                                       std::vector<RawToken>& tokens, std::string& arena) const {
   static constexpr std::array<BreakClass, 4> kByteClass{
       BreakClass::slow, BreakClass::letter, BreakClass::digit, BreakClass::extend_num_let};
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
+  // A local position: writing through `cursor` in the loops would store it on every byte.
+  std::size_t pos = cursor;
   const std::size_t begin = pos;
   Shape shape;
   bool ascii = true;
@@ -165,26 +188,28 @@ Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& pos, F
       take(info, len);
       continue;
     }
-    if (info.cls == BreakClass::slow) return Scan::slow;
+    if (info.cls == BreakClass::slow) {
+      cursor = pos;
+      return Scan::slow;
+    }
     if (!is_mid_class(info.cls) || pos + len >= n) break;
     std::size_t next_len = 0;
     const CodePointInfo& next = tables_.decode(s + pos + len, next_len);
     if (next.cls == BreakClass::slow) {
-      pos += len;
+      cursor = pos + len;
       return Scan::slow;
     }
     if (!mid_joins(last, info.cls, next.cls)) break;
     take(info, len);
     take(next, next_len);
   }
+  cursor = pos;
   if (shape.letters == 0 && !shape.has_digit) return Scan::done;
 
   const std::size_t fold_begin = arena.size();
   if (ascii) {
     arena.append(text.data() + begin, pos - begin);
-    for (char* c = arena.data() + fold_begin; c != arena.data() + arena.size(); ++c) {
-      *c = static_cast<char>(*c + (static_cast<unsigned char>(*c - 'A') < 26 ? 32 : 0));
-    }
+    lowercase_ascii(arena.data() + fold_begin, pos - begin);
   } else {
     std::array<char, 256> buffer;  // folds are appended in pieces: no zero-filled resize
     std::size_t used = 0;

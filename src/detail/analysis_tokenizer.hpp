@@ -59,7 +59,7 @@ class Tokenizer {
 
  private:
   enum class Scan : std::uint8_t { done, slow };
-  Scan scan_token(std::string_view text, std::size_t& pos, Field field,
+  Scan scan_token(std::string_view text, std::size_t& cursor, Field field,
                   std::vector<RawToken>& tokens, std::string& arena) const;
   void scan_fast(std::string_view text, Field field, std::vector<RawToken>& tokens,
                  std::string& arena);

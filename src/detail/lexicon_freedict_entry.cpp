@@ -84,7 +84,9 @@ std::string clean_phrase(std::string_view raw) {
       if (depth > 0) --depth;
     } else if (depth > 0) {
       continue;
-    } else if (c == '/' && (text.empty() || is_space(text.back()))) {
+    } else if (c == '/' && (text.empty() || is_space(text.back())) && i + 1 < raw.size() &&
+               !is_space(raw[i + 1])) {
+      // A pronunciation opens with '/' before a sound; "Vorschlag / Anfrage" is an alternative.
       const std::size_t close = raw.find('/', i + 1);
       if (close == std::string_view::npos) break;
       i = close;
@@ -111,10 +113,21 @@ std::string clean_phrase(std::string_view raw) {
   return phrase;
 }
 
+/// IPA letters and modifier letters (U+0250..U+02FF) are pronunciation left over from an entry
+/// the reader could not take apart; no word of a dictionary language uses them.
+bool has_ipa(std::string_view phrase) {
+  for (std::size_t i = 0; i + 1 < phrase.size(); ++i) {
+    const auto lead = static_cast<unsigned char>(phrase[i]);
+    const auto next = static_cast<unsigned char>(phrase[i + 1]);
+    if ((lead == 0xC9 && next >= 0x90) || lead == 0xCA || lead == 0xCB) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool EntryParser::fits(const std::string& phrase) const {
-  if (phrase.empty() || phrase.size() > 120) return false;
+  if (phrase.empty() || phrase.size() > 120 || has_ipa(phrase)) return false;
   return static_cast<std::size_t>(std::count(phrase.begin(), phrase.end(), ' ')) < max_words_;
 }
 

@@ -1,0 +1,85 @@
+#pragma once
+// Open-addressing index from a word to its cache entry number. The words themselves are stored
+// by the cache; a slot holds a 32-bit hash tag and the entry number, so a probe compares tags and
+// a hit compares bytes once. Measured against absl::flat_hash_map<std::string, ...> in
+// bench_analyzer, this halves the lookup cost that every token pays.
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace crossnews::detail {
+
+class WordIndex {
+ public:
+  static constexpr std::uint32_t kMissing = ~std::uint32_t{0};
+
+  /// Hash tag of a word (multiply-xorshift over 8-byte blocks).
+  [[nodiscard]] static std::uint32_t tag(std::string_view word) {
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ word.size();
+    const auto* p = reinterpret_cast<const unsigned char*>(word.data());
+    std::size_t n = word.size();
+    for (; n >= 8; p += 8, n -= 8) {
+      std::uint64_t block = 0;
+      for (int i = 7; i >= 0; --i) block = (block << 8) | p[i];  // compiles to one load
+      h = (h ^ block) * 0xBF58476D1CE4E5B9ULL;
+      h ^= h >> 29;
+    }
+    std::uint64_t tail = 0;
+    for (std::size_t i = 0; i < n; ++i) tail |= std::uint64_t{p[i]} << (8 * i);
+    h = (h ^ tail) * 0x94D049BB133111EBULL;
+    return static_cast<std::uint32_t>(h ^ (h >> 32));
+  }
+
+  /// Entry number of `word` (whose tag is `tag`), or kMissing. `key_of(entry)` returns the word
+  /// stored for an entry.
+  template <class KeyOf>
+  [[nodiscard]] std::uint32_t find(std::string_view word, std::uint32_t tag, KeyOf key_of) const {
+    if (slots_.empty()) return kMissing;
+    for (std::size_t i = tag & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.entry == kMissing) return kMissing;
+      if (slot.tag == tag && key_of(slot.entry) == word) return slot.entry;
+    }
+  }
+
+  /// Adds an entry for a word that is not in the index.
+  void insert(std::uint32_t tag, std::uint32_t entry) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    place(tag, entry);
+    ++size_;
+  }
+
+  void clear() {
+    slots_.clear();
+    size_ = 0;
+    mask_ = 0;
+  }
+
+ private:
+  struct Slot {
+    std::uint32_t tag = 0;
+    std::uint32_t entry = kMissing;
+  };
+
+  void place(std::uint32_t tag, std::uint32_t entry) {
+    std::size_t i = tag & mask_;
+    while (slots_[i].entry != kMissing) i = (i + 1) & mask_;
+    slots_[i] = Slot{tag, entry};
+  }
+
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+    mask_ = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.entry != kMissing) place(slot.tag, slot.entry);
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+  std::size_t mask_ = 0;
+};
+
+}  // namespace crossnews::detail
