@@ -481,6 +481,8 @@ TEST_CASE("random bytes never crash the TSV loader") {
     for (std::size_t i = 0; i < length; ++i) text += kAlphabet[next() % kAlphabet.size()];
     if (round % 3 == 0) text = "concept\tde\tit\n" + text;
     const LexiconLoadReport report = builder.load_tsv_text("random", text);
+    const auto newlines = static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+    CHECK(report.lines == newlines + (!text.empty() && text.back() != '\n' ? 1 : 0));
     CHECK(report.entries <= report.lines);
   }
   builder.compose_pivot("en");

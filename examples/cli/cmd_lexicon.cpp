@@ -48,6 +48,64 @@ void register_lexicon(CLI::App& root) {
               << "\",\"lang_to\":\"" << dict.lang_to << "\"}\n";
   });
 
+  struct LearnArgs {
+    std::vector<std::string> inputs;
+    std::string output = "-";
+    float min_similarity = 0.5f;
+    std::size_t min_count = 2;
+    std::string mode = "batch";
+    std::string strategy = "joint";
+    ClusterOptions options;
+    LexiconArgs lexicon;
+  };
+  auto learn_args = std::make_shared<LearnArgs>();
+  auto* learn = app->add_subcommand(
+      "learn",
+      "Cluster the input, then learn term pairs from articles of different languages linked with
+"
+      "high confidence (co-occurrence across linked pairs, and cognates among words no concept
+"
+      "covers). Writes pairs TSV with scores, ready for --lexicon.
+
+Example:
+"
+      "  crossnews lexicon learn --input news.jsonl -o learned.tsv
+"
+      "  crossnews cluster --lexicon learned.tsv news.jsonl");
+  learn->add_option("--input", learn_args->inputs, "JSONL files or directories")->required();
+  learn->add_option("-o,--output", learn_args->output, "Learned pairs TSV (default: stdout)");
+  learn->add_option("--min-similarity", learn_args->min_similarity,
+                    "Only article pairs at least this similar teach pairs")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  learn->add_option("--min-count", learn_args->min_count,
+                    "Linked article pairs a term pair must appear in")
+      ->capture_default_str();
+  add_cluster_options(*learn, learn_args->options, learn_args->mode, learn_args->strategy);
+  add_lexicon_options(*learn, learn_args->lexicon);
+  learn->callback([learn_args] {
+    auto& a = *learn_args;
+    apply_mode(a.options, a.mode, a.strategy);
+    std::ofstream file;
+    if (a.output != "-") {
+      file.open(a.output, std::ios::binary | std::ios::trunc);
+      if (!file) throw ExitError{kFailure, "cannot write '" + a.output + "'"};
+    }
+    Corpus corpus = read_inputs(a.inputs);
+    Analyzer analyzer;
+    const Lexicon lexicon = build_lexicon(analyzer, a.lexicon, false);
+    BatchClusterer clusterer(analyzer, &lexicon, a.options);
+    clusterer.add(corpus.articles);
+    const ClusteringResult result = clusterer.run();
+    const auto pairs = learn_pairs(clusterer.featurizer(), result.assignment, a.options,
+                                   a.min_similarity, a.min_count);
+    std::ostream& out = a.output == "-" ? std::cout : file;
+    write_learned_tsv(out, pairs);
+    if (!out.flush()) throw ExitError{kFailure, "writing the learned pairs failed"};
+    std::cerr << "{\"articles\":" << corpus.articles.size() << ",\"pairs\":" << pairs.size()
+              << "}\n";
+  });
+
   struct StatsArgs {
     std::vector<std::string> inputs;
     LexiconArgs lexicon;

@@ -160,6 +160,18 @@ struct LinkExplanation {
                                            const Article& a, std::size_t doc_a, const Article& b,
                                            std::size_t doc_b, const ClusterOptions& options);
 
+struct LearnedPair;
+
+/// The bootstrap of the keyword map: learns term pairs from articles of different languages that
+/// a clustering put in one story with similarity >= `min_similarity` (words that co-occur across
+/// such pairs, PairLearner), plus cognates among the words no concept covers (find_cognates).
+/// Feed the result to LexiconBuilder::add_learned (or save it with write_learned_tsv).
+[[nodiscard]] std::vector<LearnedPair> learn_pairs(const Featurizer& featurizer,
+                                                   std::span<const ClusterId> assignment,
+                                                   const ClusterOptions& options,
+                                                   float min_similarity = 0.5f,
+                                                   std::size_t min_count = 2);
+
 /// The similarity defined above, for two featurized articles.
 [[nodiscard]] float similarity(const Featurizer& featurizer, const DocFeatures& a,
                                const DocFeatures& b, const ClusterOptions& options);

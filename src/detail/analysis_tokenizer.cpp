@@ -12,6 +12,10 @@
 #include <array>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace crossnews::detail {
 namespace {
 
@@ -76,6 +80,60 @@ Gap classify_gap(std::string_view gap) {
   }
   if (only_space) return Gap::space;
   return count == 1 && is_hyphen(single) ? Gap::hyphen : Gap::punct;
+}
+
+struct AsciiRun {
+  std::uint32_t letters = 0;
+  std::uint32_t upper = 0;
+  bool digit = false;
+};
+
+[[maybe_unused]] unsigned popcount16(unsigned x) {
+  x = x - ((x >> 1) & 0x5555u);
+  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+  x = (x + (x >> 4)) & 0x0F0Fu;
+  return (x + (x >> 8)) & 0x1Fu;
+}
+
+// Scans the run of bytes that are word characters by themselves ([A-Za-z0-9_]) from `pos`,
+// adding up letters, capitals and digits; returns the run's end. With SSE2 (every x86-64 CPU)
+// sixteen bytes are classified at once, which is most words in one step.
+std::size_t scan_ascii_run(const LatinTables& tables, const unsigned char* s, std::size_t pos,
+                           std::size_t n, AsciiRun& counts) {
+#if defined(__SSE2__)
+  const auto between = [](__m128i x, char lo, char hi) {
+    return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                         _mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(hi + 1))));
+  };
+  while (pos + 16 <= n) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + pos));
+    const __m128i lower = between(x, 'a', 'z');
+    const __m128i upper = between(x, 'A', 'Z');
+    const __m128i digit = between(x, '0', '9');
+    const __m128i connector = _mm_cmpeq_epi8(x, _mm_set1_epi8('_'));
+    const auto word = static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(lower, upper), _mm_or_si128(digit, connector))));
+    const auto length = static_cast<unsigned>(__builtin_ctz(~word));  // ~word has bit 16 set
+    const unsigned taken = (1u << length) - 1;
+    const unsigned capitals = static_cast<unsigned>(_mm_movemask_epi8(upper)) & taken;
+    counts.letters += popcount16((static_cast<unsigned>(_mm_movemask_epi8(lower)) & taken) | capitals);
+    counts.upper += popcount16(capitals);
+    counts.digit = counts.digit || (static_cast<unsigned>(_mm_movemask_epi8(digit)) & taken) != 0;
+    pos += length;
+    if (length < 16) return pos;
+  }
+#endif
+  // The tail (and CPUs without SSE2): add up packed per-byte counters, in runs short enough that
+  // the counters cannot overflow into each other.
+  const std::size_t stop = std::min(n, pos + LatinTables::kMaxPackedRun);
+  std::uint64_t sum = 0;
+  for (std::uint64_t bits = 0; pos < stop && (bits = tables.ascii_packed(s[pos])) != 0; ++pos) {
+    sum += bits;
+  }
+  counts.letters += static_cast<std::uint32_t>(sum & LatinTables::kUnitMask);
+  counts.upper += static_cast<std::uint32_t>((sum >> 21) & LatinTables::kUnitMask);
+  counts.digit = counts.digit || ((sum >> 42) & LatinTables::kUnitMask) != 0;
+  return pos;
 }
 
 // Lowercases ASCII in place, eight bytes at a time (SWAR): bit 5 is set in each byte that lies
@@ -161,24 +219,19 @@ Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& cursor
     pos += len;
   };
   while (pos < n) {
-    // ASCII letters and digits are most of the text: a tight loop adds up their counters.
-    std::uint64_t bits = tables_.ascii_packed(s[pos]);
-    if (bits != 0) {
+    // ASCII letters and digits are most of the text: count a run of them in one go.
+    if (tables_.ascii_packed(s[pos]) != 0) {
       const std::size_t run = pos;
-      const std::size_t stop = std::min(n, pos + LatinTables::kMaxPackedRun);
-      std::uint64_t sum = 0;
-      do {
-        sum += bits;
-      } while (++pos < stop && (bits = tables_.ascii_packed(s[pos])) != 0);
-      const auto letters = static_cast<std::uint32_t>(sum & LatinTables::kUnitMask);
-      if (shape.letters == 0 && letters > 0) {
+      AsciiRun counts;
+      pos = scan_ascii_run(tables_, s, pos, n, counts);
+      if (shape.letters == 0 && counts.letters > 0) {
         std::size_t first = run;
         while ((tables_.ascii_word(s[first]) & kLetterFlag) == 0) ++first;
         shape.first_upper = (tables_.ascii_word(s[first]) & kUpperFlag) != 0;
       }
-      shape.letters += letters;
-      shape.upper += static_cast<std::uint32_t>((sum >> 21) & LatinTables::kUnitMask);
-      shape.has_digit = shape.has_digit || ((sum >> 42) & LatinTables::kUnitMask) != 0;
+      shape.letters += counts.letters;
+      shape.upper += counts.upper;
+      shape.has_digit = shape.has_digit || counts.digit;
       last = kByteClass[tables_.ascii_word(s[pos - 1]) >> 4];
       continue;
     }
