@@ -115,7 +115,7 @@ struct Analyzer::Worker::Impl {
   // Few languages per worker: a linear search beats hashing, and states never move.
   std::vector<std::unique_ptr<detail::LanguageState>> languages;
   std::vector<detail::RawToken> tokens;
-  std::string arena;
+  detail::ByteBuffer arena;  // folded tokens
   std::string title_scratch;
   std::string body_scratch;
   std::string detect_scratch;

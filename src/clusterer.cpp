@@ -145,6 +145,7 @@ struct BatchClusterer::Impl {
 
   std::vector<Edge> candidate_edges(const ProgressCallback& progress) {
     const std::size_t n = featurizer.size();
+    if (progress) progress("link", 0, n);
     InvertedIndex index;
     for (std::size_t i = 0; i < n; ++i) {
       const auto& d = featurizer.features(i);
@@ -243,6 +244,7 @@ ClusteringResult BatchClusterer::run(const ProgressCallback& progress) {
   auto& m = *impl_;
   m.featurizer.finish(progress);
   const auto edges = m.candidate_edges(progress);
+  if (progress) progress("cluster", 0, 0);
   const auto root = m.cluster(edges);
   ClusteringResult result;
   result.assignment = number_groups(root);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace crossnews {
 namespace {
@@ -78,6 +79,17 @@ struct Featurizer::Impl {
   std::vector<std::uint64_t> tokens_per_slot, mapped_per_slot;
   bool finished = false;
 
+  // One article on its way through add(). Kept across batches, so the buffers keep their capacity.
+  struct Staged {
+    AnalyzedText text;
+    DocFeatures meta;
+    std::vector<TermCount> terms;        // in text order until project() sums them
+    std::vector<std::uint32_t> unknown;  // positions in `terms` the vocabulary lacked at look-up
+    std::vector<PackedCount> counts;
+    std::uint64_t word_tokens = 0, mapped_tokens = 0;  // for coverage()
+  };
+  std::vector<Staged> staged;
+
   Impl(const Analyzer& a, const Lexicon* l, FeaturizerOptions o)
       : analyzer(a), lexicon(l), options(o), df(vocabulary, o.df) {
     options.threads = std::max<std::size_t>(1, options.threads);
@@ -141,45 +153,85 @@ struct Featurizer::Impl {
     return vocabulary.intern("", "c" + std::to_string(concept_id), FeatureKind::concept_);
   }
 
-  // Counts one analysed article under projected features; returns them sorted by term.
-  std::vector<PackedCount> project(const AnalyzedText& text, std::uint16_t slot,
-                                   std::vector<TermCount>& scratch) {
-    count_terms(text, vocabulary, scratch);
-    resolve_new_terms();
-    std::vector<PackedCount> out;
-    out.reserve(scratch.size());
-    if (slot >= tokens_per_slot.size()) {
-      tokens_per_slot.resize(slot + 1, 0);
-      mapped_per_slot.resize(slot + 1, 0);
+  // The ids of an article's terms in text order, read without changing the vocabulary, so that
+  // workers can look up concurrently; terms it lacks are left to intern_unknown().
+  void look_up(Staged& s) const {
+    s.terms.clear();
+    s.unknown.clear();
+    const auto slot = vocabulary.find_lang_slot(s.text.lang);
+    for (std::size_t i = 0; i < s.text.terms.size(); ++i) {
+      const Term& term = s.text.terms[i];
+      std::optional<TermId> id;
+      if (slot) id = vocabulary.find_in_slot(*slot, s.text.text(term), feature_kind(term.kind));
+      if (!id) s.unknown.push_back(static_cast<std::uint32_t>(i));
+      const bool title = term.field == Field::title;
+      s.terms.push_back({id.value_or(TermId{}), title ? 0.0f : 1.0f, title ? 1.0f : 0.0f});
     }
-    for (const TermCount& count : scratch) {
+  }
+
+  // Interns what look_up() did not find and resolves the new terms. Called in article order, so
+  // ids are handed out as if each article were counted alone, whatever the thread count.
+  void intern_unknown(Staged& s) {
+    for (const std::uint32_t i : s.unknown) {
+      const Term& term = s.text.terms[i];
+      s.terms[i].term =
+          vocabulary.intern_in_slot(s.meta.lang_slot, s.text.text(term), feature_kind(term.kind));
+    }
+    resolve_new_terms();
+  }
+
+  // Counts an interned article under projected features, sorted by feature. Reads the per-term
+  // tables only, so workers can project concurrently.
+  void project(Staged& s) const {
+    auto by_term = [](const auto& a, const auto& b) { return a.term < b.term; };
+    std::sort(s.terms.begin(), s.terms.end(), by_term);
+    s.counts.clear();
+    s.word_tokens = s.mapped_tokens = 0;
+    for (std::size_t r = 0; r < s.terms.size();) {
+      TermCount count = s.terms[r];
+      for (++r; r < s.terms.size() && s.terms[r].term == count.term; ++r) {
+        count.body += s.terms[r].body;
+        count.title += s.terms[r].title;
+      }
       const auto i = count.term.value();
       const TermId feature = projection[i];
       if (is_word_kind(vocabulary.kind(count.term))) {
         const auto n = static_cast<std::uint64_t>(count.body + count.title);
-        tokens_per_slot[slot] += n;
-        if (feature != count.term) mapped_per_slot[slot] += n;
+        s.word_tokens += n;
+        if (feature != count.term) s.mapped_tokens += n;
       }
-      out.push_back({feature, saturate<std::uint16_t>(count.body),
-                     saturate<std::uint8_t>(count.title),
-                     saturate<std::uint8_t>(std::round(link_weight[i] * 255.0f))});
+      s.counts.push_back({feature, saturate<std::uint16_t>(count.body),
+                          saturate<std::uint8_t>(count.title),
+                          saturate<std::uint8_t>(std::round(link_weight[i] * 255.0f))});
     }
-    std::sort(out.begin(), out.end(),
-              [](const PackedCount& a, const PackedCount& b) { return a.term < b.term; });
+    std::sort(s.counts.begin(), s.counts.end(), by_term);
     // Several words may project onto one concept: their counts add up, the strongest link counts.
     std::size_t w = 0;
-    for (std::size_t r = 0; r < out.size(); ++r) {
-      if (w > 0 && out[w - 1].term == out[r].term) {
-        auto& kept = out[w - 1];
-        kept.body = saturate<std::uint16_t>(float(kept.body) + out[r].body);
-        kept.title = saturate<std::uint8_t>(float(kept.title) + out[r].title);
-        kept.link = std::max(kept.link, out[r].link);
+    for (std::size_t r = 0; r < s.counts.size(); ++r) {
+      if (w > 0 && s.counts[w - 1].term == s.counts[r].term) {
+        auto& kept = s.counts[w - 1];
+        kept.body = saturate<std::uint16_t>(float(kept.body) + s.counts[r].body);
+        kept.title = saturate<std::uint8_t>(float(kept.title) + s.counts[r].title);
+        kept.link = std::max(kept.link, s.counts[r].link);
       } else {
-        out[w++] = out[r];
+        s.counts[w++] = s.counts[r];
       }
     }
-    out.resize(w);
-    return out;
+    s.counts.resize(w);
+  }
+
+  // Counts a projected article into the frequencies and keeps it (at its exact size: a million
+  // articles of a few hundred features each) until finish().
+  void keep(Staged& s, std::vector<TermId>& ids) {
+    if (s.meta.lang_slot >= tokens_per_slot.size()) {
+      tokens_per_slot.resize(s.meta.lang_slot + 1, 0);
+      mapped_per_slot.resize(s.meta.lang_slot + 1, 0);
+    }
+    tokens_per_slot[s.meta.lang_slot] += s.word_tokens;
+    mapped_per_slot[s.meta.lang_slot] += s.mapped_tokens;
+    count_df(s.meta.lang_slot, s.counts, s.meta.time, ids);
+    docs.push_back(std::move(s.meta));
+    pending.emplace_back(s.counts.begin(), s.counts.end());
   }
 
   void count_df(std::uint16_t slot, const std::vector<PackedCount>& counts,
@@ -218,16 +270,6 @@ struct Featurizer::Impl {
     return doc;
   }
 
-  void analyze_batch(std::span<const Article> articles, std::vector<AnalyzedText>& texts) {
-    texts.resize(articles.size());
-    detail::parallel_for(articles.size(), workers.size(),
-                         [&](std::size_t worker, std::size_t begin, std::size_t end) {
-                           for (std::size_t i = begin; i < end; ++i) {
-                             workers[worker].analyze(articles[i], texts[i]);
-                           }
-                         });
-  }
-
   DocFeatures meta_of(const Article& article, const AnalyzedText& text) {
     DocFeatures meta;
     meta.lang_slot = vocabulary.lang_slot_of(text.lang);
@@ -246,23 +288,36 @@ Featurizer& Featurizer::operator=(Featurizer&&) noexcept = default;
 
 void Featurizer::add(std::span<const Article> articles) {
   auto& m = *impl_;
-  std::vector<AnalyzedText> texts;
-  m.analyze_batch(articles, texts);
-  std::vector<TermCount> scratch;
-  std::vector<TermId> ids;
-  for (std::size_t i = 0; i < articles.size(); ++i) {
-    DocFeatures meta = m.meta_of(articles[i], texts[i]);
-    auto counts = m.project(texts[i], meta.lang_slot, scratch);
-    m.count_df(meta.lang_slot, counts, meta.time, ids);
-    m.docs.push_back(std::move(meta));
-    m.pending.push_back(std::move(counts));
+  const std::size_t n = articles.size();
+  if (m.staged.size() < n) m.staged.resize(n);
+  // Interning and document frequencies change shared state and run in article order; analysis,
+  // look-ups and projection only read it and run in parallel.
+  const auto in_parallel = [&](auto&& fn) {
+    detail::parallel_for(n, m.workers.size(),
+                         [&](std::size_t worker, std::size_t begin, std::size_t end) {
+                           for (std::size_t i = begin; i < end; ++i) fn(worker, i);
+                         });
+  };
+  in_parallel([&](std::size_t worker, std::size_t i) {
+    m.workers[worker].analyze(articles[i], m.staged[i].text);
+    m.look_up(m.staged[i]);
+  });
+  for (std::size_t i = 0; i < n; ++i) {
+    m.staged[i].meta = m.meta_of(articles[i], m.staged[i].text);
+    m.intern_unknown(m.staged[i]);
   }
+  in_parallel([&](std::size_t, std::size_t i) { m.project(m.staged[i]); });
+  std::vector<TermId> ids;
+  for (std::size_t i = 0; i < n; ++i) m.keep(m.staged[i], ids);
   m.finished = false;
 }
 
 void Featurizer::finish(const ProgressCallback& progress) {
   auto& m = *impl_;
   const std::size_t n = m.docs.size();
+  if (progress) progress("weigh", 0, n);
+  // The batch buffers are not needed any more; their memory is better spent on what follows.
+  std::vector<Impl::Staged>().swap(m.staged);
   const std::size_t chunk = 4096;
   std::vector<std::vector<TermCount>> scratch(m.workers.size());
   for (std::size_t start = 0; start < n; start += chunk * m.workers.size()) {
@@ -282,18 +337,20 @@ void Featurizer::finish(const ProgressCallback& progress) {
 
 DocFeatures Featurizer::featurize_one(const Article& article) {
   auto& m = *impl_;
-  AnalyzedText text;
-  m.workers.front().analyze(article, text);
-  std::vector<TermCount> scratch;
-  std::vector<TermId> ids;
-  DocFeatures meta = m.meta_of(article, text);
-  auto counts = m.project(text, meta.lang_slot, scratch);
+  if (m.staged.empty()) m.staged.resize(1);
+  Impl::Staged& s = m.staged.front();
+  m.workers.front().analyze(article, s.text);
+  m.look_up(s);
+  s.meta = m.meta_of(article, s.text);
+  m.intern_unknown(s);
+  m.project(s);
   if (article.time) m.df.advance_to(*article.time);
-  m.count_df(meta.lang_slot, counts, meta.time, ids);
-  DocFeatures doc = m.weigh_doc(meta, counts, scratch);
-  m.docs.push_back(doc);
-  m.pending.emplace_back();
-  return doc;
+  std::vector<TermId> ids;
+  m.keep(s, ids);
+  std::vector<TermCount> scratch;
+  m.docs.back() = m.weigh_doc(m.docs.back(), m.pending.back(), scratch);
+  std::vector<PackedCount>().swap(m.pending.back());
+  return m.docs.back();
 }
 
 std::size_t Featurizer::size() const { return impl_->docs.size(); }

@@ -204,9 +204,8 @@ void resolve_languages(const std::string& index_path, const FreeDictOptions& opt
   std::string name = std::filesystem::path(index_path).filename().string();
   if (name.ends_with(".index")) name.resize(name.size() - 6);
   const std::size_t dash2 = name.rfind('-');
-  const std::size_t dash1 = dash2 == std::string::npos || dash2 == 0
-                                ? std::string::npos
-                                : name.rfind('-', dash2 - 1);
+  const std::size_t dash1 =
+      dash2 == std::string::npos || dash2 == 0 ? std::string::npos : name.rfind('-', dash2 - 1);
   std::string from;
   std::string to;
   if (dash2 != std::string::npos) {
@@ -262,8 +261,8 @@ void write_pairs_tsv(std::ostream& out, const FreeDict& dict) {
   const float weight = LexiconOptions{}.freedict_weight;
   for (const auto& entry : dict.entries) {
     for (const auto& translation : entry.translations) {
-      out << dict.lang_from << '\t' << entry.headword << '\t' << dict.lang_to << '\t'
-          << translation << '\t' << weight << '\t' << to_string(LinkSource::freedict) << '\n';
+      out << dict.lang_from << '\t' << entry.headword << '\t' << dict.lang_to << '\t' << translation
+          << '\t' << weight << '\t' << to_string(LinkSource::freedict) << '\n';
     }
   }
 }

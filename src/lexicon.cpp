@@ -19,11 +19,16 @@ namespace crossnews {
 
 std::string_view to_string(LinkSource source) {
   switch (source) {
-    case LinkSource::lexicon: return "lexicon";
-    case LinkSource::freedict: return "freedict";
-    case LinkSource::pivot: return "pivot";
-    case LinkSource::learned: return "learned";
-    case LinkSource::entity: return "entity";
+    case LinkSource::lexicon:
+      return "lexicon";
+    case LinkSource::freedict:
+      return "freedict";
+    case LinkSource::pivot:
+      return "pivot";
+    case LinkSource::learned:
+      return "learned";
+    case LinkSource::entity:
+      return "entity";
   }
   return "unknown";
 }
@@ -152,8 +157,9 @@ void check_options(const LexiconOptions& options) {
   check_weight(options.phrase_word_weight, "LexiconOptions::phrase_word_weight");
   if (options.max_terms_per_language == 0 || options.max_translations_per_headword == 0 ||
       options.max_dictionary_words == 0) {
-    throw ConfigError("LexiconOptions: max_terms_per_language, max_translations_per_headword and "
-                      "max_dictionary_words must be at least 1");
+    throw ConfigError(
+        "LexiconOptions: max_terms_per_language, max_translations_per_headword and "
+        "max_dictionary_words must be at least 1");
   }
   if (!(options.min_link_weight >= 0.0f && options.min_link_weight <= 1.0f)) {
     throw ConfigError("LexiconOptions::min_link_weight must be in [0,1]");
@@ -170,8 +176,7 @@ void append_report(LexiconLoadReport& total, LexiconLoadReport part) {
 }  // namespace
 
 struct LexiconBuilder::Impl {
-  Impl(const Analyzer& analyzer, LexiconOptions opts)
-      : options(opts), worker(analyzer.worker()) {}
+  Impl(const Analyzer& analyzer, LexiconOptions opts) : options(opts), worker(analyzer.worker()) {}
 
   using TermList = boost::container::small_vector<std::uint32_t, 4>;
 
@@ -269,9 +274,9 @@ struct LexiconBuilder::Impl {
         // listing "verboten" fourth, or "divieto di avvicinamento".
         const std::uint32_t rank = index++ + (words > 1 ? kPhraseRank : 0);
         if (terms.empty()) {
-          report.skipped.push_back({std::string(source_name), row.line,
-                                    "form '" + std::string(form) + "' (" + std::string(lang) +
-                                        ") analyses to no term"});
+          report.skipped.push_back(
+              {std::string(source_name), row.line,
+               "form '" + std::string(form) + "' (" + std::string(lang) + ") analyses to no term"});
           continue;
         }
         for (const std::uint32_t term : terms) {
@@ -287,16 +292,16 @@ struct LexiconBuilder::Impl {
                 LexiconLoadReport& report) {
     std::size_t words_a = 0;
     std::size_t words_b = 0;
-    const std::uint32_t a = pair_term(graph.lang_slot(pair.lang_a), pair.lang_a, pair.term_a,
-                                      words_a);
-    const std::uint32_t b = pair_term(graph.lang_slot(pair.lang_b), pair.lang_b, pair.term_b,
-                                      words_b);
+    const std::uint32_t a =
+        pair_term(graph.lang_slot(pair.lang_a), pair.lang_a, pair.term_a, words_a);
+    const std::uint32_t b =
+        pair_term(graph.lang_slot(pair.lang_b), pair.lang_b, pair.term_b, words_b);
     if (a == kNoTerm || b == kNoTerm) {
       const bool first = a == kNoTerm;
-      report.skipped.push_back(
-          {std::string(source_name), pair.line,
-           "term '" + std::string(first ? pair.term_a : pair.term_b) + "' analyses to " +
-               std::to_string(first ? words_a : words_b) + " words; a pair needs one on each side"});
+      report.skipped.push_back({std::string(source_name), pair.line,
+                                "term '" + std::string(first ? pair.term_a : pair.term_b) +
+                                    "' analyses to " + std::to_string(first ? words_a : words_b) +
+                                    " words; a pair needs one on each side"});
       return;
     }
     graph.add_link(a, b, pair.weight.value_or(options.lexicon_weight),
@@ -325,8 +330,9 @@ LexiconLoadReport LexiconBuilder::add_builtin() {
   LexiconLoadReport report;
   for (const std::string_view path : {"lexicon/society.tsv", "lexicon/world.tsv"}) {
     const auto content = detail::embedded_file(path);
-    if (!content) throw IoError("the built-in lexicon file data/" + std::string(path) +
-                                " is not compiled into this library");
+    if (!content)
+      throw IoError("the built-in lexicon file data/" + std::string(path) +
+                    " is not compiled into this library");
     append_report(report, load_tsv_text("data/" + std::string(path), *content));
   }
   return report;
@@ -346,7 +352,9 @@ LexiconLoadReport LexiconBuilder::load_tsv_text(std::string_view source_name,
   LexiconLoadReport report;
   impl_->graph.begin_batch();
   detail::TsvHandlers handlers;
-  handlers.row = [&](const detail::TsvConceptRow& row) { impl_->tsv_row(source_name, row, report); };
+  handlers.row = [&](const detail::TsvConceptRow& row) {
+    impl_->tsv_row(source_name, row, report);
+  };
   handlers.pair = [&](const detail::TsvPair& pair) { impl_->tsv_pair(source_name, pair, report); };
   detail::parse_lexicon_tsv(source_name, content, handlers, report);
   return report;

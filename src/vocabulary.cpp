@@ -121,9 +121,14 @@ struct Vocabulary::Impl {
     return std::nullopt;
   }
 
+  std::optional<TermId> find(std::uint16_t slot, std::string_view text, FeatureKind kind) const {
+    if (auto it = index.find(TermKey{text, slot, kind}); it != index.end()) return it->second;
+    return std::nullopt;
+  }
+
   TermId intern(std::uint16_t slot, std::string_view text, FeatureKind kind) {
     if (is_language_neutral(kind)) slot = 0;
-    if (auto it = index.find(TermKey{text, slot, kind}); it != index.end()) return it->second;
+    if (const auto found = find(slot, text, kind)) return *found;
     if (text.size() > std::numeric_limits<std::uint32_t>::max()) {
       throw InputError("Vocabulary: term longer than 4 GiB");
     }
@@ -163,10 +168,13 @@ std::optional<TermId> Vocabulary::find(std::string_view lang, std::string_view t
     if (!found) return std::nullopt;
     slot = *found;
   }
-  if (auto it = impl_->index.find(TermKey{text, slot, kind}); it != impl_->index.end()) {
-    return it->second;
-  }
-  return std::nullopt;
+  return impl_->find(slot, text, kind);
+}
+
+std::optional<TermId> Vocabulary::find_in_slot(std::uint16_t lang_slot, std::string_view text,
+                                               FeatureKind kind) const {
+  if (lang_slot >= impl_->slot_langs.size()) return std::nullopt;
+  return impl_->find(is_language_neutral(kind) ? 0 : lang_slot, text, kind);
 }
 
 std::string_view Vocabulary::text(TermId id) const {

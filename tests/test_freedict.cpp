@@ -66,8 +66,8 @@ fs::path write_dictionary(const fs::path& dir, const std::string& name, const En
   std::string body;
   std::vector<std::string> lines;
   for (const auto& [headword, text] : entries) {
-    lines.push_back(headword + "\t" + dictd_base64(body.size()) + "\t" +
-                    dictd_base64(text.size()) + "\n");
+    lines.push_back(headword + "\t" + dictd_base64(body.size()) + "\t" + dictd_base64(text.size()) +
+                    "\n");
     body += text;
   }
   if (lines.size() > 1) lines.push_back(lines[1]);
@@ -121,8 +121,8 @@ std::vector<std::string> translations_of(const FreeDict& dict, std::string_view 
 
 TEST_CASE("read_freedict parses the Ergane, Ding and WikDict layouts") {
   TempDir dir("layouts");
-  const FreeDict dict = read_freedict(write_dictionary(dir.path, "freedict-deu-ita", kEntries)
-                                          .string());
+  const FreeDict dict =
+      read_freedict(write_dictionary(dir.path, "freedict-deu-ita", kEntries).string());
   CHECK(dict.lang_from == "de");
   CHECK(dict.lang_to == "it");
   REQUIRE(dict.entries.size() == 7);
@@ -222,8 +222,7 @@ TEST_CASE("truncated or corrupt dictionaries throw FormatError naming the file a
     CHECK_THROWS_AS((void)read_freedict(index.string()), IoError);
   }
   SUBCASE("missing index") {
-    CHECK_THROWS_AS((void)read_freedict((dir.path / "freedict-deu-eng.index").string()),
-                    IoError);
+    CHECK_THROWS_AS((void)read_freedict((dir.path / "freedict-deu-eng.index").string()), IoError);
   }
 }
 

@@ -172,8 +172,9 @@ TEST_CASE("concept and pairs lines load; bad lines are skipped with line numbers
 TEST_CASE("a header naming no language is a comment, and pairs need one word per side") {
   LexiconBuilder builder(analyzer());
   const auto report = builder.load_tsv_text(
-      "inline", "concept\tlang\tterm\nsport\tde\t=fussball\nsport\tit\t=calcio\n"
-                "de\tWerbung\tit\tpubblicità\nde\tWerbung machen\tit\tfare pubblicità\n");
+      "inline",
+      "concept\tlang\tterm\nsport\tde\t=fussball\nsport\tit\t=calcio\n"
+      "de\tWerbung\tit\tpubblicità\nde\tWerbung machen\tit\tfare pubblicità\n");
   CHECK(skipped_lines(report) == std::vector<std::uint64_t>{5});
   CHECK(report.skipped.at(0).reason.find("a pair needs one on each side") != std::string::npos);
   const Lexicon lexicon = builder.build();
@@ -208,24 +209,48 @@ TEST_CASE("the cap keeps a polysemous chain from merging unrelated senses") {
   }
 }
 
-TEST_CASE("rows are concepts regardless of the cap; rows sharing a term merge within it") {
-  LexiconBuilder builder(analyzer(), with_cap(2));
+TEST_CASE("rows are concepts regardless of the cap; rows repeating rows merge within it") {
+  LexiconOptions options = with_cap(2);
+  options.row_merge_languages = 2;
+  LexiconBuilder builder(analyzer(), options);
   builder.load_tsv_text("rows",
-                        "A\tde\t=a1\nA\tde\t=a2\nA\tde\t=a3\nA\tit\t=x\n"  // 3 German terms
-                        "B\tde\t=a1\nB\tit\t=y\nB\tit\t=z\n"  // would give A three Italian terms
-                        "C\tde\t=a2\nC\ten\t=w\n");           // adds English only
+                        // A holds three German terms: more than the cap, as its author wrote.
+                        "A\tde\t=a1\nA\tde\t=a2\nA\tde\t=a3\nA\tit\t=x\nA\ten\t=p\n"
+                        // B repeats A in two languages, but would give A three Italian terms.
+                        "B\tde\t=a1\nB\tit\t=x|=y|=z\n"
+                        // C repeats A in two languages and adds French only: merged.
+                        "C\tde\t=a2\nC\ten\t=p\nC\tfr\t=f\n"
+                        // D repeats A in one language only: a stemming accident, maybe.
+                        "D\tde\t=a3\nD\tes\t=s1|=s2\n");
   const Lexicon lexicon = builder.build();
+  CHECK(lexicon.concept_count() == 3);
   const auto a1 = link(lexicon, "de", "a1");
   REQUIRE(a1);
   CHECK(lexicon.concept_name(a1->concept_id) == "A");
   CHECK(same_concept(a1, link(lexicon, "de", "a3")));
   CHECK(same_concept(a1, link(lexicon, "it", "x")));
+  CHECK(same_concept(a1, link(lexicon, "fr", "f")));
   const auto y = link(lexicon, "it", "y");
   REQUIRE(y);
   CHECK(lexicon.concept_name(y->concept_id) == "B");
   CHECK(same_concept(y, link(lexicon, "it", "z")));
-  CHECK(same_concept(a1, link(lexicon, "en", "w")));
+  const auto s1 = link(lexicon, "es", "s1");
+  REQUIRE(s1);
+  CHECK(lexicon.concept_name(s1->concept_id) == "D");
+}
+
+TEST_CASE("links add terms to lexicon rows but never merge two rows") {
+  LexiconBuilder builder(analyzer());
+  builder.load_tsv_text("rows", "R1\tde\t=a\nR1\tit\t=b\nR2\tde\t=c\nR2\tit\t=d\n");
+  builder.load_tsv_text("pairs", "de\t=a\tit\t=d\t0.9\nde\t=e\tit\t=b\t0.9\n");
+  const Lexicon lexicon = builder.build();
   CHECK(lexicon.concept_count() == 2);
+  CHECK_FALSE(same_concept(link(lexicon, "de", "a"), link(lexicon, "it", "d")));
+  const auto e = link(lexicon, "de", "e");
+  REQUIRE(e);
+  CHECK(lexicon.concept_name(e->concept_id) == "R1");
+  CHECK(e->weight == doctest::Approx(0.9));
+  CHECK(e->source == LinkSource::lexicon);
 }
 
 TEST_CASE("a link attested by two sources combines by noisy-or, within one source it does not") {
@@ -291,10 +316,10 @@ TEST_CASE("pivot composition: product of the legs, times pivot_weight, over sqrt
 
 TEST_CASE("FreeDict pairs: first translations per headword, mutual entries weigh more") {
   TempDir dir("freedict");
-  const std::string deu_ita = write_dictionary(
-      dir.path, "freedict-deu-ita",
-      {"Verbot\ndivieto, proibizione\n", "Werbung\n1. pubblicità\n2. reclutamento\n",
-       "Haus\ncasa di campagna\n"});
+  const std::string deu_ita =
+      write_dictionary(dir.path, "freedict-deu-ita",
+                       {"Verbot\ndivieto, proibizione\n",
+                        "Werbung\n1. pubblicità\n2. reclutamento\n", "Haus\ncasa di campagna\n"});
   LexiconOptions options;
   options.max_translations_per_headword = 1;
   LexiconBuilder builder(analyzer(), options);
@@ -312,8 +337,7 @@ TEST_CASE("FreeDict pairs: first translations per headword, mutual entries weigh
   CHECK(same_concept(word_link(lexicon, "de", "Werbung"), word_link(lexicon, "it", "pubblicità")));
   CHECK_FALSE(word_link(lexicon, "de", "Haus"));
 
-  const std::string ita_deu =
-      write_dictionary(dir.path, "freedict-ita-deu", {"divieto\nVerbot\n"});
+  const std::string ita_deu = write_dictionary(dir.path, "freedict-ita-deu", {"divieto\nVerbot\n"});
   builder.load_freedict(ita_deu);
   lexicon = builder.build();
   CHECK(word_link(lexicon, "de", "Verbot")->weight == doctest::Approx(1.0 - 0.2 * 0.2));
@@ -323,8 +347,8 @@ TEST_CASE("FreeDict pairs: first translations per headword, mutual entries weigh
 TEST_CASE("add_pair links single words and rejects bad input") {
   LexiconBuilder builder(analyzer());
   CHECK(builder.add_pair("de", "Werbung", "it", "pubblicità", 0.9f, LinkSource::lexicon));
-  CHECK_FALSE(builder.add_pair("de", "Werbung machen", "it", "pubblicità", 0.9f,
-                               LinkSource::lexicon));
+  CHECK_FALSE(
+      builder.add_pair("de", "Werbung machen", "it", "pubblicità", 0.9f, LinkSource::lexicon));
   CHECK_THROWS_AS(builder.add_pair("de", "Verbot", "it", "divieto", 0.0f, LinkSource::lexicon),
                   InputError);
   CHECK_THROWS_AS(builder.add_pair("de", "Verbot", "zz", "divieto", 0.5f, LinkSource::lexicon),
@@ -368,7 +392,8 @@ TEST_CASE("building is deterministic") {
     LexiconBuilder builder(analyzer(), with_cap(2));
     builder.load_tsv(data_file("wide.tsv"));
     builder.load_tsv(data_file("mixed_bad.tsv"));
-    builder.load_tsv_text("more", "de\t=a\tit\t=b\t0.5\nit\t=b\ten\t=c\t0.5\nen\t=c\tde\t=d\t0.5\n");
+    builder.load_tsv_text("more",
+                          "de\t=a\tit\t=b\t0.5\nit\t=b\ten\t=c\t0.5\nen\t=c\tde\t=d\t0.5\n");
     builder.compose_pivot("en");
     return builder.build();
   };
@@ -463,7 +488,8 @@ TEST_CASE("the built-in lexicon links the seed story's keywords across languages
   REQUIRE(lexicon.concept_count() >= 1000);
   CHECK(same_concept(word_link(lexicon, "it", "pubblicità"), word_link(lexicon, "de", "Werbung")));
   CHECK(same_concept(word_link(lexicon, "it", "divieto"), word_link(lexicon, "de", "Verbot")));
-  CHECK_FALSE(same_concept(word_link(lexicon, "it", "divieto"), word_link(lexicon, "de", "Werbung")));
+  CHECK_FALSE(
+      same_concept(word_link(lexicon, "it", "divieto"), word_link(lexicon, "de", "Werbung")));
 }
 
 TEST_CASE("random bytes never crash the TSV loader") {

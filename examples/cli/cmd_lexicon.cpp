@@ -61,16 +61,10 @@ void register_lexicon(CLI::App& root) {
   auto learn_args = std::make_shared<LearnArgs>();
   auto* learn = app->add_subcommand(
       "learn",
-      "Cluster the input, then learn term pairs from articles of different languages linked with
-"
-      "high confidence (co-occurrence across linked pairs, and cognates among words no concept
-"
-      "covers). Writes pairs TSV with scores, ready for --lexicon.
-
-Example:
-"
-      "  crossnews lexicon learn --input news.jsonl -o learned.tsv
-"
+      "Cluster the input, then learn term pairs from articles of different languages linked with\n"
+      "high confidence (co-occurrence across linked pairs, and cognates among words no concept\n"
+      "covers). Writes pairs TSV with scores, ready for --lexicon.\n\nExample:\n"
+      "  crossnews lexicon learn --input news.jsonl -o learned.tsv\n"
       "  crossnews cluster --lexicon learned.tsv news.jsonl");
   learn->add_option("--input", learn_args->inputs, "JSONL files or directories")->required();
   learn->add_option("-o,--output", learn_args->output, "Learned pairs TSV (default: stdout)");

@@ -24,7 +24,7 @@ namespace crossnews {
 
 /// One dictionary entry. Several entries may share a headword (one per sense or part of speech).
 struct DictEntry {
-  std::string headword;                   ///< as printed in the entry body, e.g. "Verbot"
+  std::string headword;  ///< as printed in the entry body, e.g. "Verbot"
   /// In dictionary order, except that translations marked rare or specialist ([obs.], [formal],
   /// [coll.], [bot.], ...) follow the others: translations[0, primary) are the unmarked ones.
   std::vector<std::string> translations;
@@ -32,8 +32,8 @@ struct DictEntry {
 };
 
 struct FreeDict {
-  std::string lang_from;  ///< ISO 639-1 code of the headwords, e.g. "de"
-  std::string lang_to;    ///< ISO 639-1 code of the translations, e.g. "it"
+  std::string lang_from;           ///< ISO 639-1 code of the headwords, e.g. "de"
+  std::string lang_to;             ///< ISO 639-1 code of the translations, e.g. "it"
   std::vector<DictEntry> entries;  ///< in body order (the order the dictionary was written in)
 };
 

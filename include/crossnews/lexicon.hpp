@@ -17,15 +17,17 @@
 //     is one concept: its terms are joined unconditionally (the author grouped them on purpose).
 //     Rows with the same concept name are one row. A term several rows list belongs to the row
 //     that lists it as a form of its own, earliest in its cell (then: the earlier row), so "Verbot"
-//     goes to "Verbot|Verbote", not to a row listing "verboten" fourth. The other rows listing it
-//     as a single-word form merge with the owner only if the result stays within the cap.
+//     goes to "Verbot|Verbote", not to a row listing "verboten" fourth. Another row repeating
+//     single-word forms of the owner merges with it if they share terms of at least
+//     LexiconOptions::row_merge_languages languages and the result stays within the cap.
 //  2. All other links -- TSV pairs, FreeDict pairs, pivot-composed pairs, learned pairs -- are
 //     processed by descending weight (ties: the translation a dictionary lists first, then the
 //     order they were added). Two terms' groups are joined only if the merged group holds at most
 //     LexiconOptions::max_terms_per_language terms of every language both groups have (so a
-//     shipped row with many forms can still gain other languages). Polysemous words would
-//     otherwise chain unrelated senses into giant concepts (de "Bank" -> en "bank" -> it
-//     "riva"...): the cap lets the strongest, earliest evidence decide a word's sense.
+//     shipped row with many forms can still gain other languages), and never if both groups
+//     hold lexicon rows (curated concepts are not merged on a dictionary's word). Polysemous
+//     words would otherwise chain unrelated senses into giant concepts (de "Bank" -> en "bank"
+//     -> it "riva"...): the cap lets the strongest, earliest evidence decide a word's sense.
 //  3. Each term ends in one concept; its weight is that of the strongest link that attached it
 //     (processing by descending weight makes that the first one), its source that link's source.
 //     Groups of a single term are no concept. lookup() returns a span so that soft multi-sense
@@ -101,18 +103,25 @@ struct LexiconOptions {
   /// Most terms of one language one concept may gather from links (shipped rows may hold more).
   /// Raising it merges more synonyms, but lets polysemous words chain unrelated senses together.
   std::size_t max_terms_per_language = 4;
+  /// Two lexicon rows sharing single-word forms merge only if they share terms of at least this
+  /// many languages: a stem shared in one or two languages is often a stemming accident (it
+  /// "lite" and "litio" are both "lit"; Romance languages share their accidents). Lowering it
+  /// merges more duplicate rows, and more unrelated ones.
+  std::size_t row_merge_languages = 3;
   /// Weight of a lexicon row membership, and of a TSV pair without a weight column.
   float lexicon_weight = 1.0f;
   /// Factor on lexicon_weight for a word a row lists only inside a multi-word form ("elettorale"
   /// of "campagna elettorale"): alone it says less about the concept. Raising it counts such
   /// words as fully as the row's own words.
   float phrase_word_weight = 0.5f;
-  /// Weight of one FreeDict translation pair. Raising it lets dictionary links win over learned
-  /// ones and gives dictionary words more weight in the projected vectors.
+  /// Weight of one FreeDict translation pair (a pair both directions list, deu-ita and ita-deu,
+  /// gets 1 - (1 - w)^2). Raising it lets dictionary links win over learned ones and gives
+  /// dictionary words more weight in the projected vectors.
   float freedict_weight = 0.8f;
   /// Factor on a pivot-composed pair: weight = leg_a * leg_b * pivot_weight / sqrt(fan_out), where
-  /// fan_out = (pivot translations of the source term) * (target translations of the pivot term).
-  /// Raising it trusts pivot chains more relative to direct dictionaries.
+  /// fan_out = (pivot translations of the source term) * (target translations of the pivot term),
+  /// taking the better of both directions. Raising it trusts pivot chains more relative to direct
+  /// dictionaries.
   float pivot_weight = 0.6f;
   /// Translations kept per dictionary headword (the first ones, which dictionaries list for the
   /// most common sense). Raising it adds rarer senses, and more noise.
@@ -193,8 +202,8 @@ class LexiconBuilder {
   ///             `concept TAB forms TAB forms ...`, forms separated by '|', empty cells allowed;
   ///  - concept: `concept TAB lang TAB term` (rows with the same concept name form one concept);
   ///  - pairs:   `lang_a TAB term_a TAB lang_b TAB term_b [TAB weight [TAB source]]`, weight in
-  ///             (0,1] (default LexiconOptions::lexicon_weight), source one of to_string(LinkSource)
-  ///             (default lexicon).
+  ///             (0,1] (default LexiconOptions::lexicon_weight), source one of
+  ///             to_string(LinkSource) (default lexicon).
   /// Lines starting with '#' and blank lines are comments. A term written `=stem` is an analysed
   /// term used verbatim (what write_learned_tsv writes). Bad lines (wrong field count, empty term,
   /// bad weight or source, unknown language code) are skipped and reported, never thrown.
@@ -260,10 +269,11 @@ class PairLearner {
 };
 
 /// Cognates: words of two languages spelled alike ("telefon"/"telefono", "präsident"/"president").
-/// Compares accent-stripped, lower-cased forms of at least 5 letters by Levenshtein distance divided by the longer length; pairs within
-/// `max_normalized_distance` are returned with score 1 - distance, ordered by descending score,
-/// then terms. Only words sharing their first two letters and of compatible length are compared,
-/// so the cost grows with block sizes, not with |terms_a| * |terms_b|.
+/// Compares accent-stripped, lower-cased forms of at least 5 letters by Levenshtein distance
+/// divided by the longer length; pairs within `max_normalized_distance` are returned with score 1 -
+/// distance, ordered by descending score, then terms. Only words sharing their first two letters
+/// and of compatible length are compared, so the cost grows with block sizes, not with |terms_a| *
+/// |terms_b|.
 [[nodiscard]] std::vector<LearnedPair> find_cognates(std::string_view lang_a,
                                                      std::span<const std::string_view> terms_a,
                                                      std::string_view lang_b,

@@ -41,6 +41,9 @@ class Vocabulary {
   TermId intern_in_slot(std::uint16_t lang_slot, std::string_view text, FeatureKind kind);
   [[nodiscard]] std::optional<TermId> find(std::string_view lang, std::string_view text,
                                            FeatureKind kind) const;
+  /// Same, for a language slot (saves a lookup per token); nullopt for an unassigned slot.
+  [[nodiscard]] std::optional<TermId> find_in_slot(std::uint16_t lang_slot, std::string_view text,
+                                                   FeatureKind kind) const;
 
   [[nodiscard]] std::string_view text(TermId id) const;
   /// "" for language-neutral terms.

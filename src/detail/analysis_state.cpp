@@ -92,13 +92,8 @@ std::uint32_t LanguageState::store(std::string_view text) {
   return begin;
 }
 
-std::uint32_t LanguageState::lookup(std::string_view word) {
-  const std::uint32_t tag = WordIndex::tag(word);
-  const std::uint32_t found = index_.find(word, tag, [this](std::uint32_t index) {
-    const CacheEntry& e = entries_[index];
-    return std::string_view(text_.data() + e.key_begin, e.key_len);
-  });
-  if (found != WordIndex::kMissing) return found;
+// A word seen for the first time: stem, stopword flag, German split, all computed once.
+std::uint32_t LanguageState::add(std::string_view word, std::uint32_t tag) {
   const AnalyzerOptions& options = resources_.options;
   CacheEntry e;
   e.key_begin = store(word);

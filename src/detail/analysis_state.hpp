@@ -84,7 +84,14 @@ class LanguageState {
 
   /// Index of the cache entry for folded `word`, made on first sight. Invalidates references to
   /// entries (not indices).
-  std::uint32_t lookup(std::string_view word);
+  std::uint32_t lookup(std::string_view word) {
+    const std::uint32_t tag = WordIndex::tag(word);
+    const std::uint32_t found = index_.find(word, tag, [this](std::uint32_t index) {
+      const CacheEntry& e = entries_[index];
+      return std::string_view(text_.data() + e.key_begin, e.key_len);
+    });
+    return found != WordIndex::kMissing ? found : add(word, tag);
+  }
 
   [[nodiscard]] CacheEntry& entry(std::uint32_t index) { return entries_[index]; }
   [[nodiscard]] std::string_view stem(const CacheEntry& e) const {
@@ -98,6 +105,7 @@ class LanguageState {
   std::string_view entity(std::uint32_t index, EntityFolder& folder);
 
  private:
+  std::uint32_t add(std::string_view word, std::uint32_t tag);
   std::uint32_t store(std::string_view text);
 
   std::string lang_;

@@ -82,7 +82,7 @@ std::size_t after_first_apostrophe(std::string_view raw) {
 
 }  // namespace
 
-void TermBuilder::prepare(std::vector<RawToken>& tokens, std::string& arena,
+void TermBuilder::prepare(std::vector<RawToken>& tokens, ByteBuffer& arena,
                           std::array<std::string_view, 2> texts, LanguageState& lang) {
   states_.assign(tokens.size(), TokenState{});
   const auto elisions = lang.elisions();
@@ -141,7 +141,7 @@ void TermBuilder::prepare(std::vector<RawToken>& tokens, std::string& arena,
 
 // Capitalisation heuristics, documented per case in is_entity. Document-level evidence is
 // gathered first: which words occur in lowercase, which capitalised mid-sentence.
-void TermBuilder::decide_article(const std::vector<RawToken>& tokens, std::string_view arena,
+void TermBuilder::decide_article(const std::vector<RawToken>& tokens, const ByteBuffer& arena,
                                  LanguageState& lang) {
   const std::uint32_t document = lang.document();
   // A title in title case ("Twitter Bans Kaspersky Ads") says nothing about names: its words need
@@ -165,34 +165,41 @@ void TermBuilder::decide_article(const std::vector<RawToken>& tokens, std::strin
     TokenState& state = states_[i];
     state.sentence_start = token.gap == Gap::sentence || (token.field == Field::title && title_case);
     if (state.kind != Kind::word) continue;
-    CacheEntry& e = lang.entry(state.entry);
-    if (token.shape.letters > 0 && token.shape.upper == 0) {
-      e.lower_seen = document;
-    } else if (token.shape.first_upper && !state.sentence_start && !is_all_caps(token.shape)) {
-      e.cap_mid_seen = document;
+    const Shape& shape = token.shape;
+    if (shape.upper == 0) {
+      if (shape.letters > 0) lang.entry(state.entry).lower_seen = document;
+    } else if (shape.first_upper && !state.sentence_start && !is_all_caps(shape)) {
+      lang.entry(state.entry).cap_mid_seen = document;
     }
   }
-  for (std::size_t i = 0; i < tokens.size();) {
-    std::size_t end = i;  // the all-caps run starting at i, within one sentence
-    while (end < tokens.size() && is_all_caps(tokens[end].shape) &&
-           (end == i || tokens[end].gap != Gap::sentence)) {
-      ++end;
-    }
-    const bool shouting = end - i >= kShoutingRun;
-    end = std::max(end, i + 1);
-    for (; i < end; ++i) states_[i].entity = is_entity(tokens[i], states_[i], shouting, lang);
-  }
+  // Decisions. Only words with a capital can be names; the others keep the default state.
+  std::size_t caps_run_end = 0;  // end of the all-caps run (within one sentence) last measured
+  bool shouting = false;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const Shape& shape = tokens[i].shape;
+    if (shape.upper == 0) continue;
+    if (is_all_caps(shape) && i >= caps_run_end) {
+      caps_run_end = i + 1;
+      while (caps_run_end < tokens.size() && is_all_caps(tokens[caps_run_end].shape) &&
+             tokens[caps_run_end].gap != Gap::sentence) {
+        ++caps_run_end;
+      }
+      shouting = caps_run_end - i >= kShoutingRun;
+    }
     TokenState& state = states_[i];
+    state.entity = is_entity(tokens[i], state, is_all_caps(shape) && shouting, lang);
     state.word = !state.entity;
     state.in_run = state.entity;
     // German: a known capitalised adjective directly before a name belongs to it ("Deutsche
     // Telekom"); it joins the multi-word name but stays a word term itself.
-    if (lang.german() && state.kind == Kind::word && !state.entity &&
-        tokens[i].shape.first_upper && i + 1 < tokens.size() && tokens[i + 1].gap == Gap::space &&
-        states_[i + 1].entity && !lang.entry(state.entry).stopword &&
-        has_adjective_ending(arena.substr(tokens[i].fold_begin, tokens[i].fold_len))) {
-      state.in_run = true;
+    if (state.entity && lang.german() && i > 0 && tokens[i].gap == Gap::space) {
+      TokenState& previous = states_[i - 1];
+      const RawToken& before = tokens[i - 1];
+      if (previous.kind == Kind::word && !previous.entity && before.shape.first_upper &&
+          !lang.entry(previous.entry).stopword &&
+          has_adjective_ending(arena.view(before.fold_begin, before.fold_len))) {
+        previous.in_run = true;
+      }
     }
   }
 }
@@ -208,7 +215,7 @@ void TermBuilder::decide_article(const std::vector<RawToken>& tokens, std::strin
 bool TermBuilder::is_entity(const RawToken& token, const TokenState& state, bool shouting,
                             LanguageState& lang) const {
   const Shape& shape = token.shape;
-  if (!resources_.options.entities || state.kind != Kind::word || shape.letters == 0 || shouting) {
+  if (shape.upper == 0 || !resources_.options.entities || state.kind != Kind::word || shouting) {
     return false;
   }
   if (is_acronym(shape) || is_camel(shape)) return true;
@@ -220,10 +227,11 @@ bool TermBuilder::is_entity(const RawToken& token, const TokenState& state, bool
   return evidence;
 }
 
-void TermBuilder::build_article(std::vector<RawToken>& tokens, std::string& arena,
+void TermBuilder::build_article(std::vector<RawToken>& tokens, ByteBuffer& arena,
                                 std::string_view title, std::string_view body,
                                 LanguageState& lang, AnalyzedText& out) {
   out_ = &out;
+  max_terms_ = resources_.options.max_terms;
   phrase_ = false;
   keep_stopwords_ = false;
   full_ = false;
@@ -232,9 +240,10 @@ void TermBuilder::build_article(std::vector<RawToken>& tokens, std::string& aren
   emit_all(tokens, arena, lang);
 }
 
-void TermBuilder::build_phrase(std::vector<RawToken>& tokens, std::string& arena,
+void TermBuilder::build_phrase(std::vector<RawToken>& tokens, ByteBuffer& arena,
                                std::string_view phrase, LanguageState& lang, AnalyzedText& out) {
   out_ = &out;
+  max_terms_ = resources_.options.max_terms;
   phrase_ = true;
   full_ = false;
   prepare(tokens, arena, {phrase, phrase}, lang);
@@ -258,15 +267,20 @@ void TermBuilder::build_phrase(std::vector<RawToken>& tokens, std::string& arena
   emit_all(tokens, arena, lang);
 }
 
-void TermBuilder::emit_all(const std::vector<RawToken>& tokens, std::string_view arena,
+void TermBuilder::emit_all(const std::vector<RawToken>& tokens, const ByteBuffer& arena,
                            LanguageState& lang) {
   run_.clear();
   run_words_ = run_entities_ = 0;
   for (std::size_t i = 0; i < tokens.size() && !full_;) {
     std::size_t end = i + 1;
     while (end < tokens.size() && tokens[end].gap == Gap::hyphen) ++end;
-    if (end - i == 1) {
-      emit_single(tokens[i], states_[i], arena, lang);
+    const TokenState& state = states_[i];
+    if (end - i == 1 && state.kind == Kind::word && !state.entity && !state.in_run) {
+      // The common case, an ordinary word, without the detours of emit_single.
+      if (run_words_ > 0) flush_run();
+      emit_word(state.entry, TermKind::word, tokens[i].field, lang);
+    } else if (end - i == 1) {
+      emit_single(tokens[i], state, arena, lang);
     } else {
       emit_group(tokens, i, end, arena, lang);
     }
@@ -276,12 +290,12 @@ void TermBuilder::emit_all(const std::vector<RawToken>& tokens, std::string_view
 }
 
 void TermBuilder::emit_single(const RawToken& token, const TokenState& state,
-                              std::string_view arena, LanguageState& lang) {
+                              const ByteBuffer& arena, LanguageState& lang) {
   if (state.kind != Kind::word) {
     flush_run();
     if (state.kind == Kind::number) {
       emit(resources_.options.entities ? TermKind::number : TermKind::word,
-           arena.substr(token.fold_begin, token.fold_len), token.field);
+           arena.view(token.fold_begin, token.fold_len), token.field);
     }
     return;
   }
@@ -297,7 +311,7 @@ void TermBuilder::emit_single(const RawToken& token, const TokenState& state,
 // A hyphenated compound ("Kaspersky-Lab-Software", "cyber-estorsori") keeps the whole word and
 // adds its parts. When every part is a name the whole is a name too ("Hewlett-Packard").
 void TermBuilder::emit_group(const std::vector<RawToken>& tokens, std::size_t first,
-                             std::size_t last, std::string_view arena, LanguageState& lang) {
+                             std::size_t last, const ByteBuffer& arena, LanguageState& lang) {
   const Field field = tokens[first].field;
   scratch_.clear();
   joined_.clear();
@@ -307,7 +321,7 @@ void TermBuilder::emit_group(const std::vector<RawToken>& tokens, std::size_t fi
     if (state.kind == Kind::dropped) continue;
     all_entity = all_entity && state.entity;
     if (!scratch_.empty()) scratch_.push_back('-');
-    scratch_.append(arena.substr(tokens[k].fold_begin, tokens[k].fold_len));
+    scratch_.append(arena.view(tokens[k].fold_begin, tokens[k].fold_len));
   }
   if (scratch_.empty()) {
     flush_run();
@@ -331,20 +345,11 @@ void TermBuilder::emit_group(const std::vector<RawToken>& tokens, std::size_t fi
     const TokenState& state = states_[k];
     if (state.kind == Kind::number) {
       emit(resources_.options.entities ? TermKind::number : TermKind::compound_part,
-           arena.substr(tokens[k].fold_begin, tokens[k].fold_len), field);
+           arena.view(tokens[k].fold_begin, tokens[k].fold_len), field);
     } else if (state.kind == Kind::word) {
       if (state.entity) emit(TermKind::entity, lang.entity(state.entry, entities_), field);
       if (!state.entity || phrase_) emit_word(state.entry, TermKind::compound_part, field, lang);
     }
-  }
-}
-
-void TermBuilder::emit_word(std::uint32_t entry, TermKind kind, Field field, LanguageState& lang) {
-  const CacheEntry& e = lang.entry(entry);
-  if (e.stopword && resources_.options.remove_stopwords && !keep_stopwords_) return;
-  emit(kind, lang.stem(e), field);
-  for (std::size_t i = 0; i < e.parts_count; ++i) {
-    emit(TermKind::compound_part, lang.part(e, i), field);
   }
 }
 
@@ -364,20 +369,6 @@ void TermBuilder::flush_run() {
   }
   run_.clear();
   run_words_ = run_entities_ = 0;
-}
-
-bool TermBuilder::emit(TermKind kind, std::string_view text, Field field) {
-  if (full_) return false;
-  if (out_->terms.size() >= resources_.options.max_terms) {
-    full_ = true;
-    out_->truncated = true;
-    return false;
-  }
-  if (text.empty()) return true;
-  out_->terms.push_back(Term{static_cast<std::uint32_t>(out_->arena.size()),
-                             static_cast<std::uint32_t>(text.size()), kind, field});
-  out_->arena.append(text);
-  return true;
 }
 
 }  // namespace crossnews::detail

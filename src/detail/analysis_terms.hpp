@@ -22,12 +22,12 @@ class TermBuilder {
 
   /// Terms of a whole article, appended to `out`. `title` and `body` are the texts the tokens'
   /// raw offsets refer to. Names are found with the document-level capitalisation heuristics.
-  void build_article(std::vector<RawToken>& tokens, std::string& arena, std::string_view title,
+  void build_article(std::vector<RawToken>& tokens, ByteBuffer& arena, std::string_view title,
                      std::string_view body, LanguageState& lang, AnalyzedText& out);
 
   /// Terms of a lexicon phrase, appended to `out`: every word gives its word term, and capitalised
   /// words and acronyms also their entity token.
-  void build_phrase(std::vector<RawToken>& tokens, std::string& arena, std::string_view phrase,
+  void build_phrase(std::vector<RawToken>& tokens, ByteBuffer& arena, std::string_view phrase,
                     LanguageState& lang, AnalyzedText& out);
 
  private:
@@ -42,21 +42,43 @@ class TermBuilder {
     bool in_run = false;  ///< may join a multi-word name
   };
 
-  void prepare(std::vector<RawToken>& tokens, std::string& arena,
+  void prepare(std::vector<RawToken>& tokens, ByteBuffer& arena,
                std::array<std::string_view, 2> texts, LanguageState& lang);
-  void decide_article(const std::vector<RawToken>& tokens, std::string_view arena,
+  void decide_article(const std::vector<RawToken>& tokens, const ByteBuffer& arena,
                       LanguageState& lang);
   [[nodiscard]] bool is_entity(const RawToken& token, const TokenState& state, bool shouting,
                                LanguageState& lang) const;
-  void emit_all(const std::vector<RawToken>& tokens, std::string_view arena, LanguageState& lang);
-  void emit_single(const RawToken& token, const TokenState& state, std::string_view arena,
+  void emit_all(const std::vector<RawToken>& tokens, const ByteBuffer& arena, LanguageState& lang);
+  void emit_single(const RawToken& token, const TokenState& state, const ByteBuffer& arena,
                    LanguageState& lang);
   void emit_group(const std::vector<RawToken>& tokens, std::size_t first, std::size_t last,
-                  std::string_view arena, LanguageState& lang);
-  void emit_word(std::uint32_t entry, TermKind kind, Field field, LanguageState& lang);
+                  const ByteBuffer& arena, LanguageState& lang);
   void add_to_run(std::string_view entity, Gap gap, bool is_entity, Field field);
   void flush_run();
-  bool emit(TermKind kind, std::string_view text, Field field);
+
+  /// The word term of a cache entry (unless a dropped stopword) and its compound parts.
+  void emit_word(std::uint32_t entry, TermKind kind, Field field, LanguageState& lang) {
+    const CacheEntry& e = lang.entry(entry);
+    if (e.stopword && resources_.options.remove_stopwords && !keep_stopwords_) return;
+    emit(kind, lang.stem(e), field);
+    for (std::size_t i = 0; i < e.parts_count; ++i) {
+      emit(TermKind::compound_part, lang.part(e, i), field);
+    }
+  }
+
+  /// Appends a term to the output; false once max_terms is reached.
+  bool emit(TermKind kind, std::string_view text, Field field) {
+    if (out_->terms.size() >= max_terms_) {
+      full_ = true;
+      out_->truncated = true;
+      return false;
+    }
+    if (text.empty()) return true;
+    out_->terms.push_back(Term{static_cast<std::uint32_t>(out_->arena.size()),
+                               static_cast<std::uint32_t>(text.size()), kind, field});
+    out_->arena.append(text);
+    return true;
+  }
 
   const AnalysisResources& resources_;
   EntityFolder entities_;
@@ -65,6 +87,7 @@ class TermBuilder {
   bool phrase_ = false;
   bool keep_stopwords_ = false;
   bool full_ = false;  ///< max_terms reached
+  std::size_t max_terms_ = 0;
   std::string run_;    ///< the multi-word name being collected
   std::size_t run_words_ = 0;
   std::size_t run_entities_ = 0;

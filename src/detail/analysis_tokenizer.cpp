@@ -85,76 +85,73 @@ Gap classify_gap(std::string_view gap) {
 struct AsciiRun {
   std::uint32_t letters = 0;
   std::uint32_t upper = 0;
+  bool first_upper = false;  // of the run's first letter, when it has letters
   bool digit = false;
 };
 
-[[maybe_unused]] unsigned popcount16(unsigned x) {
+unsigned popcount16(unsigned x) {
   x = x - ((x >> 1) & 0x5555u);
   x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
   x = (x + (x >> 4)) & 0x0F0Fu;
   return (x + (x >> 8)) & 0x1Fu;
 }
 
+char lowercase(unsigned char c) {
+  return static_cast<char>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 32 : 0));
+}
+
 // Scans the run of bytes that are word characters by themselves ([A-Za-z0-9_]) from `pos`,
-// adding up letters, capitals and digits; returns the run's end. With SSE2 (every x86-64 CPU)
-// sixteen bytes are classified at once, which is most words in one step.
+// appending them lowercased to `out` and counting letters, capitals and digits; returns the
+// run's end. With SSE2 (every x86-64 CPU) sixteen bytes are classified, folded and stored at
+// once, which is most words in one step.
 std::size_t scan_ascii_run(const LatinTables& tables, const unsigned char* s, std::size_t pos,
-                           std::size_t n, AsciiRun& counts) {
+                           std::size_t n, AsciiRun& counts, ByteBuffer& out) {
 #if defined(__SSE2__)
   const auto between = [](__m128i x, char lo, char hi) {
     return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
                          _mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(hi + 1))));
   };
+  const auto mask = [](__m128i m) { return static_cast<unsigned>(_mm_movemask_epi8(m)); };
   while (pos + 16 <= n) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + pos));
     const __m128i lower = between(x, 'a', 'z');
     const __m128i upper = between(x, 'A', 'Z');
     const __m128i digit = between(x, '0', '9');
     const __m128i connector = _mm_cmpeq_epi8(x, _mm_set1_epi8('_'));
-    const auto word = static_cast<unsigned>(_mm_movemask_epi8(
-        _mm_or_si128(_mm_or_si128(lower, upper), _mm_or_si128(digit, connector))));
+    const unsigned word = mask(_mm_or_si128(_mm_or_si128(lower, upper), _mm_or_si128(digit, connector)));
     const auto length = static_cast<unsigned>(__builtin_ctz(~word));  // ~word has bit 16 set
     const unsigned taken = (1u << length) - 1;
-    const unsigned capitals = static_cast<unsigned>(_mm_movemask_epi8(upper)) & taken;
-    counts.letters += popcount16((static_cast<unsigned>(_mm_movemask_epi8(lower)) & taken) | capitals);
-    counts.upper += popcount16(capitals);
-    counts.digit = counts.digit || (static_cast<unsigned>(_mm_movemask_epi8(digit)) & taken) != 0;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out.tail(16)),
+                     _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+    out.commit(length);
+    const unsigned capitals = mask(upper) & taken;
+    const unsigned letters = (mask(lower) & taken) | capitals;
+    if (counts.letters == 0 && letters != 0) {
+      counts.first_upper = ((capitals >> __builtin_ctz(letters)) & 1u) != 0;
+    }
+    counts.letters += letters == taken ? length : popcount16(letters);
+    if (capitals != 0) counts.upper += popcount16(capitals);
+    counts.digit = counts.digit || (mask(digit) & taken) != 0;
     pos += length;
     if (length < 16) return pos;
   }
 #endif
-  // The tail (and CPUs without SSE2): add up packed per-byte counters, in runs short enough that
-  // the counters cannot overflow into each other.
+  // The end of the text (and CPUs without SSE2): byte by byte, adding packed counters in runs
+  // short enough that they cannot overflow into each other.
   const std::size_t stop = std::min(n, pos + LatinTables::kMaxPackedRun);
   std::uint64_t sum = 0;
   for (std::uint64_t bits = 0; pos < stop && (bits = tables.ascii_packed(s[pos])) != 0; ++pos) {
+    if ((sum & LatinTables::kUnitMask) == 0 && counts.letters == 0 &&
+        (bits & LatinTables::kLetterUnit) != 0) {
+      counts.first_upper = (bits & LatinTables::kUpperUnit) != 0;
+    }
     sum += bits;
+    out.push_back(lowercase(s[pos]));
   }
   counts.letters += static_cast<std::uint32_t>(sum & LatinTables::kUnitMask);
   counts.upper += static_cast<std::uint32_t>((sum >> 21) & LatinTables::kUnitMask);
   counts.digit = counts.digit || ((sum >> 42) & LatinTables::kUnitMask) != 0;
   return pos;
-}
-
-// Lowercases ASCII in place, eight bytes at a time (SWAR): bit 5 is set in each byte that lies
-// in 'A'..'Z'.
-void lowercase_ascii(char* s, std::size_t n) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t x = 0;
-    std::memcpy(&x, s + i, 8);
-    const std::uint64_t low7 = x & (0x7F * kOnes);
-    const std::uint64_t above_z = low7 + (0x7F - 'Z') * kOnes;
-    const std::uint64_t from_a = low7 + (0x80 - 'A') * kOnes;
-    const std::uint64_t upper = ~x & (above_z ^ from_a) & (0x80 * kOnes);
-    x |= upper >> 2;
-    std::memcpy(s + i, &x, 8);
-  }
-  for (; i < n; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    s[i] = static_cast<char>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 32 : 0));
-  }
 }
 
 bool is_ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
@@ -177,7 +174,7 @@ Tokenizer::~Tokenizer() {
 }
 
 void Tokenizer::tokenize(std::string_view text, Field field, std::vector<RawToken>& tokens,
-                         std::string& arena) {
+                         ByteBuffer& arena) {
   const std::size_t first = tokens.size();
   if (fast_) {
     scan_fast(text, field, tokens, arena);
@@ -187,18 +184,22 @@ void Tokenizer::tokenize(std::string_view text, Field field, std::vector<RawToke
   std::uint32_t previous_end = 0;
   for (std::size_t t = first; t < tokens.size(); ++t) {
     RawToken& token = tokens[t];
-    token.gap = t == first ? Gap::sentence
-                           : classify_gap(text.substr(previous_end, token.raw_begin - previous_end));
+    if (t == first) {
+      token.gap = Gap::sentence;
+    } else if (token.raw_begin == previous_end + 1 && text[previous_end] == ' ') {
+      token.gap = Gap::space;  // by far the most common gap
+    } else {
+      token.gap = classify_gap(text.substr(previous_end, token.raw_begin - previous_end));
+    }
     previous_end = token.raw_end;
   }
 }
 
-// Scans one token starting at `pos` (a letter, digit or connector). Returns Scan::slow, leaving
-// `pos` on the offending code point, when the token touches a code point outside the tables.
-// The extent and shape are found first and the folded form written afterwards, so that the
-// common all-ASCII token is folded by a plain byte loop.
+// Scans one token starting at `cursor` (a letter, digit or connector), appending its folded
+// form to `arena` as it goes. Returns Scan::slow, with `cursor` on the offending code point, when
+// the token touches a code point outside the tables (the caller then discards the chunk).
 Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& cursor, Field field,
-                                      std::vector<RawToken>& tokens, std::string& arena) const {
+                                      std::vector<RawToken>& tokens, ByteBuffer& arena) const {
   static constexpr std::array<BreakClass, 4> kByteClass{
       BreakClass::slow, BreakClass::letter, BreakClass::digit, BreakClass::extend_num_let};
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -206,32 +207,27 @@ Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& cursor
   // A local position: writing through `cursor` in the loops would store it on every byte.
   std::size_t pos = cursor;
   const std::size_t begin = pos;
+  const std::size_t fold_begin = arena.size();
   Shape shape;
-  bool ascii = true;
-  bool plain = true;  // no apostrophe, '@' or non-ASCII code point: nothing for prepare() to fix
+  bool plain = true;  // ASCII without apostrophe or '@': nothing for TermBuilder::prepare to fix
   BreakClass last = BreakClass::slow;
   const auto take = [&](const CodePointInfo& info, std::size_t len) {
     shape.add((info.flags & kLetterFlag) != 0, (info.flags & kUpperFlag) != 0,
               info.cls == BreakClass::digit);
     last = info.cls;
-    ascii = ascii && len == 1;
     plain = plain && (s[pos] == '.' || s[pos] == ',' || s[pos] == ';');
+    arena.append(info.fold.data(), info.fold_len);
     pos += len;
   };
   while (pos < n) {
-    // ASCII letters and digits are most of the text: count a run of them in one go.
+    // ASCII letters and digits are most of the text: a run of them goes in one step.
     if (tables_.ascii_packed(s[pos]) != 0) {
-      const std::size_t run = pos;
-      AsciiRun counts;
-      pos = scan_ascii_run(tables_, s, pos, n, counts);
-      if (shape.letters == 0 && counts.letters > 0) {
-        std::size_t first = run;
-        while ((tables_.ascii_word(s[first]) & kLetterFlag) == 0) ++first;
-        shape.first_upper = (tables_.ascii_word(s[first]) & kUpperFlag) != 0;
-      }
-      shape.letters += counts.letters;
-      shape.upper += counts.upper;
-      shape.has_digit = shape.has_digit || counts.digit;
+      AsciiRun run;
+      pos = scan_ascii_run(tables_, s, pos, n, run, arena);
+      if (shape.letters == 0 && run.letters > 0) shape.first_upper = run.first_upper;
+      shape.letters += run.letters;
+      shape.upper += run.upper;
+      shape.has_digit = shape.has_digit || run.digit;
       last = kByteClass[tables_.ascii_word(s[pos - 1]) >> 4];
       continue;
     }
@@ -257,35 +253,19 @@ Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& cursor
     take(next, next_len);
   }
   cursor = pos;
-  if (shape.letters == 0 && !shape.has_digit) return Scan::done;
-
-  const std::size_t fold_begin = arena.size();
-  if (ascii) {
-    arena.append(text.data() + begin, pos - begin);
-    lowercase_ascii(arena.data() + fold_begin, pos - begin);
-  } else {
-    std::array<char, 256> buffer;  // folds are appended in pieces: no zero-filled resize
-    std::size_t used = 0;
-    for (std::size_t i = begin, len = 0; i < pos; i += len) {
-      const CodePointInfo& info = tables_.decode(s + i, len);
-      if (used + info.fold_len > buffer.size()) {
-        arena.append(buffer.data(), used);
-        used = 0;
-      }
-      std::memcpy(buffer.data() + used, info.fold.data(), info.fold_len);
-      used += info.fold_len;
-    }
-    arena.append(buffer.data(), used);
+  if (shape.letters == 0 && !shape.has_digit) {
+    arena.truncate(fold_begin);
+    return Scan::done;
   }
   tokens.push_back(RawToken{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(pos),
                             static_cast<std::uint32_t>(fold_begin),
                             static_cast<std::uint32_t>(arena.size() - fold_begin), shape, field,
-                            Gap::sentence, plain && ascii});
+                            Gap::sentence, plain});
   return Scan::done;
 }
 
 void Tokenizer::scan_fast(std::string_view text, Field field, std::vector<RawToken>& tokens,
-                          std::string& arena) {
+                          ByteBuffer& arena) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   // Tokens of the current whitespace-delimited chunk are provisional: when the chunk turns out to
@@ -301,6 +281,29 @@ void Tokenizer::scan_fast(std::string_view text, Field field, std::vector<RawTok
       chunk_tokens = tokens.size();
       chunk_arena = arena.size();
       continue;
+    }
+    // The most common token: ASCII letters and digits ended by a byte that cannot join a word
+    // (a space or ASCII punctuation other than . , ; ' : _ @). Anything else takes scan_token.
+    if (tables_.ascii_packed(s[pos]) != 0) {
+      const std::size_t begin = pos;
+      const std::size_t fold_begin = arena.size();
+      AsciiRun run;
+      const std::size_t end = scan_ascii_run(tables_, s, pos, n, run, arena);
+      if (end == n || tables_.ends_word(s[end])) {
+        if (run.letters > 0 || run.digit) {
+          tokens.push_back(RawToken{static_cast<std::uint32_t>(begin),
+                                    static_cast<std::uint32_t>(end),
+                                    static_cast<std::uint32_t>(fold_begin),
+                                    static_cast<std::uint32_t>(end - begin),
+                                    Shape{run.letters, run.upper, run.first_upper, run.digit},
+                                    field, Gap::sentence, true});
+        } else {
+          arena.truncate(fold_begin);
+        }
+        pos = end;
+        continue;
+      }
+      arena.truncate(fold_begin);
     }
     std::size_t len = 0;
     const CodePointInfo& info = tables_.decode(s + pos, len);
@@ -319,7 +322,7 @@ void Tokenizer::scan_fast(std::string_view text, Field field, std::vector<RawTok
     }
     if (slow) {
       tokens.resize(chunk_tokens);
-      arena.resize(chunk_arena);
+      arena.truncate(chunk_arena);
       pos = slow_region_end(text, pos);
       scan_icu(text, chunk, pos, field, tokens, arena);
       chunk = pos;
@@ -353,7 +356,7 @@ std::size_t Tokenizer::slow_region_end(std::string_view text, std::size_t pos) c
 }
 
 void Tokenizer::scan_icu(std::string_view text, std::size_t begin, std::size_t end, Field field,
-                         std::vector<RawToken>& tokens, std::string& arena) {
+                         std::vector<RawToken>& tokens, ByteBuffer& arena) {
   if (begin >= end) return;
   UErrorCode status = U_ZERO_ERROR;
   utext_ = utext_openUTF8(utext_, text.data() + begin, static_cast<std::int64_t>(end - begin),

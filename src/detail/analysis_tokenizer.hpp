@@ -6,6 +6,7 @@
 
 #include <crossnews/analyzer.hpp>
 
+#include "detail/analysis_buffer.hpp"
 #include "detail/analysis_unicode.hpp"
 
 #include <unicode/uversion.h>
@@ -40,7 +41,7 @@ struct RawToken {
   Shape shape;
   Field field = Field::body;
   Gap gap = Gap::sentence;
-  bool plain = false;  ///< ASCII without apostrophe or '@': needs no elision or '@' handling
+  bool plain = false;  ///< ASCII without apostrophe or '@': no elision or '@' to handle
 };
 
 /// Per-thread segmenter (owns an ICU BreakIterator). Input must be valid UTF-8 shorter than 2 GiB.
@@ -55,16 +56,16 @@ class Tokenizer {
   /// Appends the word tokens of `text` (letters or digits; punctuation and spaces dropped) to
   /// `tokens`, their NFKC_Casefold forms to `arena`, and sets each token's Gap.
   void tokenize(std::string_view text, Field field, std::vector<RawToken>& tokens,
-                std::string& arena);
+                ByteBuffer& arena);
 
  private:
   enum class Scan : std::uint8_t { done, slow };
   Scan scan_token(std::string_view text, std::size_t& cursor, Field field,
-                  std::vector<RawToken>& tokens, std::string& arena) const;
+                  std::vector<RawToken>& tokens, ByteBuffer& arena) const;
   void scan_fast(std::string_view text, Field field, std::vector<RawToken>& tokens,
-                 std::string& arena);
+                 ByteBuffer& arena);
   void scan_icu(std::string_view text, std::size_t begin, std::size_t end, Field field,
-                std::vector<RawToken>& tokens, std::string& arena);
+                std::vector<RawToken>& tokens, ByteBuffer& arena);
   [[nodiscard]] std::size_t slow_region_end(std::string_view text, std::size_t pos) const;
 
   bool fast_;

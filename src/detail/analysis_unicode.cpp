@@ -177,11 +177,30 @@ std::string_view repair_utf8(std::string_view in, std::string& scratch) {
   return scratch;
 }
 
-void fold_append(std::string_view in, std::string& out) {
-  icu::StringByteSink<std::string> sink(&out);
+namespace {
+
+class BufferSink : public icu::ByteSink {
+ public:
+  explicit BufferSink(ByteBuffer& buffer) : buffer_(buffer) {}
+  void Append(const char* bytes, std::int32_t n) override {
+    buffer_.append(bytes, static_cast<std::size_t>(n));
+  }
+
+ private:
+  ByteBuffer& buffer_;
+};
+
+void fold_into(std::string_view in, icu::ByteSink& sink) {
   UErrorCode status = U_ZERO_ERROR;
   nfkc_casefold().normalizeUTF8(0, icu::StringPiece(in.data(), static_cast<std::int32_t>(in.size())),
                                 sink, nullptr, status);
+}
+
+}  // namespace
+
+void fold_append(std::string_view in, ByteBuffer& out) {
+  BufferSink sink(out);
+  fold_into(in, sink);
 }
 
 std::size_t normalize_apostrophes(char* s, std::size_t n) {
@@ -201,7 +220,8 @@ std::string fold_word(std::string_view in) {
   std::string repaired;
   const std::string_view valid = repair_utf8(in, repaired);
   std::string out;
-  fold_append(valid, out);
+  icu::StringByteSink<std::string> sink(&out);
+  fold_into(valid, sink);
   out.resize(normalize_apostrophes(out.data(), out.size()));
   return out;
 }

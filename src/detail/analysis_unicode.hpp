@@ -2,6 +2,8 @@
 // Unicode helpers of the analyzer: UTF-8 repair, ICU case folding, letter-case shape of a token,
 // and the precomputed per-code-point tables that drive the Latin fast path.
 
+#include "detail/analysis_buffer.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -56,6 +58,13 @@ class LatinTables {
   /// break class in bits 4-5 (1 letter, 2 digit, 3 connector) and kLetterFlag, kUpperFlag in bits
   /// 0-1; zero for every other byte.
   [[nodiscard]] std::uint8_t ascii_word(unsigned char byte) const { return ascii_word_[byte]; }
+
+  /// True for an ASCII byte that can neither continue nor join a word: whitespace and the
+  /// punctuation that is neither a UAX #29 joiner (. , ; ') nor a word character ('_', '@').
+  [[nodiscard]] bool ends_word(unsigned char byte) const {
+    return byte < 0x80 && (latin_[byte].cls == BreakClass::space ||
+                           latin_[byte].cls == BreakClass::separator);
+  }
 
   /// The same bytes as counters to add up over a run of them: kLetterUnit per letter, kUpperUnit
   /// per uppercase letter, kDigitUnit per digit, and kWordMark so that every word byte is non-zero.
@@ -131,7 +140,7 @@ struct Shape {
 [[nodiscard]] std::string_view repair_utf8(std::string_view in, std::string& scratch);
 
 /// Appends the NFKC_Casefold form of valid UTF-8 `in` to `out` (ICU semantics).
-void fold_append(std::string_view in, std::string& out);
+void fold_append(std::string_view in, ByteBuffer& out);
 
 /// Rewrites ’ and ‘ (which join words like the apostrophe does) as ' in place; returns the new
 /// length.

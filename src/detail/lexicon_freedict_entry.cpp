@@ -8,16 +8,16 @@ namespace {
 
 // Ding's placeholders for objects ("etw. verbieten", "ban sth.") and list endings: not words of
 // the translation.
-constexpr std::array<std::string_view, 10> kPlaceholders{
-    "etw.", "sth.", "jdn.", "jdm.", "jds.", "jd.", "sb.", "sb.'s", "etc.", "usw."};
+constexpr std::array<std::string_view, 10> kPlaceholders{"etw.", "sth.", "jdn.",  "jdm.", "jds.",
+                                                         "jd.",  "sb.",  "sb.'s", "etc.", "usw."};
 
 // Labels that mark a rare register or a domain news rarely writes about. Such translations are
 // tried after the unmarked ones, since only the first few translations of a headword are used.
 // Regional labels ([Br.], [Am.]) and news domains ([pol.], [econ.], [jur.]) are not among them.
 constexpr std::array<std::string_view, 27> kSecondaryLabels{
-    "obs.",    "dated", "archaic", "formal", "coll.", "ugs.",   "slang",   "vulg.",   "poet.",
-    "rare",    "selten", "veraltet", "geh.",  "humor.", "pej.", "fig.",    "übtr.",   "dialect",
-    "ornith.", "bot.",  "zool.",   "biol.",  "min.",  "geol.", "textil.", "anat.",   "astron."};
+    "obs.",    "dated",  "archaic",  "formal", "coll.",  "ugs.",  "slang",   "vulg.", "poet.",
+    "rare",    "selten", "veraltet", "geh.",   "humor.", "pej.",  "fig.",    "übtr.", "dialect",
+    "ornith.", "bot.",   "zool.",    "biol.",  "min.",   "geol.", "textil.", "anat.", "astron."};
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 

@@ -17,8 +17,7 @@ std::uint64_t link_key(std::uint32_t a, std::uint32_t b) {
 /// would put more than the cap of one language into one concept.
 class CappedUnionFind {
  public:
-  CappedUnionFind(std::size_t n, std::span<const std::uint16_t> slots)
-      : parent_(n), counts_(n) {
+  CappedUnionFind(std::size_t n, std::span<const std::uint16_t> slots) : parent_(n), counts_(n) {
     std::iota(parent_.begin(), parent_.end(), 0u);
     for (std::size_t i = 0; i < n; ++i) counts_[i].push_back({slots[i], 1});
   }
@@ -252,9 +251,10 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
   const std::size_t cap = options.max_terms_per_language;
 
   // 1. Lexicon rows. A term several rows list belongs to the row that ranks it best (lists it as
-  //    a form of its own, and earliest); each row's own terms join unconditionally. Then each
-  //    row's other single-word forms bring their owners' groups along, within the cap. Words of
-  //    multi-word forms never merge rows: "droit de veto" must not join "veto" to "droite".
+  //    a form of its own, and earliest); each row's own terms join unconditionally. Then a row
+  //    merges with another row whose single-word forms it repeats in enough languages, within
+  //    the cap. One shared stem is often a stemming accident (it "lite" and "litio" are both
+  //    "lit"), and words of multi-word forms never count ("droit de veto" is not "droite").
   std::vector<std::uint32_t> best_rank(n, kNone);
   for (std::uint32_t r = 0; r < rows_.size(); ++r) {
     for (const RowMember& member : rows_[r].members) {
@@ -272,24 +272,42 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
       weight[t] = options.lexicon_weight *
                   (best_rank[t] >= kPhraseRank ? options.phrase_word_weight : 1.0f);
       source[t] = slots[t] == kNeutralSlot ? LinkSource::entity : LinkSource::lexicon;
-      row_group[r] = row_group[r] == kNone ? groups.find(t)
-                                           : groups.unite(groups.find(row_group[r]), groups.find(t));
+      row_group[r] = row_group[r] == kNone
+                         ? groups.find(t)
+                         : groups.unite(groups.find(row_group[r]), groups.find(t));
     }
   }
+  std::vector<std::pair<std::uint32_t, std::uint16_t>> shared;  // (owner group, language)
   for (std::uint32_t r = 0; r < rows_.size(); ++r) {
+    if (row_group[r] == kNone) continue;
+    shared.clear();
     for (const RowMember& member : rows_[r].members) {
-      if (row_of[member.term] == r || member.rank >= kPhraseRank) continue;
-      const std::uint32_t other = groups.find(member.term);
-      if (row_group[r] == kNone) {
-        row_group[r] = other;
-        continue;
-      }
+      const std::uint32_t t = member.term;
+      if (row_of[t] == r || member.rank >= kPhraseRank || slots[t] == kNeutralSlot) continue;
+      shared.emplace_back(groups.find(t), slots[t]);
+    }
+    std::sort(shared.begin(), shared.end());
+    shared.erase(std::unique(shared.begin(), shared.end()), shared.end());
+    for (std::size_t i = 0; i < shared.size();) {
+      std::size_t j = i;
+      while (j < shared.size() && shared[j].first == shared[i].first) ++j;
       const std::uint32_t group = groups.find(row_group[r]);
-      if (group != other && groups.fits(group, other, cap)) groups.unite(group, other);
+      const std::uint32_t other = groups.find(shared[i].first);
+      if (j - i >= options.row_merge_languages && group != other &&
+          groups.fits(group, other, cap)) {
+        groups.unite(group, other);
+      }
+      i = j;
     }
   }
 
-  // 2. Links, strongest first; among equals a dictionary's first translations first.
+  // 2. Links, strongest first; among equals a dictionary's first translations first. A link
+  //    never joins two groups that both hold lexicon rows: the curated concepts stay apart, and
+  //    links only add terms to them or form concepts of their own.
+  std::vector<char> curated(n, 0);  // by root
+  for (std::uint32_t t = 0; t < n; ++t) {
+    if (weight[t] > 0.0f) curated[groups.find(t)] = 1;
+  }
   std::vector<std::uint32_t> order;
   order.reserve(links_.size());
   for (std::uint32_t i = 0; i < links_.size(); ++i) {
@@ -303,8 +321,11 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
     const Link& link = links_[i];
     const std::uint32_t root_a = groups.find(link.a);
     const std::uint32_t root_b = groups.find(link.b);
-    if (root_a == root_b || !groups.fits(root_a, root_b, cap)) continue;
-    groups.unite(root_a, root_b);
+    if (root_a == root_b || (curated[root_a] && curated[root_b]) ||
+        !groups.fits(root_a, root_b, cap)) {
+      continue;
+    }
+    curated[groups.unite(root_a, root_b)] = curated[root_a] || curated[root_b];
     for (const std::uint32_t t : {link.a, link.b}) {
       if (weight[t] == 0.0f) {
         weight[t] = std::min(link.weight, 1.0f);
@@ -370,9 +391,8 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
   const auto add_surface = [&](std::uint32_t concept_id, std::uint16_t slot,
                                std::string_view text) {
     auto& list = surfaces[concept_id];
-    const bool known = std::any_of(list.begin(), list.end(), [&](const auto& s) {
-      return s.lang == slot && s.text == text;
-    });
+    const bool known = std::any_of(list.begin(), list.end(),
+                                   [&](const auto& s) { return s.lang == slot && s.text == text; });
     if (!known) list.push_back({slot, text});
   };
   for (const Row& row : rows_) {

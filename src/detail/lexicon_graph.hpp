@@ -35,11 +35,11 @@ struct LexiconTables {
   std::vector<std::string> langs;  // slot -> code; slot 0 is ""
   std::vector<absl::flat_hash_map<std::string_view, std::uint32_t>> terms;  // per slot -> links
   std::vector<ConceptLink> links;
-  std::vector<std::string_view> names;        // per concept
-  std::vector<std::uint32_t> member_begin;    // per concept, plus one
-  std::vector<Member> members;                // by concept, preferred first per language
-  std::vector<std::uint32_t> surface_begin;   // per concept, plus one
-  std::vector<Surface> surfaces;              // by concept, preferred first per language
+  std::vector<std::string_view> names;       // per concept
+  std::vector<std::uint32_t> member_begin;   // per concept, plus one
+  std::vector<Member> members;               // by concept, preferred first per language
+  std::vector<std::uint32_t> surface_begin;  // per concept, plus one
+  std::vector<Surface> surfaces;             // by concept, preferred first per language
 
   [[nodiscard]] std::optional<std::uint16_t> find_slot(std::string_view lang) const;
 };

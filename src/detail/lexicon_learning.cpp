@@ -168,15 +168,16 @@ std::vector<LearnedPair> find_cognates(std::string_view lang_a,
   std::size_t block_b = 0;
   for (const Folded& a : side_a) {
     const std::u32string_view key = std::u32string_view(a.form).substr(0, 2);
-    while (block_b < side_b.size() && std::u32string_view(side_b[block_b].form).substr(0, 2) < key) {
+    while (block_b < side_b.size() &&
+           std::u32string_view(side_b[block_b].form).substr(0, 2) < key) {
       ++block_b;
     }
     for (std::size_t j = block_b; j < side_b.size(); ++j) {
       const Folded& b = side_b[j];
       if (std::u32string_view(b.form).substr(0, 2) != key) break;
       const std::size_t longer = std::max(a.form.size(), b.form.size());
-      const auto limit =
-          static_cast<std::size_t>(std::floor(max_normalized_distance * static_cast<float>(longer)));
+      const auto limit = static_cast<std::size_t>(
+          std::floor(max_normalized_distance * static_cast<float>(longer)));
       // Within a block, words are sorted by length: past the length window nothing can match.
       if (b.form.size() > a.form.size() + limit) break;
       if (a.form.size() > b.form.size() + limit) continue;

@@ -61,12 +61,28 @@ static_assert(kLatin1.size() == 64 && kLatinExtendedA.size() == 128);
 
 void append_expansion(char32_t cp, std::u32string& out) {
   switch (cp) {
-    case 0xC6: case 0xE6: out += U"ae"; break;
-    case 0xDE: case 0xFE: out += U"th"; break;
-    case 0xDF: out += U"ss"; break;
-    case 0x132: case 0x133: out += U"ij"; break;
-    case 0x152: case 0x153: out += U"oe"; break;
-    default: out += cp; break;
+    case 0xC6:
+    case 0xE6:
+      out += U"ae";
+      break;
+    case 0xDE:
+    case 0xFE:
+      out += U"th";
+      break;
+    case 0xDF:
+      out += U"ss";
+      break;
+    case 0x132:
+    case 0x133:
+      out += U"ij";
+      break;
+    case 0x152:
+    case 0x153:
+      out += U"oe";
+      break;
+    default:
+      out += cp;
+      break;
   }
 }
 

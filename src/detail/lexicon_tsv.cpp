@@ -73,8 +73,10 @@ class Parser {
     } else if (fields_.size() >= 4 && fields_.size() <= 6) {
       pair();
     } else {
-      skip("expected 3 fields (concept, lang, term) or 4 to 6 (lang_a, term_a, lang_b, term_b, "
-           "weight, source), found " + std::to_string(fields_.size()));
+      skip(
+          "expected 3 fields (concept, lang, term) or 4 to 6 (lang_a, term_a, lang_b, term_b, "
+          "weight, source), found " +
+          std::to_string(fields_.size()));
     }
   }
 
@@ -94,9 +96,9 @@ class Parser {
     columns_.assign(fields_.begin() + 1, fields_.end());
     for (auto& column : columns_) {
       if (!is_language_code(column)) {
-        report_.skipped.push_back({std::string(source_), line_no,
-                                   "unknown language code '" + std::string(column) +
-                                       "' in header: column ignored"});
+        report_.skipped.push_back(
+            {std::string(source_), line_no,
+             "unknown language code '" + std::string(column) + "' in header: column ignored"});
         column = {};
       }
     }
