@@ -27,6 +27,11 @@
 // and candidates whose partial + R is below the threshold are dropped. Scores are accumulated
 // in double, like SparseVector::dot (float products are exact in double), so the index and a
 // brute-force scan agree after rounding to float; the property test demands identical results.
+//
+// Time windows. While entries arrive in time order (a batch inserted by time) and none has been
+// removed, every posting list is sorted by time too, so a query with a window binary-searches
+// the window's range in each list instead of filtering every posting: with a 7-day window over
+// a month of news, that skips more than half of the postings.
 
 namespace crossnews {
 
@@ -118,11 +123,16 @@ struct InvertedIndex::Impl {
   std::vector<std::uint8_t> has_time;
   std::vector<std::uint32_t> free_slots;
   std::size_t negative_postings = 0;
+  // Every entry has a time and posting lists are sorted by it (see "Time windows" above).
+  bool time_ordered = true;
+  std::int64_t latest_time = std::numeric_limits<std::int64_t>::min();
 
   void add(std::uint32_t key, const SparseVector& vector, std::optional<std::int64_t> time);
   void drop(std::uint32_t slot);
   void query(const SparseVector& q, const IndexQuery& options, QueryScratch& s,
              std::vector<Hit>& out) const;
+  [[nodiscard]] std::span<const Posting> window(const PostingList& list,
+                                               const IndexQuery& options) const;
   static double rank_leaders(QueryScratch& s, std::size_t k);
   void add_term_random_access(QueryScratch& s, const QueryScratch::Term& term) const;
 };
@@ -144,6 +154,8 @@ void InvertedIndex::Impl::add(std::uint32_t key, const SparseVector& vector,
   entry.refs.clear();
   times[slot] = time.value_or(0);
   has_time[slot] = time.has_value();
+  if (!time || *time < latest_time) time_ordered = false;
+  if (time) latest_time = std::max(latest_time, *time);
   for (const SparseEntry& e : vector.entries()) {
     if (e.weight == 0.0f) continue;
     const auto [it, fresh] =
@@ -161,6 +173,7 @@ void InvertedIndex::Impl::add(std::uint32_t key, const SparseVector& vector,
 }
 
 void InvertedIndex::Impl::drop(std::uint32_t slot) {
+  time_ordered = false;  // swap-remove reorders postings, and the freed slot will be reused
   Entry& entry = entries[slot];
   for (const Ref& ref : entry.refs) {
     PostingList& list = lists[ref.list];
@@ -182,6 +195,19 @@ void InvertedIndex::Impl::drop(std::uint32_t slot) {
   entry.refs.clear();
   slot_of_key.erase(entry.key);
   free_slots.push_back(slot);
+}
+
+std::span<const Posting> InvertedIndex::Impl::window(const PostingList& list,
+                                                     const IndexQuery& options) const {
+  const std::span<const Posting> all = list.postings;
+  if (!time_ordered) return all;
+  const auto first = std::partition_point(all.begin(), all.end(), [&](const Posting& p) {
+    return times[p.slot] < options.time_from;
+  });
+  const auto last = std::partition_point(first, all.end(), [&](const Posting& p) {
+    return times[p.slot] <= options.time_to;
+  });
+  return {first, last};
 }
 
 // Finds the k best candidates by partial score; returns the k-th partial score.

@@ -322,10 +322,11 @@ TEST_CASE("a binary file inside an input directory is rejected, the rest cluster
 TEST_CASE("a missing input file or directory exits 2 and names it, before any output") {
   const fs::path good = write_file("good.jsonl", kGoodA + "\n");
   const fs::path out = temp_dir() / "never.tsv";
-  for (const std::string missing : {"/no/such/input.jsonl", "/no/such/directory/"}) {
+  for (const char* missing : {"/no/such/input.jsonl", "/no/such/directory/"}) {
     CAPTURE(missing);
     fs::remove(out);
-    const Run r = run("cluster --quiet -o " + quote(out) + " " + quote(good) + " '" + missing + "'");
+    const Run r =
+        run("cluster --quiet -o " + quote(out) + " " + quote(good) + " '" + missing + "'");
     CHECK(r.code == 2);
     CHECK(contains(r.err, missing));
     CHECK(slurp(out).empty());
@@ -335,11 +336,11 @@ TEST_CASE("a missing input file or directory exits 2 and names it, before any ou
 TEST_CASE("an unwritable output path exits 1 and names it") {
   const fs::path good = write_file("good.jsonl", kGoodA + "\n");
   const fs::path dir = temp_dir();
-  for (const std::string option : {"-o", "--stories", "--rejected"}) {
-    for (const std::string path : {"/no/such/dir/file", dir.string()}) {
+  for (const char* option : {"-o", "--stories", "--rejected"}) {
+    for (const std::string& path : {"/no/such/dir/file"s, dir.string()}) {
       CAPTURE(option);
       CAPTURE(path);
-      const Run r = run("cluster --quiet " + option + " '" + path + "' " + quote(good));
+      const Run r = run("cluster --quiet "s + option + " '" + path + "' " + quote(good));
       CHECK(r.code == 1);
       CHECK(contains(r.err, path));
     }
