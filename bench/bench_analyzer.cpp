@@ -143,17 +143,17 @@ class NaivePipeline {
     for (const std::string* field : {&article.title, &article.text}) {
       const icu::UnicodeString text = icu::UnicodeString::fromUTF8(*field);
       words_->setText(text);
-      for (std::int32_t from = words_->first(), to = words_->next();
-           to != icu::BreakIterator::DONE; from = to, to = words_->next()) {
+      for (std::int32_t from = words_->first(), to = words_->next(); to != icu::BreakIterator::DONE;
+           from = to, to = words_->next()) {
         if (words_->getRuleStatus() == UBRK_WORD_NONE) continue;
         UErrorCode status = U_ZERO_ERROR;
         const icu::UnicodeString folded =
             normalizer_->normalize(icu::UnicodeString(text, from, to - from), status);
         std::string utf8;
         folded.toUTF8String(utf8);
-        const sb_symbol* stem = sb_stemmer_stem(
-            stemmer_.get(), reinterpret_cast<const sb_symbol*>(utf8.data()),
-            static_cast<int>(utf8.size()));
+        const sb_symbol* stem =
+            sb_stemmer_stem(stemmer_.get(), reinterpret_cast<const sb_symbol*>(utf8.data()),
+                            static_cast<int>(utf8.size()));
         out.emplace_back(reinterpret_cast<const char*>(stem),
                          static_cast<std::size_t>(sb_stemmer_length(stemmer_.get())));
         ++words;

@@ -144,7 +144,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   const auto start = Clock::now();
-  std::map<std::string, double> stage_seconds, stage_cpu_seconds;
+  // Peak RSS when a stage was last left: the first stage whose figure jumps holds the peak.
+  std::map<std::string, double> stage_seconds, stage_cpu_seconds, stage_peak_rss_mb;
   std::string stage = "setup";
   auto stage_start = Clock::now();
   double stage_cpu_start = cpu_seconds();
@@ -153,6 +154,7 @@ int main(int argc, char** argv) {
     stage_seconds[stage] += since(stage_start);
     const double cpu = cpu_seconds();
     stage_cpu_seconds[stage] += cpu - stage_cpu_start;
+    stage_peak_rss_mb[stage] = peak_rss_mb();
     stage = next;
     stage_start = Clock::now();
     stage_cpu_start = cpu;
@@ -229,8 +231,14 @@ int main(int argc, char** argv) {
     std::printf("%s\"%s\":%.3f", first ? "" : ",", name.c_str(), seconds);
     first = false;
   }
-  std::printf(",\"total\":%.3f},\"articles_per_s\":%.1f,\"mb_per_s\":%.2f,\"peak_rss_mb\":%.0f",
-              cpu_seconds(), double(articles) / total, double(bytes) / 1e6 / total, peak_rss_mb());
+  std::printf(",\"total\":%.3f},\"peak_rss_mb_after\":{", cpu_seconds());
+  first = true;
+  for (const auto& [name, mb] : stage_peak_rss_mb) {
+    std::printf("%s\"%s\":%.0f", first ? "" : ",", name.c_str(), mb);
+    first = false;
+  }
+  std::printf("},\"articles_per_s\":%.1f,\"mb_per_s\":%.2f,\"peak_rss_mb\":%.0f",
+              double(articles) / total, double(bytes) / 1e6 / total, peak_rss_mb());
   if (score) {
     std::vector<std::string> predicted;
     for (auto id : result.assignment) predicted.push_back(std::to_string(id.value()));

@@ -17,8 +17,6 @@ constexpr std::array<std::string_view, 7> kStopwordLanguages{"de", "it", "en", "
                                                              "fr", "pt", "nl"};
 // Raw offsets are 32-bit; a longer field is cut (and the result marked truncated).
 constexpr std::size_t kMaxFieldBytes = std::size_t{1} << 30;
-// CLD2 decides from the first few kilobytes.
-constexpr std::size_t kDetectPrefixBytes = std::size_t{1} << 16;
 
 // Cuts `text` to `limit` bytes at a code point boundary; true when it cut.
 bool clamp(std::string_view& text, std::size_t limit) {
@@ -33,10 +31,14 @@ bool clamp(std::string_view& text, std::size_t limit) {
 
 std::string_view to_string(TermKind kind) {
   switch (kind) {
-    case TermKind::word: return "word";
-    case TermKind::entity: return "entity";
-    case TermKind::number: return "number";
-    case TermKind::compound_part: return "compound_part";
+    case TermKind::word:
+      return "word";
+    case TermKind::entity:
+      return "entity";
+    case TermKind::number:
+      return "number";
+    case TermKind::compound_part:
+      return "compound_part";
   }
   return "word";
 }
@@ -83,7 +85,7 @@ void Analyzer::add_compound_words(std::span<const std::string> words) {
 std::string Analyzer::detect_language(std::string_view text) {
   std::string scratch;
   std::string_view valid = detail::repair_utf8(text, scratch);
-  clamp(valid, kDetectPrefixBytes);
+  clamp(valid, detail::kDetectPrefixBytes);
   return detail::detect_language(valid);
 }
 
@@ -139,7 +141,7 @@ void Analyzer::Worker::analyze(const Article& article, AnalyzedText& out) {
     w.detect_scratch.assign(title);
     w.detect_scratch.push_back('\n');
     std::string_view prefix = body;
-    clamp(prefix, kDetectPrefixBytes);
+    clamp(prefix, detail::kDetectPrefixBytes);
     w.detect_scratch.append(prefix);
     lang = detail::detect_language(w.detect_scratch);
     out.lang_detected = !lang.empty();

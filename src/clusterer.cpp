@@ -146,10 +146,17 @@ struct BatchClusterer::Impl {
   std::vector<Edge> candidate_edges(const ProgressCallback& progress) {
     const std::size_t n = featurizer.size();
     if (progress) progress("link", 0, n);
+    // Inserted in time order, the index cuts each posting list to a query's window (see
+    // inverted_index.cpp). Keys stay the article indices, so the hits are the same.
+    std::vector<std::uint32_t> by_time(n);
+    std::iota(by_time.begin(), by_time.end(), 0u);
+    std::stable_sort(by_time.begin(), by_time.end(), [&](std::uint32_t x, std::uint32_t y) {
+      return featurizer.features(x).time < featurizer.features(y).time;
+    });
     InvertedIndex index;
-    for (std::size_t i = 0; i < n; ++i) {
+    for (const std::uint32_t i : by_time) {
       const auto& d = featurizer.features(i);
-      index.insert(static_cast<std::uint32_t>(i), d.vector, d.time);
+      index.insert(i, d.vector, d.time);
     }
     const std::size_t threads = std::max<std::size_t>(1, options.features.threads);
     std::vector<std::vector<Edge>> per_worker(threads);
@@ -186,6 +193,11 @@ struct BatchClusterer::Impl {
     const SparseVector xl = crosslingual_part(featurizer, d.vector);
     index.query(xl, q, scratch, xl_hits);
     hits.insert(hits.end(), xl_hits.begin(), xl_hits.end());
+    // Both queries often find the same article: score it once.
+    std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y) { return x.key < y.key; });
+    hits.erase(std::unique(hits.begin(), hits.end(),
+                           [](const Hit& x, const Hit& y) { return x.key == y.key; }),
+               hits.end());
     for (const Hit& h : hits) {
       const DocFeatures& other = featurizer.features(h.key);
       const float s = similarity_parts(featurizer, d, other, options).total;
@@ -250,7 +262,8 @@ ClusteringResult BatchClusterer::run(const ProgressCallback& progress) {
   result.assignment = number_groups(root);
   if (progress) progress("summarize", 0, 0);
   result.stories =
-      detail::summarize_stories(m.featurizer, m.lexicon, result.assignment, m.meta);
+      detail::summarize_stories(m.featurizer, m.lexicon, result.assignment, m.meta,
+                                m.options.features.threads);
   return result;
 }
 
@@ -461,7 +474,8 @@ ClusterId StreamClusterer::add(const Article& article) { return impl_->add(artic
 
 std::vector<StorySummary> StreamClusterer::stories() const {
   const auto assignment = impl_->assignment();
-  return detail::summarize_stories(impl_->featurizer, impl_->lexicon, assignment, impl_->meta);
+  return detail::summarize_stories(impl_->featurizer, impl_->lexicon, assignment, impl_->meta,
+                                   impl_->options.features.threads);
 }
 
 std::vector<ClusterId> StreamClusterer::assignment() const { return impl_->assignment(); }

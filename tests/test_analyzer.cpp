@@ -119,7 +119,7 @@ TEST_CASE("a missing language is detected and reported as detected") {
   CHECK(out.lang == "de");
   CHECK(out.lang_detected);
   CHECK(has(out, TermKind::word, "regier"));  // German stemming was applied
-  CHECK_FALSE(has_text(out, "die"));           // German stopwords were removed
+  CHECK_FALSE(has_text(out, "die"));          // German stopwords were removed
 }
 
 TEST_CASE("article language tags are normalised, implausible ones detected") {
@@ -166,7 +166,7 @@ TEST_CASE("NFKC case folding") {
   const auto out = analyze("straße ﬁnanz ＡＢＣ", "", unstemmed());
   CHECK(has(out, TermKind::word, "strasse"));
   CHECK(has(out, TermKind::word, "finanz"));  // the ligature is decomposed
-  CHECK(has(out, TermKind::entity, "abc"));  // fullwidth acronym folded to ASCII
+  CHECK(has(out, TermKind::entity, "abc"));   // fullwidth acronym folded to ASCII
 }
 
 TEST_CASE("the Latin fast path gives the ICU path's terms on random Latin text") {
@@ -180,11 +180,12 @@ TEST_CASE("the Latin fast path gives the ICU path's terms on random Latin text")
   // in Latin text, separators, and a few code points that force the ICU path (combining accent,
   // micro sign, dotted capital I, Cyrillic, Han) so both paths meet inside one text.
   const std::vector<std::string_view> alphabet{
-      "a", "e", "i", "o", "u", "n", "s", "t", "r", "l", "A", "E", "K", "S", "T", "Z", "ä", "ö",
-      "ü", "Ä", "Ö", "Ü", "ß", "à", "è", "é", "ì", "ò", "ù", "É", "È", "ç", "ñ", "ø", "œ", "Æ",
-      "ĳ", "ŀ", "ſ", "ł", "Ł", "ő", "0", "1", "2", "9", "'", "’", "‘", ".", ",", ";", ":", "-",
-      "_", "@", "·", " ", " ", " ", " ", "\n", "“", "”", "«", "»", "–", "—", "\xC2\xA0", "!",
-      "?", "(", ")", "/", "€", "$", "%", "&", "\"", "\xCC\x81", "µ", "İ", "д", "中", "²", "ª"};
+      "a", "e",  "i", "o",  "u",        "n", "s", "t", "r",        "l", "A", "E", "K", "S", "T",
+      "Z", "ä",  "ö", "ü",  "Ä",        "Ö", "Ü", "ß", "à",        "è", "é", "ì", "ò", "ù", "É",
+      "È", "ç",  "ñ", "ø",  "œ",        "Æ", "ĳ", "ŀ", "ſ",        "ł", "Ł", "ő", "0", "1", "2",
+      "9", "'",  "’", "‘",  ".",        ",", ";", ":", "-",        "_", "@", "·", " ", " ", " ",
+      " ", "\n", "“", "”",  "«",        "»", "–", "—", "\xC2\xA0", "!", "?", "(", ")", "/", "€",
+      "$", "%",  "&", "\"", "\xCC\x81", "µ", "İ", "д", "中",       "²", "ª"};
   std::mt19937 random(20240611);
   std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
   std::uniform_int_distribution<int> length(1, 60);
@@ -214,11 +215,13 @@ TEST_CASE("the Latin fast path gives the ICU path's terms on real sentences") {
       article("Der US-Präsident unterzeichnete 1.000 Seiten; Kaspersky-Lab-Software ist verboten.",
               "de", "Kurznachrichtendienst: Twitter sperrt Kaspersky für Werbung"),
       article("Qu’il s’agisse d’une erreur ou non, l’ONU n’a rien dit à Jean-Luc Mélenchon.", "fr"),
-      article("O'Neill's company won't pay $1,000,000 — e-mail info@example.com by 3:30 p.m.", "en"),
+      article("O'Neill's company won't pay $1,000,000 — e-mail info@example.com by 3:30 p.m.",
+              "en"),
       article("El Gobierno de España aprobó ayer la reforma; la oposición votó en contra.", "es")};
   if (std::filesystem::exists(std::string(kSeedDir))) {
     for (const auto& entry : std::filesystem::directory_iterator(std::string(kSeedDir))) {
-      if (entry.path().extension() == ".txt") inputs.push_back(article(read_file(entry.path()), ""));
+      if (entry.path().extension() == ".txt")
+        inputs.push_back(article(read_file(entry.path()), ""));
     }
   }
   const Analyzer fast;
@@ -235,7 +238,8 @@ TEST_CASE("the Latin fast path gives the ICU path's terms on real sentences") {
 // --- 3. segmentation -----------------------------------------------------------------------------
 
 TEST_CASE("word segmentation of Latin text follows Unicode word breaks") {
-  const auto out = analyze("Zahlen: 2.6 und 1,5 sowie 12:30 Uhr, e-mail a.b.c x_y", "de", unstemmed());
+  const auto out =
+      analyze("Zahlen: 2.6 und 1,5 sowie 12:30 Uhr, e-mail a.b.c x_y", "de", unstemmed());
   CHECK(has(out, TermKind::number, "2.6"));
   CHECK(has(out, TermKind::number, "1.5"));  // decimal comma written as a point
   CHECK(has(out, TermKind::number, "12"));   // the colon separates (ICU's root rules)
@@ -272,9 +276,9 @@ TEST_CASE("Italian and French elision with both apostrophes") {
   CHECK_FALSE(has_text(italian, "dell’azienda"));
   CHECK_FALSE(has_text(italian, "dell'azienda"));
 
-  const auto french = analyze(
-      "il faut qu’il parte; c'est l’histoire d’un homme qui n’accepte pas s'il j’écoute", "fr",
-      unstemmed());
+  const auto french =
+      analyze("il faut qu’il parte; c'est l’histoire d’un homme qui n’accepte pas s'il j’écoute",
+              "fr", unstemmed());
   for (const std::string word : {"histoire", "homme", "accepte", "écoute"}) {
     CHECK_MESSAGE(has(french, TermKind::word, word), word);
   }
@@ -293,7 +297,8 @@ TEST_CASE("hyphenated compounds keep the whole word and add the parts") {
   CHECK(has(out, TermKind::word, "kaspersky-lab-software"));
   CHECK(has(out, TermKind::entity, "kaspersky"));  // a name-like part is an entity
   CHECK(has(out, TermKind::compound_part, "software"));
-  const auto italian = analyze("i cyber-estorsori e una organizzazione non-profit", "it", unstemmed());
+  const auto italian =
+      analyze("i cyber-estorsori e una organizzazione non-profit", "it", unstemmed());
   CHECK(has(italian, TermKind::word, "cyber-estorsori"));
   CHECK(has(italian, TermKind::compound_part, "cyber"));
   CHECK(has(italian, TermKind::compound_part, "estorsori"));
@@ -319,7 +324,7 @@ TEST_CASE("German compounds are split against the word list") {
   CHECK(parts_of("werbesperrung") == Parts{"werbe", "sperrung"});
   CHECK(parts_of("regierungsbehörden") == Parts{"regierung", "behörden"});
   CHECK(parts_of("kurznachrichtendienst") == Parts{"kurz", "nachrichten", "dienst"});
-  CHECK(parts_of("regierung").empty());  // a listed word is not a compound
+  CHECK(parts_of("regierung").empty());   // a listed word is not a compound
   CHECK(parts_of("mitteilung").empty());  // "mit" is a stopword, never a part
 
   // In running text the whole word stays a word term and the stemmed parts follow it.
@@ -393,9 +398,9 @@ TEST_CASE("decompounding precision and recall on the gold list") {
 
 TEST_CASE("stopwords are dropped in each stopword language") {
   const std::vector<std::pair<std::string, std::string>> cases{
-      {"de", "der die das und ist nicht"},       {"it", "il lo la di che non"},
-      {"en", "the and of is not which"},         {"es", "el la de que y no"},
-      {"fr", "le la les de et est"},             {"pt", "o a os de que não"},
+      {"de", "der die das und ist nicht"}, {"it", "il lo la di che non"},
+      {"en", "the and of is not which"},   {"es", "el la de que y no"},
+      {"fr", "le la les de et est"},       {"pt", "o a os de que não"},
       {"nl", "de het een en van niet"}};
   for (const auto& [lang, text] : cases) {
     const auto out = analyze(text + " parlamento", lang, unstemmed());
@@ -447,7 +452,7 @@ TEST_CASE("multi-word names give the joined and the single entities") {
   CHECK(has(out, TermKind::entity, "eugene"));
   CHECK(has(out, TermKind::entity, "kaspersky"));
   CHECK(has(out, TermKind::entity, "electronic frontier foundation"));
-  CHECK_FALSE(has(out, TermKind::word, "kaspersky"));  // entity words are not also word terms
+  CHECK_FALSE(has(out, TermKind::word, "kaspersky"));        // entity words are not also word terms
   CHECK_FALSE(has(out, TermKind::entity, "kaspersky per"));  // the comma ends the name
 }
 
@@ -505,13 +510,12 @@ TEST_CASE("sentence-initial capitals need evidence from the document") {
       "Twitter e Mosca.",
       "it");
   CHECK_FALSE(has(out, TermKind::entity, "secondo"));  // only ever sentence-initial
-  CHECK(has(out, TermKind::entity, "twitter"));         // also capitalised mid-sentence
+  CHECK(has(out, TermKind::entity, "twitter"));        // also capitalised mid-sentence
   CHECK(has(out, TermKind::entity, "mosca"));
   // A title-case English title is not taken as a list of names.
   const Analyzer analyzer;
-  const auto titled = analyze(
-      analyzer, article("The ban was announced by the company on Friday.", "en",
-                        "Social Network Bans Security Firm Ads"));
+  const auto titled = analyze(analyzer, article("The ban was announced by the company on Friday.",
+                                                "en", "Social Network Bans Security Firm Ads"));
   CHECK_FALSE(has(titled, TermKind::entity, "network"));
   CHECK(has(titled, TermKind::word, "network"));
   CHECK(titled.terms.front().field == Field::title);
@@ -552,9 +556,8 @@ TEST_CASE("title terms come first with Field::title") {
   REQUIRE(out.terms.size() > 4);
   CHECK(out.terms.front().field == Field::title);
   CHECK(out.terms.back().field == Field::body);
-  CHECK(std::is_partitioned(out.terms.begin(), out.terms.end(), [](const crossnews::Term& t) {
-    return t.field == Field::title;
-  }));
+  CHECK(std::is_partitioned(out.terms.begin(), out.terms.end(),
+                            [](const crossnews::Term& t) { return t.field == Field::title; }));
 }
 
 TEST_CASE("max_terms caps the term list") {
@@ -600,9 +603,9 @@ TEST_CASE("one and two threads give identical output") {
       "Основатель компании Евгений Касперский заявил о запрете рекламы.",
       "推特禁止卡巴斯基在其平台上投放广告。"};
   for (int i = 0; i < 40; ++i) {
-    articles.push_back(article(texts[static_cast<std::size_t>(i) % texts.size()] + " " +
-                                   std::to_string(i),
-                               i % 3 == 0 ? "" : (i % 3 == 1 ? "de" : "it")));
+    articles.push_back(
+        article(texts[static_cast<std::size_t>(i) % texts.size()] + " " + std::to_string(i),
+                i % 3 == 0 ? "" : (i % 3 == 1 ? "de" : "it")));
   }
   const Analyzer analyzer;
   std::vector<std::vector<std::string>> single(articles.size());

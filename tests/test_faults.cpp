@@ -332,8 +332,12 @@ TEST_CASE("an unknown or invalid lang is dropped with a warning and the language
                        "{\"id\":\"l5\",\"lang\":\"DE-at\",\"text\":\"" + text + "\"}\n");
   const PipelineRun run = run_both(path);
   CHECK(run.rejected.empty());
-  REQUIRE(run.warnings.size() == 4);
-  for (const InputWarning& w : run.warnings) CHECK(contains(w.message, "lang"));
+  // One warning about lang per damaged line (line 4 also gets one for its invalid UTF-8).
+  std::vector<std::uint64_t> lang_lines;
+  for (const InputWarning& w : run.warnings) {
+    if (contains(w.message, "lang")) lang_lines.push_back(w.line);
+  }
+  CHECK(lang_lines == std::vector<std::uint64_t>{1, 2, 3, 4});
   REQUIRE(run.features.size() == 5);
   for (std::size_t i = 0; i < 4; ++i) {
     CAPTURE(i);
@@ -690,7 +694,7 @@ TEST_CASE("random bytes through the lexicon loader: lines accounted, build and l
     CHECK(report.entries <= report.lines);
     std::uint64_t previous = 0;
     for (const LexiconIssue& issue : report.skipped) {
-      CHECK(issue.line > previous);
+      CHECK(issue.line >= previous);  // a wide row may have several bad cells
       CHECK(issue.line <= report.lines);
       CHECK_FALSE(issue.reason.empty());
       previous = issue.line;

@@ -69,7 +69,8 @@ struct AnalyzerOptions {
   bool multiword_entities = true;
   /// Shortest compound part accepted by the decompounder, in code points. Raising it splits less.
   std::size_t min_compound_part = 3;
-  /// Cap on terms per article (giant pages); the rest is dropped and AnalyzedText::truncated is set.
+  /// Cap on terms per article (giant pages); the rest is dropped and AnalyzedText::truncated is
+  /// set.
   std::size_t max_terms = 100000;
   /// Shortest text (bytes) for which language detection is trusted; shorter texts keep lang "".
   std::size_t min_detect_bytes = 20;

@@ -9,14 +9,15 @@ namespace {
 
 struct Link {
   std::uint32_t other;
-  double sum;
   std::uint32_t count;
+  double sum;
+
+  [[nodiscard]] double average() const { return sum / count; }
 };
 
 struct Candidate {
   double average;
   std::uint32_t a, b;  // a < b
-  std::uint32_t version_a, version_b;
   // Max-heap on average; among equals, the smaller ids first.
   bool operator<(const Candidate& o) const {
     if (average != o.average) return average < o.average;
@@ -24,70 +25,117 @@ struct Candidate {
   }
 };
 
-// Adds (sum, count) to the link to `other` in a list sorted by `other`.
-void add_link(std::vector<Link>& links, std::uint32_t other, double sum, std::uint32_t count) {
-  auto it = std::lower_bound(links.begin(), links.end(), other,
-                             [](const Link& l, std::uint32_t v) { return l.other < v; });
-  if (it != links.end() && it->other == other) {
-    it->sum += sum;
-    it->count += count;
-  } else {
-    links.insert(it, {other, sum, count});
-  }
+using Links = std::vector<Link>;  // sorted by `other`
+
+Links::iterator find_link(Links& links, std::uint32_t other) {
+  const auto it = std::lower_bound(links.begin(), links.end(), other,
+                                   [](const Link& l, std::uint32_t v) { return l.other < v; });
+  return it != links.end() && it->other == other ? it : links.end();
 }
 
-void remove_link(std::vector<Link>& links, std::uint32_t other) {
-  auto it = std::lower_bound(links.begin(), links.end(), other,
-                             [](const Link& l, std::uint32_t v) { return l.other < v; });
-  if (it != links.end() && it->other == other) links.erase(it);
+// Each group's links, sorted, with repeated pairs summed.
+std::vector<Links> build_links(std::size_t n, std::span<const GroupEdge> edges) {
+  std::vector<std::uint32_t> degree(n, 0);
+  for (const auto& e : edges) {
+    if (e.a == e.b || e.count == 0) continue;
+    ++degree[e.a];
+    ++degree[e.b];
+  }
+  std::vector<Links> links(n);
+  for (std::size_t i = 0; i < n; ++i) links[i].reserve(degree[i]);
+  for (const auto& e : edges) {
+    if (e.a == e.b || e.count == 0) continue;
+    links[e.a].push_back({e.b, e.count, e.sum});
+    links[e.b].push_back({e.a, e.count, e.sum});
+  }
+  const auto by_other = [](const Link& x, const Link& y) { return x.other < y.other; };
+  for (auto& row : links) {
+    // Edges sorted by (a, b) already give sorted rows; sort only when the caller's were not.
+    if (!std::is_sorted(row.begin(), row.end(), by_other)) {
+      std::stable_sort(row.begin(), row.end(), by_other);
+    }
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (kept > 0 && row[kept - 1].other == row[i].other) {
+        row[kept - 1].sum += row[i].sum;
+        row[kept - 1].count += row[i].count;
+      } else {
+        row[kept++] = row[i];
+      }
+    }
+    row.resize(kept);
+  }
+  return links;
+}
+
+// Folds `gone`'s links into `keep`'s (a merge of two sorted lists), leaving out the pair itself.
+void merge_rows(Links& keep_row, const Links& gone_row, std::uint32_t keep, std::uint32_t gone,
+                Links& scratch) {
+  scratch.clear();
+  auto k = keep_row.begin();
+  auto g = gone_row.begin();
+  while (k != keep_row.end() || g != gone_row.end()) {
+    if (g == gone_row.end() || (k != keep_row.end() && k->other < g->other)) {
+      if (k->other != gone) scratch.push_back(*k);
+      ++k;
+    } else if (k == keep_row.end() || g->other < k->other) {
+      if (g->other != keep) scratch.push_back(*g);
+      ++g;
+    } else {
+      scratch.push_back({k->other, k->count + g->count, k->sum + g->sum});
+      ++k;
+      ++g;
+    }
+  }
+  keep_row.swap(scratch);
 }
 
 }  // namespace
 
 std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge> edges,
                                        double threshold) {
-  std::vector<std::vector<Link>> links(n);
-  for (const auto& e : edges) {
-    if (e.a == e.b || e.count == 0) continue;
-    add_link(links[e.a], e.b, e.sum, e.count);
-    add_link(links[e.b], e.a, e.sum, e.count);
-  }
-  std::vector<std::uint32_t> version(n, 0);
+  std::vector<Links> links = build_links(n, edges);
   std::vector<std::uint32_t> parent(n);
   for (std::size_t i = 0; i < n; ++i) parent[i] = static_cast<std::uint32_t>(i);
 
-  std::priority_queue<Candidate> heap;
-  auto push = [&](std::uint32_t x, const Link& l) {
-    const double average = l.sum / l.count;
-    if (average < threshold) return;
-    const auto a = std::min(x, l.other), b = std::max(x, l.other);
-    heap.push({average, a, b, version[a], version[b]});
-  };
+  // A heap entry is current while both groups are roots and their link still has that average:
+  // a merge re-queues only the links it changed (those of the absorbed group), not every link of
+  // the growing group, which on a large story would re-queue thousands per merge.
+  std::vector<Candidate> initial;
   for (std::uint32_t x = 0; x < n; ++x) {
     for (const auto& l : links[x]) {
-      if (x < l.other) push(x, l);
+      if (x < l.other && l.average() >= threshold) initial.push_back({l.average(), x, l.other});
     }
   }
-
+  std::priority_queue<Candidate> heap(std::less<Candidate>(), std::move(initial));
+  Links scratch;
   while (!heap.empty()) {
     const Candidate top = heap.top();
     heap.pop();
-    if (version[top.a] != top.version_a || version[top.b] != top.version_b) continue;
     if (parent[top.a] != top.a || parent[top.b] != top.b) continue;
+    const auto current = find_link(links[top.a], top.b);
+    if (current == links[top.a].end() || current->average() != top.average) continue;
     // Merge b into a (a < b keeps the smaller id as the survivor).
     const std::uint32_t keep = top.a, gone = top.b;
     parent[gone] = keep;
-    ++version[keep];
-    ++version[gone];
-    remove_link(links[keep], gone);
+    merge_rows(links[keep], links[gone], keep, gone, scratch);
     for (const auto& l : links[gone]) {
       if (l.other == keep) continue;
-      add_link(links[keep], l.other, l.sum, l.count);
-      remove_link(links[l.other], gone);
-      add_link(links[l.other], keep, l.sum, l.count);
+      Links& row = links[l.other];
+      row.erase(find_link(row, gone));
+      const auto it = std::lower_bound(row.begin(), row.end(), keep,
+                                       [](const Link& x, std::uint32_t v) { return x.other < v; });
+      const Link& merged = *find_link(links[keep], l.other);
+      if (it != row.end() && it->other == keep) {
+        *it = {keep, merged.count, merged.sum};
+      } else {
+        row.insert(it, {keep, merged.count, merged.sum});
+      }
+      if (merged.average() >= threshold) {
+        heap.push({merged.average(), std::min(keep, l.other), std::max(keep, l.other)});
+      }
     }
-    std::vector<Link>().swap(links[gone]);
-    for (const auto& l : links[keep]) push(keep, l);
+    Links().swap(links[gone]);
   }
 
   // Path-compress to the root; roots are the smallest ids of their clusters by construction.

@@ -20,7 +20,7 @@ constexpr std::array<std::string_view, 3> kSubtractedEndings{"n", "e", "en"};
 struct Cell {
   std::uint16_t parts = 0;  // parts in the best split of this prefix; 0 = no split found
   std::uint16_t previous = 0;
-  std::uint8_t strip = 0;   // linking-element bytes to drop from the piece ending here
+  std::uint8_t strip = 0;  // linking-element bytes to drop from the piece ending here
   std::uint32_t score = 0;
 };
 

@@ -25,12 +25,12 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 30> kCodeAli
 }};
 
 constexpr std::array<std::string_view, 28> kItalianElisions{
-    "l",   "un",   "d",    "dell", "all",  "dall", "nell",  "sull",   "coll",  "pell",
-    "quell", "quest", "bell", "buon", "sant", "c",    "m",     "t",      "s",     "v",
-    "n",   "gl",   "tutt", "nessun", "alcun", "ciascun", "qualcun", "senz"};
+    "l",     "un",    "d",    "dell",   "all",   "dall",    "nell",    "sull", "coll", "pell",
+    "quell", "quest", "bell", "buon",   "sant",  "c",       "m",       "t",    "s",    "v",
+    "n",     "gl",    "tutt", "nessun", "alcun", "ciascun", "qualcun", "senz"};
 constexpr std::array<std::string_view, 15> kFrenchElisions{
-    "l", "d", "j", "n", "s", "c", "t", "m", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu",
-    "quelqu"};
+    "l",  "d",     "j",      "n",      "s",      "c",      "t",     "m",
+    "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu", "quelqu"};
 constexpr std::array<std::string_view, 6> kCatalanElisions{"l", "d", "n", "s", "m", "t"};
 
 // Languages Snowball covers, by ISO 639-1 code (libstemmer accepts these codes as names).
@@ -55,10 +55,8 @@ std::string normalize_language(std::string_view tag) {
 }
 
 std::string detect_language(std::string_view text) {
-  // CLD2 reaches its verdict from the first few kilobytes; giant pages need not be read whole.
-  constexpr std::size_t kDetectBytes = 1 << 16;
-  if (text.size() > kDetectBytes) {
-    std::size_t cut = kDetectBytes;
+  if (text.size() > kDetectPrefixBytes) {
+    std::size_t cut = kDetectPrefixBytes;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
     text = text.substr(0, cut);
   }
@@ -66,9 +64,8 @@ std::string detect_language(std::string_view text) {
   int percent3[3];
   int text_bytes = 0;
   bool reliable = false;
-  const CLD2::Language language =
-      CLD2::DetectLanguageSummary(text.data(), static_cast<int>(text.size()), true, top3, percent3,
-                                  &text_bytes, &reliable);
+  const CLD2::Language language = CLD2::DetectLanguageSummary(
+      text.data(), static_cast<int>(text.size()), true, top3, percent3, &text_bytes, &reliable);
   if (!reliable || language == CLD2::UNKNOWN_LANGUAGE) return {};
   return normalize_language(CLD2::LanguageCode(language));
 }
@@ -107,10 +104,11 @@ Stemmer& Stemmer::operator=(Stemmer&& other) noexcept {
 
 std::string_view Stemmer::stem(std::string_view word) {
   if (stemmer_ == nullptr || word.size() > INT_MAX) return word;
-  const sb_symbol* stem = sb_stemmer_stem(
-      stemmer_, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+  const sb_symbol* stem = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
+                                          static_cast<int>(word.size()));
   if (stem == nullptr) return word;
-  return {reinterpret_cast<const char*>(stem), static_cast<std::size_t>(sb_stemmer_length(stemmer_))};
+  return {reinterpret_cast<const char*>(stem),
+          static_cast<std::size_t>(sb_stemmer_length(stemmer_))};
 }
 
 void add_word_list(std::string_view content, WordSet& set) {

@@ -62,9 +62,9 @@ struct CacheEntry {
   std::uint32_t parts_begin = 0;  ///< stems of its compound parts, in LanguageState's parts
   std::uint16_t parts_count = 0;
   bool stopword = false;
-  bool known = false;         ///< German: a dictionary word, a stopword or a decompoundable word
-  bool entity_ready = false;  ///< entity_begin/len are computed
-  std::uint32_t lower_seen = 0;    ///< last document (LanguageState::document) it was lowercase in
+  bool known = false;            ///< German: a dictionary word, a stopword or a decompoundable word
+  bool entity_ready = false;     ///< entity_begin/len are computed
+  std::uint32_t lower_seen = 0;  ///< last document (LanguageState::document) it was lowercase in
   std::uint32_t cap_mid_seen = 0;  ///< last document it was capitalised mid-sentence in
 };
 

@@ -54,9 +54,11 @@ std::size_t normalize_number(char* s, std::size_t n) {
     }
   }
   if (groups == 1) return n;
-  const bool grouping = separator == '.' || separator == ',' || separator == '\'' || separator == '_';
+  const bool grouping =
+      separator == '.' || separator == ',' || separator == '\'' || separator == '_';
   if (one_separator && grouping && first >= 1 && first <= 3 && tails_of_three) {
-    return static_cast<std::size_t>(std::remove_if(s, s + n, [](char c) { return c < '0' || c > '9'; }) - s);
+    return static_cast<std::size_t>(
+        std::remove_if(s, s + n, [](char c) { return c < '0' || c > '9'; }) - s);
   }
   if (groups == 2 && (separator == '.' || separator == ',')) std::replace(s, s + n, ',', '.');
   return n;
@@ -70,8 +72,8 @@ constexpr std::string_view kFullwidthApostrophe = "\xEF\xBC\x87";
 std::size_t after_first_apostrophe(std::string_view raw) {
   std::size_t best = std::string_view::npos;
   std::size_t length = 0;
-  for (const std::string_view mark : {std::string_view("'"), kRightQuote, kLeftQuote,
-                                      kFullwidthApostrophe}) {
+  for (const std::string_view mark :
+       {std::string_view("'"), kRightQuote, kLeftQuote, kFullwidthApostrophe}) {
     if (const std::size_t pos = raw.find(mark); pos < best) {
       best = pos;
       length = mark.size();
@@ -163,7 +165,8 @@ void TermBuilder::decide_article(const std::vector<RawToken>& tokens, const Byte
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const RawToken& token = tokens[i];
     TokenState& state = states_[i];
-    state.sentence_start = token.gap == Gap::sentence || (token.field == Field::title && title_case);
+    state.sentence_start =
+        token.gap == Gap::sentence || (token.field == Field::title && title_case);
     if (state.kind != Kind::word) continue;
     const Shape& shape = token.shape;
     if (shape.upper == 0) {
@@ -228,8 +231,8 @@ bool TermBuilder::is_entity(const RawToken& token, const TokenState& state, bool
 }
 
 void TermBuilder::build_article(std::vector<RawToken>& tokens, ByteBuffer& arena,
-                                std::string_view title, std::string_view body,
-                                LanguageState& lang, AnalyzedText& out) {
+                                std::string_view title, std::string_view body, LanguageState& lang,
+                                AnalyzedText& out) {
   out_ = &out;
   max_terms_ = resources_.options.max_terms;
   phrase_ = false;

@@ -88,7 +88,7 @@ class TermBuilder {
   bool keep_stopwords_ = false;
   bool full_ = false;  ///< max_terms reached
   std::size_t max_terms_ = 0;
-  std::string run_;    ///< the multi-word name being collected
+  std::string run_;  ///< the multi-word name being collected
   std::size_t run_words_ = 0;
   std::size_t run_entities_ = 0;
   Field run_field_ = Field::body;

@@ -3,7 +3,6 @@
 #include <crossnews/error.hpp>
 
 #include <unicode/brkiter.h>
-#include <unicode/rbbi.h>
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
@@ -20,8 +19,7 @@ namespace crossnews::detail {
 namespace {
 
 bool is_token_class(BreakClass cls) {
-  return cls == BreakClass::letter || cls == BreakClass::digit ||
-         cls == BreakClass::extend_num_let;
+  return cls == BreakClass::letter || cls == BreakClass::digit || cls == BreakClass::extend_num_let;
 }
 
 bool is_mid_class(BreakClass cls) {
@@ -45,10 +43,34 @@ bool mid_joins(BreakClass before, BreakClass mid, BreakClass after) {
 // a clause (colon, dash, quotation marks): after any of them, a capital says little about names.
 bool starts_sentence(UChar32 c) {
   switch (c) {
-    case '.': case '!': case '?': case '\n': case '\r': case 0x2026: case 0x2028: case 0x2029:
-    case 0x3002: case 0xFF01: case 0xFF0E: case 0xFF1F: case 0x061F: case 0x0964: case 0x0965:
-    case ':': case '"': case 0x2013: case 0x2014: case 0x201C: case 0x201D: case 0x201E:
-    case 0x00AB: case 0x00BB: case 0x2039: case 0x203A: case 0x300C: case 0x300D:
+    case '.':
+    case '!':
+    case '?':
+    case '\n':
+    case '\r':
+    case 0x2026:
+    case 0x2028:
+    case 0x2029:
+    case 0x3002:
+    case 0xFF01:
+    case 0xFF0E:
+    case 0xFF1F:
+    case 0x061F:
+    case 0x0964:
+    case 0x0965:
+    case ':':
+    case '"':
+    case 0x2013:
+    case 0x2014:
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+    case 0x00AB:
+    case 0x00BB:
+    case 0x2039:
+    case 0x203A:
+    case 0x300C:
+    case 0x300D:
       return true;
     default:
       return false;
@@ -61,9 +83,13 @@ Gap classify_gap(std::string_view gap) {
   // Most gaps are one ASCII space or one hyphen; decide those without decoding.
   if (gap.size() == 1) {
     switch (gap[0]) {
-      case ' ': case '\t': return Gap::space;
-      case '-': return Gap::hyphen;
-      default: break;
+      case ' ':
+      case '\t':
+        return Gap::space;
+      case '-':
+        return Gap::hyphen;
+      default:
+        break;
     }
   }
   const auto* s = reinterpret_cast<const std::uint8_t*>(gap.data());
@@ -75,7 +101,8 @@ Gap classify_gap(std::string_view gap) {
     UChar32 c = 0;
     U8_NEXT(s, i, n, c);
     if (starts_sentence(c)) return Gap::sentence;
-    only_space = only_space && (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x80 && u_isUWhiteSpace(c)));
+    only_space =
+        only_space && (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x80 && u_isUWhiteSpace(c)));
     single = c;
   }
   if (only_space) return Gap::space;
@@ -118,7 +145,8 @@ std::size_t scan_ascii_run(const LatinTables& tables, const unsigned char* s, st
     const __m128i upper = between(x, 'A', 'Z');
     const __m128i digit = between(x, '0', '9');
     const __m128i connector = _mm_cmpeq_epi8(x, _mm_set1_epi8('_'));
-    const unsigned word = mask(_mm_or_si128(_mm_or_si128(lower, upper), _mm_or_si128(digit, connector)));
+    const unsigned word =
+        mask(_mm_or_si128(_mm_or_si128(lower, upper), _mm_or_si128(digit, connector)));
     const auto length = static_cast<unsigned>(__builtin_ctz(~word));  // ~word has bit 16 set
     const unsigned taken = (1u << length) - 1;
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out.tail(16)),
@@ -291,12 +319,11 @@ void Tokenizer::scan_fast(std::string_view text, Field field, std::vector<RawTok
       const std::size_t end = scan_ascii_run(tables_, s, pos, n, run, arena);
       if (end == n || tables_.ends_word(s[end])) {
         if (run.letters > 0 || run.digit) {
-          tokens.push_back(RawToken{static_cast<std::uint32_t>(begin),
-                                    static_cast<std::uint32_t>(end),
-                                    static_cast<std::uint32_t>(fold_begin),
-                                    static_cast<std::uint32_t>(end - begin),
-                                    Shape{run.letters, run.upper, run.first_upper, run.digit},
-                                    field, Gap::sentence, true});
+          tokens.push_back(RawToken{
+              static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end),
+              static_cast<std::uint32_t>(fold_begin), static_cast<std::uint32_t>(end - begin),
+              Shape{run.letters, run.upper, run.first_upper, run.digit}, field, Gap::sentence,
+              true});
         } else {
           arena.truncate(fold_begin);
         }
@@ -359,15 +386,15 @@ void Tokenizer::scan_icu(std::string_view text, std::size_t begin, std::size_t e
                          std::vector<RawToken>& tokens, ByteBuffer& arena) {
   if (begin >= end) return;
   UErrorCode status = U_ZERO_ERROR;
-  utext_ = utext_openUTF8(utext_, text.data() + begin, static_cast<std::int64_t>(end - begin),
-                          &status);
+  utext_ =
+      utext_openUTF8(utext_, text.data() + begin, static_cast<std::int64_t>(end - begin), &status);
   words_->setText(utext_, status);
   if (U_FAILURE(status)) return;
   for (std::int32_t from = words_->first(), to = words_->next(); to != icu::BreakIterator::DONE;
        from = to, to = words_->next()) {
     if (words_->getRuleStatus() == UBRK_WORD_NONE) continue;
-    const std::string_view segment = text.substr(begin + static_cast<std::size_t>(from),
-                                                 static_cast<std::size_t>(to - from));
+    const std::string_view segment =
+        text.substr(begin + static_cast<std::size_t>(from), static_cast<std::size_t>(to - from));
     const auto* s = reinterpret_cast<const std::uint8_t*>(segment.data());
     const auto n = static_cast<std::int32_t>(segment.size());
     bool word_char = false;

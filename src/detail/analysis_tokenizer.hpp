@@ -34,7 +34,7 @@ enum class Gap : std::uint8_t {
 };
 
 struct RawToken {
-  std::uint32_t raw_begin = 0;   ///< byte range of the surface form in the field's text
+  std::uint32_t raw_begin = 0;  ///< byte range of the surface form in the field's text
   std::uint32_t raw_end = 0;
   std::uint32_t fold_begin = 0;  ///< byte range of the folded form in the fold arena
   std::uint32_t fold_len = 0;

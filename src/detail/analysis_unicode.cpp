@@ -26,7 +26,12 @@ const icu::Normalizer2& nfkc_casefold() {
 
 BreakClass break_class(char32_t cp) {
   switch (cp) {
-    case ' ': case '\t': case '\n': case '\v': case '\f': case '\r':
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
       return BreakClass::space;
     case ':':  // ICU's root rules drop the colon from MidLetter (UAX #29 keeps it for Swedish)
       return BreakClass::separator;
@@ -36,14 +41,25 @@ BreakClass break_class(char32_t cp) {
       break;
   }
   switch (u_getIntPropertyValue(static_cast<UChar32>(cp), UCHAR_WORD_BREAK)) {
-    case U_WB_ALETTER: return BreakClass::letter;
-    case U_WB_NUMERIC: return BreakClass::digit;
-    case U_WB_EXTENDNUMLET: return BreakClass::extend_num_let;
-    case U_WB_MIDLETTER: return BreakClass::mid_letter;
-    case U_WB_MIDNUM: return BreakClass::mid_num;
-    case U_WB_MIDNUMLET: case U_WB_SINGLE_QUOTE: return BreakClass::mid_num_let;
+    case U_WB_ALETTER:
+      return BreakClass::letter;
+    case U_WB_NUMERIC:
+      return BreakClass::digit;
+    case U_WB_EXTENDNUMLET:
+      return BreakClass::extend_num_let;
+    case U_WB_MIDLETTER:
+      return BreakClass::mid_letter;
+    case U_WB_MIDNUM:
+      return BreakClass::mid_num;
+    case U_WB_MIDNUMLET:
+    case U_WB_SINGLE_QUOTE:
+      return BreakClass::mid_num_let;
     // Double quotes only join Hebrew letters, which are never on the fast path.
-    case U_WB_OTHER: case U_WB_CR: case U_WB_LF: case U_WB_NEWLINE: case U_WB_WSEGSPACE:
+    case U_WB_OTHER:
+    case U_WB_CR:
+    case U_WB_LF:
+    case U_WB_NEWLINE:
+    case U_WB_WSEGSPACE:
     case U_WB_DOUBLE_QUOTE:
       return BreakClass::separator;
     default:
@@ -83,8 +99,8 @@ LatinTables::LatinTables() {
     info.cls = break_class(cp);
     const auto c = static_cast<UChar32>(cp);
     const bool letter = u_isalpha(c) != 0;
-    info.flags = static_cast<std::uint8_t>((letter ? kLetterFlag : 0) |
-                                           (letter && (u_isupper(c) || u_istitle(c)) ? kUpperFlag : 0));
+    info.flags = static_cast<std::uint8_t>(
+        (letter ? kLetterFlag : 0) | (letter && (u_isupper(c) || u_istitle(c)) ? kUpperFlag : 0));
     if (!in_token(info.cls)) return;
     UErrorCode fold_status = U_ZERO_ERROR;
     const std::string folded =
@@ -108,7 +124,8 @@ LatinTables::LatinTables() {
     const std::string_view folded(info.fold.data(), info.fold_len);
     for (std::size_t i = 0; i < folded.size();) {
       std::size_t len = 0;
-      const CodePointInfo& part = decode(reinterpret_cast<const unsigned char*>(folded.data() + i), len);
+      const CodePointInfo& part =
+          decode(reinterpret_cast<const unsigned char*>(folded.data() + i), len);
       const std::string_view part_text = folded.substr(i, len);
       if (!in_token(part.cls) || std::string_view(part.fold.data(), part.fold_len) != part_text) {
         info.cls = BreakClass::slow;
@@ -154,7 +171,8 @@ bool is_word_char(char32_t cp) {
 }
 
 std::string_view repair_utf8(std::string_view in, std::string& scratch) {
-  if (std::memchr(in.data(), 0, in.size()) == nullptr && simdjson::validate_utf8(in.data(), in.size())) {
+  if (std::memchr(in.data(), 0, in.size()) == nullptr &&
+      simdjson::validate_utf8(in.data(), in.size())) {
     return in;
   }
   scratch.clear();
@@ -192,8 +210,8 @@ class BufferSink : public icu::ByteSink {
 
 void fold_into(std::string_view in, icu::ByteSink& sink) {
   UErrorCode status = U_ZERO_ERROR;
-  nfkc_casefold().normalizeUTF8(0, icu::StringPiece(in.data(), static_cast<std::int32_t>(in.size())),
-                                sink, nullptr, status);
+  nfkc_casefold().normalizeUTF8(
+      0, icu::StringPiece(in.data(), static_cast<std::int32_t>(in.size())), sink, nullptr, status);
 }
 
 }  // namespace
@@ -206,7 +224,8 @@ void fold_append(std::string_view in, ByteBuffer& out) {
 std::size_t normalize_apostrophes(char* s, std::size_t n) {
   std::size_t w = 0;
   for (std::size_t r = 0; r < n;) {
-    if (r + 3 <= n && s[r] == '\xE2' && s[r + 1] == '\x80' && (s[r + 2] == '\x98' || s[r + 2] == '\x99')) {
+    if (r + 3 <= n && s[r] == '\xE2' && s[r + 1] == '\x80' &&
+        (s[r + 2] == '\x98' || s[r + 2] == '\x99')) {
       s[w++] = '\'';
       r += 3;
     } else {

@@ -18,7 +18,8 @@ namespace crossnews::detail {
 /// letters whose folding leaves the Latin range, every other script).
 enum class BreakClass : std::uint8_t {
   slow,
-  space,  ///< ASCII whitespace: always a word boundary, so the scanner may hand ICU a chunk from here
+  space,  ///< ASCII whitespace: always a word boundary, so the scanner may hand ICU a chunk from
+          ///< here
   separator,
   letter,
   digit,
@@ -54,16 +55,17 @@ class LatinTables {
     return slow_;
   }
 
-  /// For a byte that is by itself a word character (an ASCII letter, digit, '_' or '@'): its
-  /// break class in bits 4-5 (1 letter, 2 digit, 3 connector) and kLetterFlag, kUpperFlag in bits
-  /// 0-1; zero for every other byte.
+  /// For a byte that is by itself a word character and folds to itself lowercased (an ASCII
+  /// letter, digit or '_'): its break class in bits 4-5 (1 letter, 2 digit, 3 connector) and
+  /// kLetterFlag, kUpperFlag in bits 0-1; zero for every other byte ('@' included, which the
+  /// tokenizer's general path handles).
   [[nodiscard]] std::uint8_t ascii_word(unsigned char byte) const { return ascii_word_[byte]; }
 
   /// True for an ASCII byte that can neither continue nor join a word: whitespace and the
   /// punctuation that is neither a UAX #29 joiner (. , ; ') nor a word character ('_', '@').
   [[nodiscard]] bool ends_word(unsigned char byte) const {
-    return byte < 0x80 && (latin_[byte].cls == BreakClass::space ||
-                           latin_[byte].cls == BreakClass::separator);
+    return byte < 0x80 &&
+           (latin_[byte].cls == BreakClass::space || latin_[byte].cls == BreakClass::separator);
   }
 
   /// The same bytes as counters to add up over a run of them: kLetterUnit per letter, kUpperUnit
@@ -148,14 +150,6 @@ std::size_t normalize_apostrophes(char* s, std::size_t n);
 
 /// NFKC_Casefold of `in` (repaired first when it is not valid UTF-8), apostrophes normalised.
 [[nodiscard]] std::string fold_word(std::string_view in);
-
-/// Byte length of the UTF-8 sequence that starts with `lead` (1 for stray continuation bytes).
-[[nodiscard]] inline std::size_t utf8_length(unsigned char lead) {
-  if (lead < 0xC0) return 1;
-  if (lead < 0xE0) return 2;
-  if (lead < 0xF0) return 3;
-  return 4;
-}
 
 /// Number of code points in valid UTF-8 `s`.
 [[nodiscard]] inline std::size_t code_points(std::string_view s) {

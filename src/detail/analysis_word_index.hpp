@@ -1,8 +1,9 @@
 #pragma once
 // Open-addressing index from a word to its cache entry number. The words themselves are stored
 // by the cache; a slot holds a 32-bit hash tag and the entry number, so a probe compares tags and
-// a hit compares bytes once. Measured against absl::flat_hash_map<std::string, ...> in
-// bench_analyzer, this halves the lookup cost that every token pays.
+// a hit compares bytes once, inline. Against absl::flat_hash_map<std::string, std::uint32_t> with
+// heterogeneous lookup it needs about a quarter fewer instructions per token (callgrind on the
+// bench_analyzer texts) and stores no second copy of each word.
 
 #include <cstdint>
 #include <cstring>
@@ -29,7 +30,9 @@ class WordIndex {
     if (n >= 4) {
       tail = load<std::uint32_t>(p) | (std::uint64_t{load<std::uint32_t>(p + n - 4)} << 32);
     } else if (n > 0) {
-      const auto byte = [&](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
+      const auto byte = [&](std::size_t i) {
+        return std::uint64_t{static_cast<unsigned char>(p[i])};
+      };
       tail = (byte(0) << 16) | (byte(n / 2) << 8) | byte(n - 1);
     }
     h = (h ^ tail) * 0x94D049BB133111EBULL;

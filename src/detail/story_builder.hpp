@@ -16,10 +16,11 @@ struct ArticleMeta {
 };
 
 /// Summaries for every story in `assignment` (parallel to `meta` and the featurizer's documents),
-/// largest first, then by id.
+/// largest first, then by id; stories are summarised on `threads` threads (same result for any).
 std::vector<StorySummary> summarize_stories(const Featurizer& featurizer, const Lexicon* lexicon,
                                             std::span<const ClusterId> assignment,
                                             std::span<const ArticleMeta> meta,
+                                            std::size_t threads = 1,
                                             std::size_t keywords_per_language = 8);
 
 /// A readable form of one feature in `lang`: the word itself, a concept's word in that language,
