@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -60,6 +62,74 @@ TEST_CASE("average linkage does not chain through one strong edge") {
   // (0.8 + 0.1) / 2 = 0.45 clears a lower threshold.
   CHECK(detail::agglomerate(3, edges, 0.4) == std::vector<std::uint32_t>{0, 0, 0});
   CHECK(detail::agglomerate(3, edges, 0.95) == std::vector<std::uint32_t>{0, 1, 2});
+}
+
+TEST_CASE("agglomeration merges the best average pair first, like the quadratic definition") {
+  // The definition, step by step: merge the pair of groups with the highest average at or above
+  // the threshold (ties: smaller ids), add up their links, repeat.
+  auto reference = [](std::size_t n, const std::vector<detail::GroupEdge>& edges,
+                      double threshold) {
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::pair<double, std::uint32_t>> links;
+    for (const auto& e : edges) {
+      if (e.a == e.b || e.count == 0) continue;
+      auto& l = links[{std::min(e.a, e.b), std::max(e.a, e.b)}];
+      l.first += e.sum;
+      l.second += e.count;
+    }
+    std::vector<std::uint32_t> root(n);
+    for (std::uint32_t i = 0; i < n; ++i) root[i] = i;
+    for (;;) {
+      const std::pair<std::uint32_t, std::uint32_t>* best = nullptr;
+      double best_average = 0.0;
+      for (const auto& [pair, l] : links) {
+        const double average = l.first / l.second;
+        if (average >= threshold && (best == nullptr || average > best_average)) {
+          best = &pair;
+          best_average = average;
+        }
+      }
+      if (best == nullptr) break;
+      const auto [keep, gone] = *best;
+      std::map<std::pair<std::uint32_t, std::uint32_t>, std::pair<double, std::uint32_t>> next;
+      for (const auto& [pair, l] : links) {  // keep's links come first, so its sums lead
+        if (pair.first != gone && pair.second != gone) next[pair] = l;
+      }
+      for (const auto& [pair, l] : links) {
+        if (pair.first != gone && pair.second != gone) continue;
+        const std::uint32_t other = pair.first == gone ? pair.second : pair.first;
+        if (other == keep) continue;
+        auto& merged = next[{std::min(keep, other), std::max(keep, other)}];
+        merged.first += l.first;
+        merged.second += l.second;
+      }
+      links = std::move(next);
+      for (auto& r : root) {
+        if (r == gone) r = keep;
+      }
+    }
+    return root;
+  };
+  std::mt19937 rng(5);
+  for (int round = 0; round < 300; ++round) {
+    CAPTURE(round);
+    const std::size_t n = 2 + rng() % 24;
+    std::vector<detail::GroupEdge> edges;
+    for (std::size_t i = rng() % (3 * n); i > 0; --i) {
+      const auto a = static_cast<std::uint32_t>(rng() % n);
+      const auto b = static_cast<std::uint32_t>(rng() % n);
+      // Eighths tie often, so the tie rule is exercised too.
+      const double sum = static_cast<double>(rng() % 9) / 8.0;
+      edges.push_back({a, b, sum, 1 + static_cast<std::uint32_t>(rng() % 2)});
+    }
+    if (round % 2 == 0) {
+      std::sort(edges.begin(), edges.end(), [](const auto& x, const auto& y) {
+        return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+      });
+    }
+    for (const double threshold : {0.25, 0.5, 0.8}) {
+      CHECK(detail::agglomerate(n, edges, threshold) == reference(n, edges, threshold));
+    }
+  }
 }
 
 TEST_CASE("options out of range are a ConfigError") {

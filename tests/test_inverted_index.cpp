@@ -239,6 +239,61 @@ TEST_CASE("index: top-k equals brute force through inserts, updates and removals
   }
 }
 
+TEST_CASE("index: time-ordered inserts and query_pair equal brute force (property)") {
+  // Time-ordered inserts take the window cut; 40k entries span several query_pair blocks; the
+  // removals at the end take both queries back to the general path.
+  for (const bool allow_negative : {false, true}) {
+    for (std::uint32_t seed = 1; seed <= 3; ++seed) {
+      CAPTURE(seed);
+      CAPTURE(allow_negative);
+      std::mt19937 rng(seed);
+      InvertedIndex index;
+      std::map<std::uint32_t, Stored> live;
+      std::int64_t time = 0;
+      for (std::uint32_t key = 0; key < 40000; ++key) {
+        time += static_cast<std::int64_t>(rng() % 3 == 0);
+        Stored s{random_vector(rng, allow_negative), time};
+        index.insert(key * 7 % 40009, s.vector, s.time);
+        live[key * 7 % 40009] = s;
+      }
+      auto scratch = InvertedIndex::make_scratch();
+      std::vector<Hit> hits, first, second;
+      for (const bool removed : {false, true}) {
+        CAPTURE(removed);
+        if (removed) {
+          for (int i = 0; i < 100; ++i) {
+            auto it = live.begin();
+            std::advance(it, static_cast<std::ptrdiff_t>(rng() % live.size()));
+            index.remove(it->first);
+            live.erase(it);
+          }
+        }
+        for (int qi = 0; qi < 30; ++qi) {
+          CAPTURE(qi);
+          const SparseVector q = random_vector(rng, allow_negative);
+          IndexQuery options = random_query_options(rng, live);
+          if (rng() % 2 == 0) {
+            options.time_from = static_cast<std::int64_t>(rng() % 15000);
+            options.time_to = options.time_from + static_cast<std::int64_t>(rng() % 8000);
+          }
+          index.query(q, options, *scratch, hits);
+          check_equal(hits, brute_force(live, q, options));
+          // The second query: a subset of the first (as a cross-lingual part is), or unrelated.
+          std::vector<SparseEntry> part;
+          for (const SparseEntry& e : q.entries()) {
+            if (rng() % 2 == 0) part.push_back(e);
+          }
+          const SparseVector other = rng() % 2 == 0 ? SparseVector::from_sorted(std::move(part))
+                                                    : random_vector(rng, allow_negative);
+          index.query_pair(q, other, options, *scratch, first, second);
+          check_equal(first, brute_force(live, q, options));
+          check_equal(second, brute_force(live, other, options));
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("index: queries from several threads with their own scratch agree") {
   std::mt19937 rng(11);
   InvertedIndex index;

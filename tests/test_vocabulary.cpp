@@ -77,6 +77,19 @@ TEST_CASE("vocabulary: find does not add") {
   CHECK(v.size() == 1);
 }
 
+TEST_CASE("vocabulary: find_in_slot looks up by slot, neutral kinds in slot 0") {
+  Vocabulary v;
+  const auto de = v.lang_slot_of("de");
+  const auto it = v.lang_slot_of("it");
+  const TermId word = v.intern_in_slot(de, "verbot", FeatureKind::word);
+  const TermId name = v.intern_in_slot(de, "kaspersky", FeatureKind::entity);
+  CHECK(v.find_in_slot(de, "verbot", FeatureKind::word) == word);
+  CHECK(v.find_in_slot(it, "verbot", FeatureKind::word) == std::nullopt);
+  CHECK(v.find_in_slot(it, "kaspersky", FeatureKind::entity) == name);
+  CHECK(v.find_in_slot(99, "verbot", FeatureKind::word) == std::nullopt);  // unassigned slot
+  CHECK(v.size() == 2);
+}
+
 TEST_CASE("vocabulary: texts stay valid while the arena grows and across moves") {
   Vocabulary v;
   const TermId first = v.intern("de", "werbung", FeatureKind::word);

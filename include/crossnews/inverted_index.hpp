@@ -59,6 +59,13 @@ class InvertedIndex {
   [[nodiscard]] std::vector<Hit> query(const SparseVector& q, const IndexQuery& options) const;
   void query(const SparseVector& q, const IndexQuery& options, QueryScratch& scratch,
              std::vector<Hit>& out) const;
+  /// Two queries in one pass over their terms' postings, each with the hits query() would give
+  /// it: cheaper than two calls when they share long posting lists, as an article and its
+  /// cross-lingual part do. Scores are summed in term order, as SparseVector::dot sums them. It
+  /// scores every entry sharing a term (no max-score), so it suits a low min_score.
+  void query_pair(const SparseVector& first, const SparseVector& second, const IndexQuery& options,
+                  QueryScratch& scratch, std::vector<Hit>& first_hits,
+                  std::vector<Hit>& second_hits) const;
   [[nodiscard]] static std::unique_ptr<QueryScratch, void (*)(QueryScratch*)> make_scratch();
 
   /// Entries that got a score (became candidates) in the last query() with this scratch; max-score

@@ -27,7 +27,9 @@ bool has_adjective_ending(std::string_view word) {
 
 // Rewrites an ASCII number in place and returns its new length: thousands separators dropped
 // ("1.000", "1,000" -> "1000") and a single decimal comma written as a point ("2,6" -> "2.6"), so
-// that the same number gives the same token in every language. Dates and versions stay as they are.
+// that the same number gives the same token in every language. Groups of exactly three digits
+// after the separator read as thousands, the common reading in news in both conventions. Dates
+// and versions ("12.03.2018") stay as they are.
 std::size_t normalize_number(char* s, std::size_t n) {
   if (std::any_of(s, s + n, [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) return n;
   std::size_t groups = 0;
