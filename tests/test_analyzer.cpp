@@ -472,6 +472,11 @@ TEST_CASE("acronyms, numbers and years are language-neutral") {
     CHECK(has(*out, TermKind::number, "1000"));
   }
   CHECK(has(italian, TermKind::number, "94"));
+  // A number glued to its unit keeps the word and adds the number.
+  const auto glued = analyze("nel 2017 sono stati spesi 94mil dollari e 2,5km di cavi", "it");
+  CHECK(has(glued, TermKind::word, "94mil"));
+  CHECK(has(glued, TermKind::number, "94"));
+  CHECK(has(glued, TermKind::number, "2.5"));
   CHECK(has(german, TermKind::entity, "ceo"));
 }
 

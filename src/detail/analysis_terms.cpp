@@ -284,6 +284,7 @@ void TermBuilder::emit_all(const std::vector<RawToken>& tokens, const ByteBuffer
       // The common case, an ordinary word, without the detours of emit_single.
       if (run_words_ > 0) flush_run();
       emit_word(state.entry, TermKind::word, tokens[i].field, lang);
+      if (tokens[i].shape.has_digit) emit_leading_number(tokens[i], arena);
     } else if (end - i == 1) {
       emit_single(tokens[i], state, arena, lang);
     } else {
@@ -311,6 +312,7 @@ void TermBuilder::emit_single(const RawToken& token, const TokenState& state,
   }
   if (state.entity) emit(TermKind::entity, lang.entity(state.entry, entities_), token.field);
   if (state.word) emit_word(state.entry, TermKind::word, token.field, lang);
+  if (token.shape.has_digit) emit_leading_number(token, arena);
 }
 
 // A hyphenated compound ("Kaspersky-Lab-Software", "cyber-estorsori") keeps the whole word and
@@ -356,6 +358,24 @@ void TermBuilder::emit_group(const std::vector<RawToken>& tokens, std::size_t fi
       if (!state.entity || phrase_) emit_word(state.entry, TermKind::compound_part, field, lang);
     }
   }
+}
+
+// "94mil", "10km", "2018er": UAX #29 keeps a number glued to its unit or suffix in one word; the
+// number itself is what links across languages ("94 Millionen"), so it is added as well.
+void TermBuilder::emit_leading_number(const RawToken& token, const ByteBuffer& arena) {
+  const std::string_view word = arena.view(token.fold_begin, token.fold_len);
+  const auto digit = [&](std::size_t i) {
+    return i < word.size() && word[i] >= '0' && word[i] <= '9';
+  };
+  const auto separator = [&](std::size_t i) {
+    return i > 0 && (word[i] == '.' || word[i] == ',') && digit(i + 1);
+  };
+  std::size_t end = 0;
+  while (end < word.size() && (digit(end) || separator(end))) ++end;
+  if (end == 0 || end == word.size()) return;
+  scratch_.assign(word.substr(0, end));
+  scratch_.resize(normalize_number(scratch_.data(), scratch_.size()));
+  emit(resources_.options.entities ? TermKind::number : TermKind::word, scratch_, token.field);
 }
 
 void TermBuilder::add_to_run(std::string_view entity, Gap gap, bool is_entity, Field field) {

@@ -53,6 +53,7 @@ class TermBuilder {
                    LanguageState& lang);
   void emit_group(const std::vector<RawToken>& tokens, std::size_t first, std::size_t last,
                   const ByteBuffer& arena, LanguageState& lang);
+  void emit_leading_number(const RawToken& token, const ByteBuffer& arena);
   void add_to_run(std::string_view entity, Gap gap, bool is_entity, Field field);
   void flush_run();
 

@@ -123,6 +123,13 @@ unsigned popcount16(unsigned x) {
   return (x + (x >> 8)) & 0x1Fu;
 }
 
+// Break class of a byte for which LatinTables::ascii_word is non-zero.
+BreakClass ascii_class(const LatinTables& tables, unsigned char byte) {
+  static constexpr std::array<BreakClass, 4> kByteClass{
+      BreakClass::slow, BreakClass::letter, BreakClass::digit, BreakClass::extend_num_let};
+  return kByteClass[tables.ascii_word(byte) >> 4];
+}
+
 char lowercase(unsigned char c) {
   return static_cast<char>(c + (static_cast<unsigned char>(c - 'A') < 26 ? 32 : 0));
 }
@@ -223,22 +230,22 @@ void Tokenizer::tokenize(std::string_view text, Field field, std::vector<RawToke
   }
 }
 
-// Scans one token starting at `cursor` (a letter, digit or connector), appending its folded
-// form to `arena` as it goes. Returns Scan::slow, with `cursor` on the offending code point, when
-// the token touches a code point outside the tables (the caller then discards the chunk).
-Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& cursor, Field field,
+// Scans the token that `start` describes from `cursor` on (a letter, digit or connector, or the
+// end of an ASCII run already scanned and folded), appending its folded form to `arena` as it
+// goes. Returns Scan::slow, with `cursor` on the offending code point, when the token touches a
+// code point outside the tables (the caller then discards the chunk).
+Tokenizer::Scan Tokenizer::scan_token(std::string_view text, const TokenStart& start,
+                                      std::size_t& cursor, Field field,
                                       std::vector<RawToken>& tokens, ByteBuffer& arena) const {
-  static constexpr std::array<BreakClass, 4> kByteClass{
-      BreakClass::slow, BreakClass::letter, BreakClass::digit, BreakClass::extend_num_let};
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   // A local position: writing through `cursor` in the loops would store it on every byte.
   std::size_t pos = cursor;
-  const std::size_t begin = pos;
-  const std::size_t fold_begin = arena.size();
-  Shape shape;
+  const std::size_t begin = start.begin;
+  const std::size_t fold_begin = start.fold_begin;
+  Shape shape = start.shape;
   bool plain = true;  // ASCII without apostrophe or '@': nothing for TermBuilder::prepare to fix
-  BreakClass last = BreakClass::slow;
+  BreakClass last = start.last;
   const auto take = [&](const CodePointInfo& info, std::size_t len) {
     shape.add((info.flags & kLetterFlag) != 0, (info.flags & kUpperFlag) != 0,
               info.cls == BreakClass::digit);
@@ -256,7 +263,7 @@ Tokenizer::Scan Tokenizer::scan_token(std::string_view text, std::size_t& cursor
       shape.letters += run.letters;
       shape.upper += run.upper;
       shape.has_digit = shape.has_digit || run.digit;
-      last = kByteClass[tables_.ascii_word(s[pos - 1]) >> 4];
+      last = ascii_class(tables_, s[pos - 1]);
       continue;
     }
     std::size_t len = 1;
@@ -317,20 +324,25 @@ void Tokenizer::scan_fast(std::string_view text, Field field, std::vector<RawTok
       const std::size_t fold_begin = arena.size();
       AsciiRun run;
       const std::size_t end = scan_ascii_run(tables_, s, pos, n, run, arena);
+      const Shape shape{run.letters, run.upper, run.first_upper, run.digit};
       if (end == n || tables_.ends_word(s[end])) {
         if (run.letters > 0 || run.digit) {
-          tokens.push_back(RawToken{
-              static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end),
-              static_cast<std::uint32_t>(fold_begin), static_cast<std::uint32_t>(end - begin),
-              Shape{run.letters, run.upper, run.first_upper, run.digit}, field, Gap::sentence,
-              true});
+          tokens.push_back(
+              RawToken{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end),
+                       static_cast<std::uint32_t>(fold_begin),
+                       static_cast<std::uint32_t>(end - begin), shape, field, Gap::sentence, true});
         } else {
           arena.truncate(fold_begin);
         }
         pos = end;
         continue;
       }
-      arena.truncate(fold_begin);
+      // The word goes on (an accented letter, an apostrophe, a joiner): continue from the run.
+      pos = end;
+      const TokenStart start{begin, fold_begin, shape, ascii_class(tables_, s[end - 1])};
+      if (scan_token(text, start, pos, field, tokens, arena) == Scan::done) continue;
+      slow_chunk(text, chunk, pos, field, tokens, arena, chunk_tokens, chunk_arena);
+      continue;
     }
     std::size_t len = 0;
     const CodePointInfo& info = tables_.decode(s + pos, len);
@@ -343,20 +355,27 @@ void Tokenizer::scan_fast(std::string_view text, Field field, std::vector<RawTok
       continue;
     }
     if (is_token_class(info.cls)) {
-      slow = scan_token(text, pos, field, tokens, arena) == Scan::slow;
+      const TokenStart start{pos, arena.size(), Shape{}, BreakClass::slow};
+      slow = scan_token(text, start, pos, field, tokens, arena) == Scan::slow;
     } else if (!slow) {
       pos += len;
     }
-    if (slow) {
-      tokens.resize(chunk_tokens);
-      arena.truncate(chunk_arena);
-      pos = slow_region_end(text, pos);
-      scan_icu(text, chunk, pos, field, tokens, arena);
-      chunk = pos;
-      chunk_tokens = tokens.size();
-      chunk_arena = arena.size();
-    }
+    if (slow) slow_chunk(text, chunk, pos, field, tokens, arena, chunk_tokens, chunk_arena);
   }
+}
+
+// The chunk from `chunk` holds a code point outside the tables (at `pos`): drop its provisional
+// tokens and let ICU segment it, with the slow chunks that follow it.
+void Tokenizer::slow_chunk(std::string_view text, std::size_t& chunk, std::size_t& pos, Field field,
+                           std::vector<RawToken>& tokens, ByteBuffer& arena,
+                           std::size_t& chunk_tokens, std::size_t& chunk_arena) {
+  tokens.resize(chunk_tokens);
+  arena.truncate(chunk_arena);
+  pos = slow_region_end(text, pos);
+  scan_icu(text, chunk, pos, field, tokens, arena);
+  chunk = pos;
+  chunk_tokens = tokens.size();
+  chunk_arena = arena.size();
 }
 
 // End of the slow region that contains `pos`: the end of its chunk, extended over following

@@ -60,8 +60,18 @@ class Tokenizer {
 
  private:
   enum class Scan : std::uint8_t { done, slow };
-  Scan scan_token(std::string_view text, std::size_t& cursor, Field field,
+  /// Where a token starts, and its state after the part of it already scanned.
+  struct TokenStart {
+    std::size_t begin = 0;
+    std::size_t fold_begin = 0;
+    Shape shape;
+    BreakClass last = BreakClass::slow;  ///< class of the last code point scanned
+  };
+  Scan scan_token(std::string_view text, const TokenStart& start, std::size_t& cursor, Field field,
                   std::vector<RawToken>& tokens, ByteBuffer& arena) const;
+  void slow_chunk(std::string_view text, std::size_t& chunk, std::size_t& pos, Field field,
+                  std::vector<RawToken>& tokens, ByteBuffer& arena, std::size_t& chunk_tokens,
+                  std::size_t& chunk_arena);
   void scan_fast(std::string_view text, Field field, std::vector<RawToken>& tokens,
                  ByteBuffer& arena);
   void scan_icu(std::string_view text, std::size_t begin, std::size_t end, Field field,
