@@ -214,7 +214,7 @@ struct BatchClusterer::Impl {
     const bool two_stage = options.strategy == ClusterStrategy::monolingual_first;
     for (const auto& e : edges) {
       if (two_stage && !e.same_language) continue;
-      group_edges.push_back({e.a, e.b, e.s, 1});
+      group_edges.push_back({e.a, e.b, e.s});
     }
     auto root = detail::agglomerate(n, group_edges, options.threshold);
     if (!two_stage) return root;
@@ -227,13 +227,14 @@ struct BatchClusterer::Impl {
       const auto lo = std::min(ra, rb), hi = std::max(ra, rb);
       const std::uint64_t key = (std::uint64_t(lo) << 32) | hi;
       auto [it, added] = slot.try_emplace(key, group_edges.size());
-      if (added) group_edges.push_back({lo, hi, 0.0, 0});
+      if (added) group_edges.push_back({lo, hi, 0.0});
       group_edges[it->second].sum += e.s;
-      group_edges[it->second].count += 1;
     }
     std::sort(group_edges.begin(), group_edges.end(),
               [](const auto& x, const auto& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
-    auto merged = detail::agglomerate(n, group_edges, options.threshold);
+    std::vector<std::uint32_t> sizes(n, 0);
+    for (const auto r : root) ++sizes[r];
+    auto merged = detail::agglomerate(n, group_edges, options.threshold, sizes);
     for (auto& r : root) r = merged[r];
     return root;
   }

@@ -57,32 +57,44 @@ ClusteringScores score(const std::vector<Article>& articles,
 
 TEST_CASE("average linkage does not chain through one strong edge") {
   // 0-1 are close, 1-2 close, 0-2 far: single linkage would join all three.
-  const std::vector<detail::GroupEdge> edges = {{0, 1, 0.9, 1}, {1, 2, 0.8, 1}, {0, 2, 0.1, 1}};
+  const std::vector<detail::GroupEdge> edges = {{0, 1, 0.9}, {1, 2, 0.8}, {0, 2, 0.1}};
   CHECK(detail::agglomerate(3, edges, 0.5) == std::vector<std::uint32_t>{0, 0, 2});
   // (0.8 + 0.1) / 2 = 0.45 clears a lower threshold.
   CHECK(detail::agglomerate(3, edges, 0.4) == std::vector<std::uint32_t>{0, 0, 0});
   CHECK(detail::agglomerate(3, edges, 0.95) == std::vector<std::uint32_t>{0, 1, 2});
 }
 
+TEST_CASE("a pair without a candidate edge counts as dissimilar") {
+  // Without the 0-2 edge, {0,1} and 2 average (0 + 0.8) / 2 = 0.4: below 0.5, so 2 stays apart,
+  // where an average over the edges alone (0.8) would have chained it in.
+  const std::vector<detail::GroupEdge> edges = {{0, 1, 0.9}, {1, 2, 0.8}};
+  CHECK(detail::agglomerate(3, edges, 0.5) == std::vector<std::uint32_t>{0, 0, 2});
+  CHECK(detail::agglomerate(3, edges, 0.4) == std::vector<std::uint32_t>{0, 0, 0});
+  // Group sizes weigh the average: a group of 3 joined by one edge of 0.9 averages 0.3.
+  const std::vector<detail::GroupEdge> one = {{0, 1, 0.9}};
+  const std::vector<std::uint32_t> sizes = {3, 1};
+  CHECK(detail::agglomerate(2, one, 0.35, sizes) == std::vector<std::uint32_t>{0, 1});
+  CHECK(detail::agglomerate(2, one, 0.29, sizes) == std::vector<std::uint32_t>{0, 0});
+}
+
 TEST_CASE("agglomeration merges the best average pair first, like the quadratic definition") {
-  // The definition, step by step: merge the pair of groups with the highest average at or above
-  // the threshold (ties: smaller ids), add up their links, repeat.
+  // The definition, step by step: merge the pair of groups with the highest average over all
+  // member pairs at or above the threshold (ties: smaller ids), add up their links, repeat.
   auto reference = [](std::size_t n, const std::vector<detail::GroupEdge>& edges,
-                      double threshold) {
-    std::map<std::pair<std::uint32_t, std::uint32_t>, std::pair<double, std::uint32_t>> links;
+                      const std::vector<std::uint32_t>& sizes, double threshold) {
+    std::map<std::pair<std::uint32_t, std::uint32_t>, double> links;
     for (const auto& e : edges) {
-      if (e.a == e.b || e.count == 0) continue;
-      auto& l = links[{std::min(e.a, e.b), std::max(e.a, e.b)}];
-      l.first += e.sum;
-      l.second += e.count;
+      if (e.a == e.b) continue;
+      links[{std::min(e.a, e.b), std::max(e.a, e.b)}] += e.sum;
     }
+    std::vector<double> size(sizes.begin(), sizes.end());
     std::vector<std::uint32_t> root(n);
     for (std::uint32_t i = 0; i < n; ++i) root[i] = i;
     for (;;) {
       const std::pair<std::uint32_t, std::uint32_t>* best = nullptr;
       double best_average = 0.0;
-      for (const auto& [pair, l] : links) {
-        const double average = l.first / l.second;
+      for (const auto& [pair, sum] : links) {
+        const double average = sum / (size[pair.first] * size[pair.second]);
         if (average >= threshold && (best == nullptr || average > best_average)) {
           best = &pair;
           best_average = average;
@@ -90,19 +102,18 @@ TEST_CASE("agglomeration merges the best average pair first, like the quadratic 
       }
       if (best == nullptr) break;
       const auto [keep, gone] = *best;
-      std::map<std::pair<std::uint32_t, std::uint32_t>, std::pair<double, std::uint32_t>> next;
-      for (const auto& [pair, l] : links) {  // keep's links come first, so its sums lead
-        if (pair.first != gone && pair.second != gone) next[pair] = l;
+      std::map<std::pair<std::uint32_t, std::uint32_t>, double> next;
+      for (const auto& [pair, sum] : links) {  // keep's links come first, so its sums lead
+        if (pair.first != gone && pair.second != gone) next[pair] = sum;
       }
-      for (const auto& [pair, l] : links) {
+      for (const auto& [pair, sum] : links) {
         if (pair.first != gone && pair.second != gone) continue;
         const std::uint32_t other = pair.first == gone ? pair.second : pair.first;
         if (other == keep) continue;
-        auto& merged = next[{std::min(keep, other), std::max(keep, other)}];
-        merged.first += l.first;
-        merged.second += l.second;
+        next[{std::min(keep, other), std::max(keep, other)}] += sum;
       }
       links = std::move(next);
+      size[keep] += size[gone];
       for (auto& r : root) {
         if (r == gone) r = keep;
       }
@@ -113,13 +124,14 @@ TEST_CASE("agglomeration merges the best average pair first, like the quadratic 
   for (int round = 0; round < 300; ++round) {
     CAPTURE(round);
     const std::size_t n = 2 + rng() % 24;
+    std::vector<std::uint32_t> sizes(n);
+    for (auto& s : sizes) s = 1 + static_cast<std::uint32_t>(rng() % 3);
     std::vector<detail::GroupEdge> edges;
     for (std::size_t i = rng() % (3 * n); i > 0; --i) {
       const auto a = static_cast<std::uint32_t>(rng() % n);
       const auto b = static_cast<std::uint32_t>(rng() % n);
       // Eighths tie often, so the tie rule is exercised too.
-      const double sum = static_cast<double>(rng() % 9) / 8.0;
-      edges.push_back({a, b, sum, 1 + static_cast<std::uint32_t>(rng() % 2)});
+      edges.push_back({a, b, static_cast<double>(rng() % 9) / 8.0 * (1 + rng() % 2)});
     }
     if (round % 2 == 0) {
       std::sort(edges.begin(), edges.end(), [](const auto& x, const auto& y) {
@@ -127,7 +139,7 @@ TEST_CASE("agglomeration merges the best average pair first, like the quadratic 
       });
     }
     for (const double threshold : {0.25, 0.5, 0.8}) {
-      CHECK(detail::agglomerate(n, edges, threshold) == reference(n, edges, threshold));
+      CHECK(detail::agglomerate(n, edges, threshold, sizes) == reference(n, edges, sizes, threshold));
     }
   }
 }

@@ -9,10 +9,7 @@ namespace {
 
 struct Link {
   std::uint32_t other;
-  std::uint32_t count;
   double sum;
-
-  [[nodiscard]] double average() const { return sum / count; }
 };
 
 struct Candidate {
@@ -37,16 +34,16 @@ Links::iterator find_link(Links& links, std::uint32_t other) {
 std::vector<Links> build_links(std::size_t n, std::span<const GroupEdge> edges) {
   std::vector<std::uint32_t> degree(n, 0);
   for (const auto& e : edges) {
-    if (e.a == e.b || e.count == 0) continue;
+    if (e.a == e.b) continue;
     ++degree[e.a];
     ++degree[e.b];
   }
   std::vector<Links> links(n);
   for (std::size_t i = 0; i < n; ++i) links[i].reserve(degree[i]);
   for (const auto& e : edges) {
-    if (e.a == e.b || e.count == 0) continue;
-    links[e.a].push_back({e.b, e.count, e.sum});
-    links[e.b].push_back({e.a, e.count, e.sum});
+    if (e.a == e.b) continue;
+    links[e.a].push_back({e.b, e.sum});
+    links[e.b].push_back({e.a, e.sum});
   }
   const auto by_other = [](const Link& x, const Link& y) { return x.other < y.other; };
   for (auto& row : links) {
@@ -58,7 +55,6 @@ std::vector<Links> build_links(std::size_t n, std::span<const GroupEdge> edges) 
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (kept > 0 && row[kept - 1].other == row[i].other) {
         row[kept - 1].sum += row[i].sum;
-        row[kept - 1].count += row[i].count;
       } else {
         row[kept++] = row[i];
       }
@@ -82,7 +78,7 @@ void merge_rows(Links& keep_row, const Links& gone_row, std::uint32_t keep, std:
       if (g->other != keep) scratch.push_back(*g);
       ++g;
     } else {
-      scratch.push_back({k->other, k->count + g->count, k->sum + g->sum});
+      scratch.push_back({k->other, k->sum + g->sum});
       ++k;
       ++g;
     }
@@ -93,18 +89,23 @@ void merge_rows(Links& keep_row, const Links& gone_row, std::uint32_t keep, std:
 }  // namespace
 
 std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge> edges,
-                                       double threshold) {
+                                       double threshold, std::span<const std::uint32_t> sizes) {
   std::vector<Links> links = build_links(n, edges);
   std::vector<std::uint32_t> parent(n);
   for (std::size_t i = 0; i < n; ++i) parent[i] = static_cast<std::uint32_t>(i);
+  std::vector<double> size(n, 1.0);
+  for (std::size_t i = 0; i < std::min(n, sizes.size()); ++i) size[i] = sizes[i];
+  // Pairs without a candidate edge count as dissimilar: the average is over all member pairs.
+  // Averaging over the candidate edges alone let large corpora chain unrelated stories (100k
+  // synthetic articles: B-cubed F1 0.06 against 0.66 this way).
+  const auto average = [&](std::uint32_t x, const Link& l) {
+    return l.sum / (size[x] * size[l.other]);
+  };
 
-  // A heap entry is current while both groups are roots and their link still has that average:
-  // a merge re-queues only the links it changed (those of the absorbed group), not every link of
-  // the growing group, which on a large story would re-queue thousands per merge.
   std::vector<Candidate> initial;
   for (std::uint32_t x = 0; x < n; ++x) {
     for (const auto& l : links[x]) {
-      if (x < l.other && l.average() >= threshold) initial.push_back({l.average(), x, l.other});
+      if (x < l.other && average(x, l) >= threshold) initial.push_back({average(x, l), x, l.other});
     }
   }
   std::priority_queue<Candidate> heap(std::less<Candidate>(), std::move(initial));
@@ -114,26 +115,29 @@ std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge>
     heap.pop();
     if (parent[top.a] != top.a || parent[top.b] != top.b) continue;
     const auto current = find_link(links[top.a], top.b);
-    if (current == links[top.a].end() || current->average() != top.average) continue;
+    if (current == links[top.a].end() || average(top.a, *current) != top.average) continue;
     // Merge b into a (a < b keeps the smaller id as the survivor).
     const std::uint32_t keep = top.a, gone = top.b;
     parent[gone] = keep;
+    size[keep] += size[gone];
     merge_rows(links[keep], links[gone], keep, gone, scratch);
     for (const auto& l : links[gone]) {
       if (l.other == keep) continue;
       Links& row = links[l.other];
       row.erase(find_link(row, gone));
+    }
+    // Every link of the grown group changed its average: update the mirrored rows and requeue.
+    for (const auto& l : links[keep]) {
+      Links& row = links[l.other];
       const auto it = std::lower_bound(row.begin(), row.end(), keep,
                                        [](const Link& x, std::uint32_t v) { return x.other < v; });
-      const Link& merged = *find_link(links[keep], l.other);
       if (it != row.end() && it->other == keep) {
-        *it = {keep, merged.count, merged.sum};
+        it->sum = l.sum;
       } else {
-        row.insert(it, {keep, merged.count, merged.sum});
+        row.insert(it, {keep, l.sum});
       }
-      if (merged.average() >= threshold) {
-        heap.push({merged.average(), std::min(keep, l.other), std::max(keep, l.other)});
-      }
+      const double a = average(keep, l);
+      if (a >= threshold) heap.push({a, std::min(keep, l.other), std::max(keep, l.other)});
     }
     Links().swap(links[gone]);
   }
