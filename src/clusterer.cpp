@@ -189,8 +189,13 @@ struct BatchClusterer::Impl {
     const DocFeatures& d = featurizer.features(i);
     IndexQuery q = window_query(d, options, options.neighbours, options.candidate_min_score);
     q.exclude = static_cast<std::uint32_t>(i);
+    q.nearest_per_term = options.postings_per_term;
+    SparseVector whole = d.vector;
+    SparseVector xl = crosslingual_part(featurizer, d.vector);
+    whole.prune_top_k(options.query_terms);
+    xl.prune_top_k(options.query_terms);
     // One pass serves both queries: the cross-lingual terms are the long posting lists.
-    index.query_pair(d.vector, crosslingual_part(featurizer, d.vector), q, scratch, hits, xl_hits);
+    index.query_pair(whole, xl, q, scratch, hits, xl_hits);
     hits.insert(hits.end(), xl_hits.begin(), xl_hits.end());
     // Both queries often find the same article: score it once.
     std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y) { return x.key < y.key; });

@@ -178,6 +178,8 @@ struct InvertedIndex::Impl {
   // Slots [first, last) hold the entries of a time window, when time_ordered.
   struct SlotRange {
     std::uint32_t first, last;
+    std::uint32_t middle;          // first slot at or after the middle of the window's times
+    std::size_t nearest_per_term;  // IndexQuery::nearest_per_term
   };
   [[nodiscard]] SlotRange window_slots(const IndexQuery& options) const;
   [[nodiscard]] std::span<const Posting> window(const PostingList& list,
@@ -266,8 +268,15 @@ InvertedIndex::Impl::SlotRange InvertedIndex::Impl::window_slots(
   // Slots were handed out in time order, so `times` is sorted.
   const auto first = std::lower_bound(times.begin(), times.end(), options.time_from);
   const auto last = std::upper_bound(first, times.end(), options.time_to);
+  const bool bounded = options.time_from != std::numeric_limits<std::int64_t>::min() &&
+                       options.time_to != std::numeric_limits<std::int64_t>::max();
+  // Halved before adding: the bounds may be the extremes of int64.
+  const std::int64_t middle_time = options.time_from / 2 + options.time_to / 2;
+  const auto middle = std::lower_bound(first, last, middle_time);
   return {static_cast<std::uint32_t>(first - times.begin()),
-          static_cast<std::uint32_t>(last - times.begin())};
+          static_cast<std::uint32_t>(last - times.begin()),
+          static_cast<std::uint32_t>(middle - times.begin()),
+          bounded ? options.nearest_per_term : 0};
 }
 
 std::span<const Posting> InvertedIndex::Impl::window(const PostingList& list,
@@ -278,7 +287,15 @@ std::span<const Posting> InvertedIndex::Impl::window(const PostingList& list,
                                           [&](const Posting& p) { return p.slot < range.first; });
   const auto last = std::partition_point(first, all.end(),
                                          [&](const Posting& p) { return p.slot < range.last; });
-  return {first, last};
+  const std::size_t cap = range.nearest_per_term;
+  if (cap == 0 || static_cast<std::size_t>(last - first) <= cap) return {first, last};
+  // The `cap` postings nearest the middle of the window: as many before it as after, where the
+  // window's ends allow.
+  const auto middle = std::partition_point(first, last,
+                                           [&](const Posting& p) { return p.slot < range.middle; });
+  const auto before = std::min<std::ptrdiff_t>(middle - first, static_cast<std::ptrdiff_t>(cap / 2));
+  const auto begin = std::min(middle - before, last - static_cast<std::ptrdiff_t>(cap));
+  return {begin, begin + static_cast<std::ptrdiff_t>(cap)};
 }
 
 // Finds the k best candidates by partial score; returns the k-th partial score.

@@ -329,3 +329,44 @@ TEST_CASE("index: queries from several threads with their own scratch agree") {
     for (std::size_t i = 0; i < expected.size(); ++i) check_equal(result[i], expected[i]);
   }
 }
+
+TEST_CASE("index: nearest_per_term reads a common term's postings nearest the window's middle") {
+  // 20 entries, one a day, all sharing term 1; entry k also has term 2 when k is even.
+  InvertedIndex index;
+  for (std::uint32_t key = 0; key < 20; ++key) {
+    const float own = key % 2 == 0 ? 0.5f : 0.0f;
+    index.insert(key, vec({{1, 1.0f}, {2, own}}), std::int64_t{key} * 86400);
+  }
+  auto scratch = InvertedIndex::make_scratch();
+  std::vector<Hit> hits, second;
+  IndexQuery options;
+  options.k = 20;
+  options.time_from = 4 * 86400;  // days 4..14, middle day 9
+  options.time_to = 14 * 86400;
+  options.nearest_per_term = 4;
+  index.query(vec({{1, 1.0f}}), options, *scratch, hits);
+  std::vector<std::uint32_t> keys = keys_of(hits);
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == std::vector<std::uint32_t>{7, 8, 9, 10});
+  // Each term takes its own nearest: term 2's list holds the even days only.
+  index.query_pair(vec({{1, 1.0f}}), vec({{2, 1.0f}}), options, *scratch, hits, second);
+  keys = keys_of(second);
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == std::vector<std::uint32_t>{6, 8, 10, 12});
+  // Near an end of the window the cap is filled from the other side.
+  options.time_from = 0;
+  options.time_to = 2 * 86400;  // days 0..2, middle day 1: 3 entries, all read
+  index.query(vec({{1, 1.0f}}), options, *scratch, hits);
+  CHECK(hits.size() == 3);
+  options.time_from = 0;
+  options.time_to = 19 * 86400 - 1;  // middle day 9.5 -> entries from day 10 on come after
+  options.nearest_per_term = 3;
+  index.query(vec({{1, 1.0f}}), options, *scratch, hits);
+  keys = keys_of(hits);
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == std::vector<std::uint32_t>{9, 10, 11});
+  // Without both bounds the cap does not apply.
+  options.time_from = std::numeric_limits<std::int64_t>::min();
+  index.query(vec({{1, 1.0f}}), options, *scratch, hits);
+  CHECK(hits.size() == 19);
+}

@@ -60,6 +60,14 @@ struct ClusterOptions {
   double window_days = 7.0;
   /// Neighbours fetched per article from the index (batch). Raising it finds more links, slower.
   std::size_t neighbours = 25;
+  /// Heaviest terms of an article that look for its neighbours in the index (0: all of them).
+  /// Candidates are then scored on whole vectors; a story's articles share heavy terms, and
+  /// leaving out the light, common ones keeps the cost per article from growing with the corpus.
+  std::size_t query_terms = 20;
+  /// Per query term, only the articles this many nearest in time are read (0: all in the
+  /// window): a term shared by most of the window says little about neighbours, and reading all
+  /// of it makes linking quadratic in the corpus. Needs every article to have a time.
+  std::size_t postings_per_term = 400;
   /// Index score below which candidates are not considered.
   float candidate_min_score = 0.02f;
   /// Stream: merge two live stories when one article is this similar to both.

@@ -31,6 +31,11 @@ struct IndexQuery {
   /// Only entries whose time lies in [time_from, time_to]; entries without time always match.
   std::int64_t time_from = std::numeric_limits<std::int64_t>::min();
   std::int64_t time_to = std::numeric_limits<std::int64_t>::max();
+  /// Per term, read only the postings of this many entries nearest in time to the middle of
+  /// [time_from, time_to] (0: all). Bounds the cost of a term most entries share, which grows
+  /// with the index; the hits are then exact only over those postings. Applies when both time
+  /// bounds are set and every entry was inserted with a time, in time order.
+  std::size_t nearest_per_term = 0;
   /// Key to leave out (the query's own entry), if any.
   std::optional<std::uint32_t> exclude;
 };
