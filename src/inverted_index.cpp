@@ -94,6 +94,22 @@ void keep_best(std::vector<Hit>& hits, std::size_t k) {
   std::sort(hits.begin(), hits.end(), better);
 }
 
+// Keeps the k best hits seen so far as a heap whose top is the worst of them: a candidate that
+// cannot enter costs one comparison, where collecting all and cutting later costs a copy each.
+void offer(std::vector<Hit>& heap, Hit hit, std::size_t k) {
+  const auto better = [](const Hit& a, const Hit& b) {
+    return a.score != b.score ? a.score > b.score : a.key < b.key;
+  };
+  if (heap.size() < k) {
+    heap.push_back(hit);
+    std::push_heap(heap.begin(), heap.end(), better);
+  } else if (better(hit, heap.front())) {
+    std::pop_heap(heap.begin(), heap.end(), better);
+    heap.back() = hit;
+    std::push_heap(heap.begin(), heap.end(), better);
+  }
+}
+
 bool cannot_reach(double bound, double threshold) {
   return bound < threshold - (std::abs(threshold) * kBoundMargin + 1e-12);
 }
@@ -511,8 +527,8 @@ void InvertedIndex::Impl::query_pair(const SparseVector& first, const SparseVect
       const auto score0 = static_cast<float>(s.acc[c].score[0]);
       const auto score1 = static_cast<float>(s.acc[c].score[1]);
       const std::uint32_t key = entries[c].key;
-      if (score0 > 0.0f && score0 >= options.min_score) first_hits.push_back({key, score0});
-      if (score1 > 0.0f && score1 >= options.min_score) second_hits.push_back({key, score1});
+      if (score0 > 0.0f && score0 >= options.min_score) offer(first_hits, {key, score0}, options.k);
+      if (score1 > 0.0f && score1 >= options.min_score) offer(second_hits, {key, score1}, options.k);
     }
   }
   keep_best(first_hits, options.k);
