@@ -532,6 +532,8 @@ std::vector<StorySummary> StreamClusterer::stories() const {
 std::vector<ClusterId> StreamClusterer::assignment() const { return impl_->assignment(); }
 const std::vector<MergeEvent>& StreamClusterer::merges() const { return impl_->merges; }
 
+const Featurizer& StreamClusterer::featurizer() const { return impl_->featurizer; }
+
 std::size_t StreamClusterer::live_stories() const {
   return static_cast<std::size_t>(std::count_if(impl_->stories.begin(), impl_->stories.end(),
                                                 [](const auto& s) { return s.live; }));

@@ -249,7 +249,7 @@ TEST_CASE("only the first 20 warnings are printed, with the total") {
   CHECK(contains(c.run.err, "30 warnings in all (first 20 shown)"));
 }
 
-TEST_CASE("a 50 MB article is clustered whole; analyze marks its terms truncated") {
+TEST_CASE("a 50 MB article is clustered with its terms capped, a warning, and analyze's mark") {
   std::string chunk;
   const char* words[] = {"Regierung", "Haushalt", "Passau", "Donau", "Hochwasser", "Millionen",
                          "Euro", "2025", "Minister", "sagte", "Feuerwehr", "Keller"};
@@ -270,6 +270,8 @@ TEST_CASE("a 50 MB article is clustered whole; analyze marks its terms truncated
   const Clustered c = cluster(quote(input), "");
   check_accounting(c, 2);
   CHECK(c.run.out.find("huge\t") == 0);
+  CHECK(contains(c.run.err, "huge.jsonl:1: article 'huge' has more than 100000 terms"));
+  CHECK_FALSE(contains(c.run.err, "article 'ok-1'"));
   // The analyzer caps the terms (AnalyzerOptions::max_terms); `analyze` shows the mark.
   const Run analyzed = run("analyze " + quote(input));
   REQUIRE(analyzed.code == 0);

@@ -118,6 +118,7 @@ void run(ClusterArgs& args) {
                                       std::uint64_t total) { progress.update(stage, done, total); };
 
   std::vector<std::string> ids;
+  std::vector<ArticleOrigin> origins;
   std::vector<ClusterId> assignment;
   std::vector<StorySummary> stories;
   std::vector<Rejected> rejected;
@@ -125,9 +126,15 @@ void run(ClusterArgs& args) {
   std::vector<Article> batch;
   constexpr std::size_t kBatch = 4096;
 
+  auto warn = [&](const std::string& source, std::uint64_t line, const std::string& message) {
+    if (!args.quiet && warnings < 20) {
+      std::cerr << "crossnews: warning: " << source << ":" << line << ": " << message << '\n';
+    }
+    ++warnings;
+  };
   auto drain = [&](auto&& consume) {
     while (true) {
-      const bool more = reader->next(batch, kBatch);
+      const bool more = reader->next(batch, kBatch, &origins);
       if (!batch.empty()) {
         consume(batch);
         for (const auto& a : batch) ids.push_back(a.id);
@@ -136,24 +143,26 @@ void run(ClusterArgs& args) {
       }
       for (auto& r : reader->rejected()) rejected.push_back(std::move(r));
       reader->rejected().clear();
-      for (const auto& w : reader->warnings()) {
-        if (!args.quiet && warnings < 20) {
-          std::cerr << "crossnews: warning: " << w.source << ":" << w.line << ": " << w.message
-                    << '\n';
-        }
-        ++warnings;
-      }
+      for (const auto& w : reader->warnings()) warn(w.source, w.line, w.message);
       reader->warnings().clear();
       if (!more) break;
     }
   };
 
+  // Giant pages keep only their first terms (AnalyzerOptions::max_terms); warned of at the end.
+  std::vector<std::size_t> truncated;
+  auto find_truncated = [&](const Featurizer& featurizer) {
+    for (std::size_t i = 0; i < featurizer.size(); ++i) {
+      if (featurizer.features(i).truncated) truncated.push_back(i);
+    }
+  };
   if (args.options.mode == ClusterMode::batch) {
     BatchClusterer clusterer(analyzer, &lexicon, args.options);
     drain([&](const std::vector<Article>& articles) { clusterer.add(articles); });
     ClusteringResult result = clusterer.run(report);
     assignment = std::move(result.assignment);
     stories = std::move(result.stories);
+    find_truncated(clusterer.featurizer());
   } else {
     StreamClusterer clusterer(analyzer, &lexicon, args.options);
     drain([&](const std::vector<Article>& articles) {
@@ -161,6 +170,7 @@ void run(ClusterArgs& args) {
     });
     assignment = clusterer.assignment();
     stories = clusterer.stories();
+    find_truncated(clusterer.featurizer());
     if (!args.quiet) {
       for (const auto& m : clusterer.merges()) {
         std::cerr << "crossnews: merged story " << m.from.value() << " into " << m.into.value()
@@ -169,6 +179,11 @@ void run(ClusterArgs& args) {
     }
   }
   progress.finish();
+  for (const std::size_t i : truncated) {
+    warn(origins[i].source, origins[i].line,
+         "article '" + ids[i] + "' has more than " + std::to_string(analyzer.options().max_terms) +
+             " terms; only the first were analysed");
+  }
   if (!args.quiet && warnings > 20) {
     std::cerr << "crossnews: " << warnings << " warnings in all (first 20 shown)\n";
   }

@@ -140,6 +140,8 @@ class StreamClusterer {
   [[nodiscard]] std::vector<ClusterId> assignment() const;
   [[nodiscard]] const std::vector<MergeEvent>& merges() const;
   [[nodiscard]] std::size_t live_stories() const;
+  /// The features of the articles added so far, in order.
+  [[nodiscard]] const Featurizer& featurizer() const;
 
  private:
   struct Impl;
