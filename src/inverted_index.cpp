@@ -299,19 +299,28 @@ std::span<const Posting> InvertedIndex::Impl::window(const PostingList& list,
                                                      const SlotRange& range) const {
   const std::span<const Posting> all = list.postings;
   if (!time_ordered) return all;
-  const auto first = std::partition_point(all.begin(), all.end(),
-                                          [&](const Posting& p) { return p.slot < range.first; });
-  const auto last = std::partition_point(first, all.end(),
-                                         [&](const Posting& p) { return p.slot < range.last; });
   const std::size_t cap = range.nearest_per_term;
-  if (cap == 0 || static_cast<std::size_t>(last - first) <= cap) return {first, last};
+  const auto before_slot = [](std::uint32_t slot) {
+    return [slot](const Posting& p) { return p.slot < slot; };
+  };
+  if (cap == 0 || all.size() <= cap) {
+    const auto first = std::partition_point(all.begin(), all.end(), before_slot(range.first));
+    const auto last = std::partition_point(first, all.end(), before_slot(range.last));
+    return {first, last};
+  }
   // The `cap` postings nearest the middle of the window: as many before it as after, where the
-  // window's ends allow.
-  const auto middle = std::partition_point(first, last,
-                                           [&](const Posting& p) { return p.slot < range.middle; });
-  const auto before = std::min<std::ptrdiff_t>(middle - first, static_cast<std::ptrdiff_t>(cap / 2));
-  const auto begin = std::min(middle - before, last - static_cast<std::ptrdiff_t>(cap));
-  return {begin, begin + static_cast<std::ptrdiff_t>(cap)};
+  // window's ends allow. Only one search runs over the whole list (on a long list every step is
+  // a cache miss); the window's ends are looked for within `cap` postings of the middle.
+  const auto middle = std::partition_point(all.begin(), all.end(), before_slot(range.middle));
+  const auto reach = static_cast<std::ptrdiff_t>(cap);
+  const auto low = middle - std::min(middle - all.begin(), reach);
+  const auto high = middle + std::min(all.end() - middle, reach);
+  const auto first = std::partition_point(low, middle, before_slot(range.first));
+  const auto last = std::partition_point(middle, high, before_slot(range.last));
+  if (last - first <= reach) return {first, last};
+  const auto before = std::min<std::ptrdiff_t>(middle - first, reach / 2);
+  const auto begin = std::min(middle - before, last - reach);
+  return {begin, begin + reach};
 }
 
 // Finds the k best candidates by partial score; returns the k-th partial score.
