@@ -11,9 +11,10 @@
 //                   * (1 - time_weight + time_weight * exp(-dt^2 / (2 sigma^2)))     (when both have times)
 // Candidates come from an inverted index (never all pairs), within `window_days` when times are known.
 //
-// Batch: a k-nearest-neighbour candidate graph, then average-linkage agglomeration over it
-// (the average of a merged pair of stories is taken over their candidate edges), which a single
-// pass cannot do: it revisits every decision with the whole corpus in view.
+// Batch: a k-nearest-neighbour candidate graph, then average-linkage agglomeration over it (the
+// average of two stories is over all pairs of their articles, a pair without a candidate edge
+// counting as 0, so one strong edge cannot chain two stories), which a single pass cannot do: it
+// revisits every decision with the whole corpus in view.
 // Stream: each article joins the most similar live story above the threshold or starts one;
 // stories idle for longer than the window are evicted; two stories that one article links strongly
 // are merged, the older id surviving, and the merge is logged.
