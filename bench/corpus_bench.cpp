@@ -133,6 +133,7 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 1;
   std::string mode = "batch";
   bool score = false;
+  crossnews::ClusterOptions options;
   app.add_option("--input", input, "JSONL corpus (e.g. from shared/peers/gen_corpus.py)");
   app.add_option("--docs", docs, "Synthetic articles to generate when no --input")
       ->capture_default_str();
@@ -143,6 +144,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"batch", "stream"}))
       ->capture_default_str();
   app.add_flag("--score", score, "Score against the corpus's story labels");
+  app.add_option("--query-terms", options.query_terms, "Heaviest terms per neighbour query (0: all)")
+      ->capture_default_str();
+  app.add_option("--postings-per-term", options.postings_per_term,
+                 "Postings read per query term, nearest in time (0: all)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   const auto start = Clock::now();
@@ -166,7 +172,6 @@ int main(int argc, char** argv) {
   crossnews::LexiconBuilder builder(analyzer);
   builder.add_builtin();
   const crossnews::Lexicon lexicon = builder.build();
-  crossnews::ClusterOptions options;
   options.features.threads = threads;
   options.mode = mode == "stream" ? crossnews::ClusterMode::stream : crossnews::ClusterMode::batch;
 

@@ -68,7 +68,7 @@ struct ClusterOptions {
   /// Per query term, only the articles this many nearest in time are read (0: all in the
   /// window): a term shared by most of the window says little about neighbours, and reading all
   /// of it makes linking quadratic in the corpus. Needs every article to have a time.
-  std::size_t postings_per_term = 400;
+  std::size_t postings_per_term = 150;
   /// Index score below which candidates are not considered.
   float candidate_min_score = 0.02f;
   /// Stream: merge two live stories when one article is this similar to both.
