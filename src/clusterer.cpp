@@ -428,9 +428,10 @@ struct StreamClusterer::Impl {
 
   void merge(std::uint32_t keep, std::uint32_t gone) {
     merges.push_back({stories[gone].id, stories[keep].id, stories[keep].last_time});
+    // Retired first: its keys must leave the index while its centroids still name them.
+    retire(gone);
     auto gone_centroids = std::move(stories[gone].centroids);
     const auto gone_time = stories[gone].last_time;
-    retire(gone);
     merged_into[gone] = keep;
     auto& k = stories[keep];
     if (gone_time) k.last_time = k.last_time ? std::max(*k.last_time, *gone_time) : *gone_time;

@@ -7,6 +7,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -150,7 +151,10 @@ struct Featurizer::Impl {
 
   // The feature standing for a concept ("c" + its id; resolved by resolve_new_terms).
   TermId concept_feature(std::uint32_t concept_id) {
-    return vocabulary.intern("", "c" + std::to_string(concept_id), FeatureKind::concept_);
+    char name[16] = {'c'};
+    const auto end = std::to_chars(name + 1, name + sizeof name, concept_id).ptr;
+    return vocabulary.intern("", std::string_view(name, static_cast<std::size_t>(end - name)),
+                             FeatureKind::concept_);
   }
 
   // The ids of an article's terms in text order, read without changing the vocabulary, so that

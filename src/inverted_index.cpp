@@ -198,6 +198,12 @@ struct InvertedIndex::Impl {
     std::size_t nearest_per_term;  // IndexQuery::nearest_per_term
   };
   [[nodiscard]] SlotRange window_slots(const IndexQuery& options) const;
+  // Whether a query has no time bounds; if it has and the index is time-ordered, its slots.
+  [[nodiscard]] std::pair<bool, SlotRange> query_window(const IndexQuery& options) const {
+    const bool any_time = options.time_from == std::numeric_limits<std::int64_t>::min() &&
+                          options.time_to == std::numeric_limits<std::int64_t>::max();
+    return {any_time, any_time || !time_ordered ? SlotRange{} : window_slots(options)};
+  }
   [[nodiscard]] std::span<const Posting> window(const PostingList& list,
                                                const SlotRange& range) const;
   static double rank_leaders(QueryScratch& s, std::size_t k);
@@ -362,9 +368,7 @@ void InvertedIndex::Impl::query(const SparseVector& q, const IndexQuery& options
   s.begin(entries.size());
   if (options.k == 0) return;
 
-  const bool any_time = options.time_from == std::numeric_limits<std::int64_t>::min() &&
-                        options.time_to == std::numeric_limits<std::int64_t>::max();
-  const SlotRange slots = any_time || !time_ordered ? SlotRange{} : window_slots(options);
+  const auto [any_time, slots] = query_window(options);
   bool non_negative = negative_postings == 0;
   for (const SparseEntry& e : q.entries()) {
     if (e.weight == 0.0f) continue;
@@ -478,9 +482,7 @@ void InvertedIndex::Impl::query_pair(const SparseVector& first, const SparseVect
   s.begin(entries.size());
   if (options.k == 0) return;
 
-  const bool any_time = options.time_from == std::numeric_limits<std::int64_t>::min() &&
-                        options.time_to == std::numeric_limits<std::int64_t>::max();
-  const SlotRange slots = any_time || !time_ordered ? SlotRange{} : window_slots(options);
+  const auto [any_time, slots] = query_window(options);
   // The union of both queries' terms, in term order (a merge: both are sorted by term).
   const auto a = first.entries(), b = second.entries();
   for (std::size_t i = 0, j = 0; i < a.size() || j < b.size();) {

@@ -228,6 +228,35 @@ TEST_CASE("stream clustering is deterministic, keeps ids stable and evicts idle 
   CHECK(ids_no_window[0] == ids_no_window[1]);
 }
 
+TEST_CASE("stream: after two stories merge, articles like the absorbed one join the survivor") {
+  // A and B share two of eight words (apart), C holds both word sets (close to each: a merge),
+  // D repeats B: it must find the merged story through the index, not the absorbed one's keys.
+  auto article = [](std::string id, std::string text) {
+    Article a;
+    a.id = std::move(id);
+    a.lang = "en";
+    a.text = std::move(text);
+    a.time = 1735689600;
+    return a;
+  };
+  const std::string a_words = "glacier avalanche rescue helicopter climbers valley storm warning";
+  const std::string b_words = "glacier avalanche ministry budget tunnel railway contract tender";
+  ClusterOptions options;
+  options.time_weight = 0.0f;
+  options.entity_weight = 0.0f;
+  options.merge_threshold = 0.5f;
+  StreamClusterer clusterer(shared_analyzer(), nullptr, options);
+  const ClusterId a = clusterer.add(article("a", a_words));
+  const ClusterId b = clusterer.add(article("b", b_words));
+  REQUIRE(a != b);
+  const ClusterId c = clusterer.add(article("c", a_words + " " + b_words));
+  REQUIRE(clusterer.merges().size() == 1);
+  CHECK(c == a);
+  CHECK(clusterer.add(article("d", b_words)) == a);
+  CHECK(clusterer.assignment() == std::vector<ClusterId>{a, a, a, a});
+  CHECK(clusterer.live_stories() == 1);
+}
+
 TEST_CASE("the seed articles form one story, apart from other Twitter and Kaspersky news") {
   const fs::path seeds = fs::path(CROSSNEWS_SHARED_DIR) / "seeds";
   if (!fs::exists(seeds)) {
