@@ -90,7 +90,15 @@ SimilarityParts similarity_parts(const Featurizer& f, const DocFeatures& a, cons
 // similarity_parts(), so the results are the same to the bit.
 class ScatteredArticle {
  public:
-  explicit ScatteredArticle(std::size_t terms) : weight_(terms, 0.0f), name_(terms, 0) {}
+  explicit ScatteredArticle(std::size_t terms = 0) : weight_(terms, 0.0f), name_(terms, 0) {}
+
+  /// Makes room for a vocabulary that grew (stream).
+  void fit(std::size_t terms) {
+    if (weight_.size() < terms) {
+      weight_.resize(terms, 0.0f);
+      name_.resize(terms, 0);
+    }
+  }
 
   void set(const Featurizer& f, const DocFeatures& doc) {
     doc_ = &doc;
@@ -354,6 +362,7 @@ struct StreamClusterer::Impl {
   std::int64_t now = std::numeric_limits<std::int64_t>::min();
   std::size_t since_eviction = 0;
   std::unique_ptr<QueryScratch, void (*)(QueryScratch*)> scratch = InvertedIndex::make_scratch();
+  ScatteredArticle scattered;  // the article being added, to score it against many centroids
 
   Impl(const Analyzer& analyzer, const Lexicon* l, ClusterOptions o)
       : options(o), lexicon(l), featurizer(analyzer, l, [&] {
@@ -474,13 +483,15 @@ struct StreamClusterer::Impl {
     index.query(crosslingual_part(featurizer, doc.vector), q, *scratch, xl_hits);
     hits.insert(hits.end(), xl_hits.begin(), xl_hits.end());
     absl::flat_hash_map<std::uint32_t, float> best_of_story;
+    scattered.fit(featurizer.vocabulary().size());
+    scattered.set(featurizer, doc);
     for (const Hit& h : hits) {
       const auto [story, c] = key_owner[h.key];
-      const float s = similarity_parts(featurizer, doc, stories[story].centroids[c].view, options)
-                          .total;
+      const float s = scattered.similarity(stories[story].centroids[c].view, options).total;
       auto& slot = best_of_story[story];
       slot = std::max(slot, s);
     }
+    scattered.clear();
     std::vector<std::pair<float, std::uint32_t>> ranked;
     for (auto [story, s] : best_of_story) ranked.emplace_back(s, story);
     std::sort(ranked.begin(), ranked.end(), [](const auto& x, const auto& y) {
