@@ -77,6 +77,10 @@ constexpr std::size_t kRandomAccessRatio = 16;
 // query_pair() scores this many slots at a time: 16k accumulators of 24 bytes stay in a 1 MB
 // L2 cache.
 constexpr std::uint64_t kBlockSlots = 16384;
+// A query_pair() reading at most this many postings accumulates in a small hash table instead of
+// the per-slot array: on a large index the array's entries are DRAM misses (24 MB at 1M entries),
+// the table's (at most 2 * this many 24-byte entries) stay in cache.
+constexpr std::size_t kCompactPostings = 8192;
 // Rank all candidates again only after this many postings per candidate were processed since the
 // last ranking, so ranking costs at most a fraction of the accumulation itself.
 constexpr std::size_t kRankingInterval = 2;
@@ -143,9 +147,18 @@ struct QueryScratch {
   std::vector<std::uint32_t> leaders;  // the k best candidates at the last exact ranking
   std::uint64_t scored = 0;
 
+  // query_pair() on few postings: open addressing on the slot, stamped like `acc`.
+  struct CompactAccumulator {
+    std::uint32_t slot;
+    std::uint32_t stamp;
+    double score[2];
+  };
+  std::vector<CompactAccumulator> table;
+
   void begin(std::size_t slots) {
     if (epoch >= 0xfffffff0u) {
       for (Accumulator& a : acc) a.stamp = 0;
+      for (CompactAccumulator& a : table) a.stamp = 0;
       epoch = 0;
     }
     epoch += 2;  // stamps 0 and 1 from resizing mean "untouched"
@@ -167,6 +180,7 @@ struct InvertedIndex::Impl {
   std::vector<Entry> entries;  // by slot
   // Read at a candidate's first touch only; kept apart from `entries` to stay cache-dense.
   std::vector<std::int64_t> times;
+  std::vector<std::uint32_t> keys;  // entries[slot].key, dense: read for every candidate
   std::vector<std::uint8_t> has_time;
   std::vector<std::uint32_t> free_slots;
   std::size_t negative_postings = 0;
@@ -207,6 +221,8 @@ struct InvertedIndex::Impl {
   [[nodiscard]] std::span<const Posting> window(const PostingList& list,
                                                const SlotRange& range) const;
   static double rank_leaders(QueryScratch& s, std::size_t k);
+  void accumulate_compact(QueryScratch& s, std::size_t postings, std::uint32_t excluded,
+                          bool check_time, const IndexQuery& options) const;
   void add_term_random_access(QueryScratch& s, const QueryScratch::Term& term) const;
 };
 
@@ -220,6 +236,7 @@ void InvertedIndex::Impl::add(std::uint32_t key, const SparseVector& vector,
     slot = static_cast<std::uint32_t>(entries.size());
     entries.emplace_back();
     times.push_back(0);
+    keys.push_back(0);
     has_time.push_back(0);
   }
   Entry& entry = entries[slot];
@@ -227,6 +244,7 @@ void InvertedIndex::Impl::add(std::uint32_t key, const SparseVector& vector,
   entry.refs.clear();
   if (tracks_positions) entry.refs.reserve(vector.size());
   times[slot] = time.value_or(0);
+  keys[slot] = key;
   has_time[slot] = time.has_value();
   if (!time || *time < latest_time) time_ordered = false;
   if (time) latest_time = std::max(latest_time, *time);
@@ -461,7 +479,7 @@ void InvertedIndex::Impl::query(const SparseVector& q, const IndexQuery& options
 
   for (const std::uint32_t c : s.candidates) {
     const auto score = static_cast<float>(s.acc[c].score[0]);
-    if (score > 0.0f && score >= options.min_score) out.push_back({entries[c].key, score});
+    if (score > 0.0f && score >= options.min_score) out.push_back({keys[c], score});
   }
   keep_best(out, k);
 }
@@ -501,6 +519,22 @@ void InvertedIndex::Impl::query_pair(const SparseVector& first, const SparseVect
 
   const std::uint32_t excluded = excluded_slot(options);
   const bool check_time = !any_time && !time_ordered;
+  std::size_t postings = 0;
+  for (const QueryScratch::PairTerm& term : s.pair_terms) postings += term.postings.size();
+  if (postings <= kCompactPostings) {
+    accumulate_compact(s, postings, excluded, check_time, options);
+    for (const std::uint32_t c : s.candidates) {
+      const QueryScratch::CompactAccumulator& acc = s.table[c];
+      const auto score0 = static_cast<float>(acc.score[0]);
+      const auto score1 = static_cast<float>(acc.score[1]);
+      const std::uint32_t key = keys[acc.slot];
+      if (score0 > 0.0f && score0 >= options.min_score) offer(first_hits, {key, score0}, options.k);
+      if (score1 > 0.0f && score1 >= options.min_score) offer(second_hits, {key, score1}, options.k);
+    }
+    keep_best(first_hits, options.k);
+    keep_best(second_hits, options.k);
+    return;
+  }
   const std::uint32_t epoch = s.epoch;
   // Slots are taken in blocks whose accumulators fit in the L2 cache, each block's hits read out
   // while they are still there; lists are sorted by slot, so every list is read once, in order.
@@ -537,13 +571,46 @@ void InvertedIndex::Impl::query_pair(const SparseVector& first, const SparseVect
     for (const std::uint32_t c : s.candidates) {
       const auto score0 = static_cast<float>(s.acc[c].score[0]);
       const auto score1 = static_cast<float>(s.acc[c].score[1]);
-      const std::uint32_t key = entries[c].key;
+      const std::uint32_t key = keys[c];
       if (score0 > 0.0f && score0 >= options.min_score) offer(first_hits, {key, score0}, options.k);
       if (score1 > 0.0f && score1 >= options.min_score) offer(second_hits, {key, score1}, options.k);
     }
   }
   keep_best(first_hits, options.k);
   keep_best(second_hits, options.k);
+}
+
+// Sums the pair terms' postings into s.table (terms in order, so each sum runs in term order as
+// in the array path) and lists the table positions of the candidates in s.candidates.
+void InvertedIndex::Impl::accumulate_compact(QueryScratch& s, std::size_t postings,
+                                             std::uint32_t excluded, bool check_time,
+                                             const IndexQuery& options) const {
+  std::size_t capacity = 256;
+  while (capacity < 2 * postings) capacity *= 2;
+  if (s.table.size() < capacity) s.table.resize(capacity, {0, 0, {0.0, 0.0}});
+  const std::size_t mask = capacity - 1;
+  const std::uint32_t epoch = s.epoch;
+  s.candidates.clear();
+  for (const QueryScratch::PairTerm& term : s.pair_terms) {
+    for (const Posting& p : term.postings) {
+      std::size_t i = (p.slot * std::uint64_t{0x9E3779B97F4A7C15}) >> 40 & mask;
+      while (s.table[i].stamp - epoch <= 1 && s.table[i].slot != p.slot) i = (i + 1) & mask;
+      QueryScratch::CompactAccumulator& acc = s.table[i];
+      if (acc.stamp - epoch > 1) {  // not seen in this query
+        if (!accepts(p.slot, excluded, check_time, options)) {
+          acc = {p.slot, epoch + 1, {0.0, 0.0}};
+          continue;
+        }
+        acc = {p.slot, epoch, {0.0, 0.0}};
+        s.candidates.push_back(static_cast<std::uint32_t>(i));
+      } else if (acc.stamp != epoch) {
+        continue;  // rejected by the filters
+      }
+      acc.score[0] += term.weight[0] * p.weight;
+      acc.score[1] += term.weight[1] * p.weight;
+    }
+  }
+  s.scored += s.candidates.size();
 }
 
 InvertedIndex::InvertedIndex() : impl_(std::make_unique<Impl>()) {}
