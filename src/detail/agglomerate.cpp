@@ -109,13 +109,23 @@ std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge>
     }
   }
   std::priority_queue<Candidate> heap(std::less<Candidate>(), std::move(initial));
+  // A merge lowers the average of every other link of the grown group (more pairs, same sum) and
+  // may raise those it shares with the absorbed one. The raised ones are queued at once; a lowered
+  // one is found stale when it comes up, its queued value being above its current one, and is
+  // queued again at its current value: requeueing every link of a large group at each merge
+  // would cost its whole row every time.
   Links scratch;
   while (!heap.empty()) {
     const Candidate top = heap.top();
     heap.pop();
     if (parent[top.a] != top.a || parent[top.b] != top.b) continue;
     const auto current = find_link(links[top.a], top.b);
-    if (current == links[top.a].end() || average(top.a, *current) != top.average) continue;
+    if (current == links[top.a].end()) continue;
+    const double now = average(top.a, *current);
+    if (now != top.average) {
+      if (now >= threshold) heap.push({now, top.a, top.b});
+      continue;
+    }
     // Merge b into a (a < b keeps the smaller id as the survivor).
     const std::uint32_t keep = top.a, gone = top.b;
     parent[gone] = keep;
@@ -125,18 +135,15 @@ std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge>
       if (l.other == keep) continue;
       Links& row = links[l.other];
       row.erase(find_link(row, gone));
-    }
-    // Every link of the grown group changed its average: update the mirrored rows and requeue.
-    for (const auto& l : links[keep]) {
-      Links& row = links[l.other];
       const auto it = std::lower_bound(row.begin(), row.end(), keep,
                                        [](const Link& x, std::uint32_t v) { return x.other < v; });
+      const Link& merged = *find_link(links[keep], l.other);
       if (it != row.end() && it->other == keep) {
-        it->sum = l.sum;
+        it->sum = merged.sum;
       } else {
-        row.insert(it, {keep, l.sum});
+        row.insert(it, {keep, merged.sum});
       }
-      const double a = average(keep, l);
+      const double a = average(keep, merged);
       if (a >= threshold) heap.push({a, std::min(keep, l.other), std::max(keep, l.other)});
     }
     Links().swap(links[gone]);
