@@ -459,6 +459,20 @@ struct StreamClusterer::Impl {
     for (std::size_t c = 0; c < k.centroids.size(); ++c) refresh(keep, c);
   }
 
+  // Whether two stories are similar in themselves (some pair of their language centroids at
+  // the threshold), not only through the article that links both: a bridging article alone
+  // would chain stories, as single linkage does.
+  bool alike(std::uint32_t a, std::uint32_t b) const {
+    for (const auto& ca : stories[a].centroids) {
+      for (const auto& cb : stories[b].centroids) {
+        if (similarity_parts(featurizer, ca.view, cb.view, options).total >= options.threshold) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   void evict_idle() {
     if (options.window_days <= 0.0 || now == std::numeric_limits<std::int64_t>::min()) return;
     const auto horizon = now - static_cast<std::int64_t>(options.window_days * kSecondsPerDay);
@@ -513,7 +527,7 @@ struct StreamClusterer::Impl {
       const std::uint32_t other = ranked[1].second;
       // The older story (smaller id) keeps its id.
       const auto keep = std::min(target, other), gone = std::max(target, other);
-      if (stories[gone].live && stories[keep].live) merge(keep, gone);
+      if (stories[gone].live && stories[keep].live && alike(keep, gone)) merge(keep, gone);
     }
     return stories[find(target)].id;
   }

@@ -257,6 +257,33 @@ TEST_CASE("stream: after two stories merge, articles like the absorbed one join 
   CHECK(clusterer.live_stories() == 1);
 }
 
+TEST_CASE("stream: one article bridging two unrelated stories does not merge them") {
+  // A and B share no word; C holds both word sets, so it is close to each story (above the merge
+  // threshold), but the stories themselves are not alike: C joins one, the other stays.
+  auto article = [](std::string id, std::string text) {
+    Article a;
+    a.id = std::move(id);
+    a.lang = "en";
+    a.text = std::move(text);
+    a.time = 1735689600;
+    return a;
+  };
+  const std::string a_words = "glacier avalanche rescue helicopter climbers valley storm warning";
+  const std::string b_words = "ministry budget tunnel railway contract tender auditors delay";
+  ClusterOptions options;
+  options.time_weight = 0.0f;
+  options.entity_weight = 0.0f;
+  options.merge_threshold = 0.5f;
+  StreamClusterer clusterer(shared_analyzer(), nullptr, options);
+  const ClusterId a = clusterer.add(article("a", a_words));
+  const ClusterId b = clusterer.add(article("b", b_words));
+  REQUIRE(a != b);
+  clusterer.add(article("c", a_words + " " + b_words));
+  CHECK(clusterer.merges().empty());
+  CHECK(clusterer.live_stories() == 2);
+  CHECK(clusterer.add(article("d", b_words)) == b);
+}
+
 TEST_CASE("the seed articles form one story, apart from other Twitter and Kaspersky news") {
   const fs::path seeds = fs::path(CROSSNEWS_SHARED_DIR) / "seeds";
   if (!fs::exists(seeds)) {

@@ -17,7 +17,8 @@
 // revisits every decision with the whole corpus in view.
 // Stream: each article joins the most similar live story above the threshold or starts one;
 // stories idle for longer than the window are evicted; two stories that one article links strongly
-// are merged, the older id surviving, and the merge is logged.
+// (merge_threshold) and that are alike themselves (a pair of their centroids at the threshold) are
+// merged, the older id surviving, and the merge is logged.
 
 #include <crossnews/document.hpp>
 #include <crossnews/featurizer.hpp>
@@ -71,7 +72,8 @@ struct ClusterOptions {
   std::size_t postings_per_term = 150;
   /// Index score below which candidates are not considered.
   float candidate_min_score = 0.02f;
-  /// Stream: merge two live stories when one article is this similar to both.
+  /// Stream: merge two live stories when one article is this similar to both and the stories
+  /// are alike (a pair of their language centroids at `threshold`).
   float merge_threshold = 0.5f;
   FeaturizerOptions features;
 };
