@@ -90,22 +90,17 @@ SimilarityParts similarity_parts(const Featurizer& f, const DocFeatures& a, cons
 // similarity_parts(), so the results are the same to the bit.
 class ScatteredArticle {
  public:
-  explicit ScatteredArticle(std::size_t terms = 0) : weight_(terms, 0.0f), name_(terms, 0) {}
+  explicit ScatteredArticle(std::size_t terms = 0) : weight_(terms, 0.0f) {}
 
   /// Makes room for a vocabulary that grew (stream).
   void fit(std::size_t terms) {
-    if (weight_.size() < terms) {
-      weight_.resize(terms, 0.0f);
-      name_.resize(terms, 0);
-    }
+    if (weight_.size() < terms) weight_.resize(terms, 0.0f);
   }
 
   void set(const Featurizer& f, const DocFeatures& doc) {
+    featurizer_ = &f;
     doc_ = &doc;
-    for (const auto& e : doc.vector.entries()) {
-      weight_[e.term.value()] = e.weight;
-      name_[e.term.value()] = f.is_name(e.term) ? 1 : 0;
-    }
+    for (const auto& e : doc.vector.entries()) weight_[e.term.value()] = e.weight;
   }
   void clear() {
     for (const auto& e : doc_->vector.entries()) weight_[e.term.value()] = 0.0f;
@@ -118,14 +113,14 @@ class ScatteredArticle {
       if (w == 0.0f) continue;
       const double p = double(w) * e.weight;
       dot_all += p;
-      if (name_[e.term.value()]) dot_neutral += p;
+      if (featurizer_->is_name(e.term)) dot_neutral += p;
     }
     return combine(dot_all, dot_neutral, *doc_, other, o);
   }
 
  private:
   std::vector<float> weight_;
-  std::vector<std::uint8_t> name_;
+  const Featurizer* featurizer_ = nullptr;
   const DocFeatures* doc_ = nullptr;
 };
 
@@ -210,17 +205,21 @@ struct BatchClusterer::Impl {
     }
     const std::size_t threads = std::max<std::size_t>(1, options.features.threads);
     std::vector<std::vector<Edge>> per_worker(threads);
+    // Each worker's buffers live across the chunks: both are as large as the index or the
+    // vocabulary, and refilling them per chunk would cost more than the chunk's queries.
+    std::vector<std::unique_ptr<QueryScratch, void (*)(QueryScratch*)>> scratches;
+    for (std::size_t w = 0; w < threads; ++w) scratches.push_back(InvertedIndex::make_scratch());
+    std::vector<ScatteredArticle> articles(threads,
+                                           ScatteredArticle(featurizer.vocabulary().size()));
     const std::size_t chunk = 8192;
     for (std::size_t start = 0; start < n; start += chunk) {
       const std::size_t stop = std::min(n, start + chunk);
       detail::parallel_for(stop - start, threads,
                            [&](std::size_t worker, std::size_t begin, std::size_t end) {
-                             auto scratch = InvertedIndex::make_scratch();
-                             ScatteredArticle article(featurizer.vocabulary().size());
                              std::vector<Hit> hits, xl_hits;
-                             auto& out = per_worker[worker];
                              for (std::size_t i = start + begin; i < start + end; ++i) {
-                               collect(index, i, *scratch, article, hits, xl_hits, out);
+                               collect(index, i, *scratches[worker], articles[worker], hits,
+                                       xl_hits, per_worker[worker]);
                              }
                            });
       if (progress) progress("link", stop, n);

@@ -63,7 +63,6 @@ struct Ref {
 
 struct Entry {
   std::vector<Ref> refs;  // sorted by list; empty until positions are tracked
-  std::uint32_t key = 0;
 };
 
 constexpr std::uint32_t kNoSlot = 0xffffffffu;
@@ -85,32 +84,31 @@ constexpr std::size_t kCompactPostings = 8192;
 // last ranking, so ranking costs at most a fraction of the accumulation itself.
 constexpr std::size_t kRankingInterval = 2;
 
-// Cuts hits to the k best (higher score, then smaller key), sorted.
+// The order of hits: higher score first, then smaller key.
+bool better_hit(const Hit& a, const Hit& b) {
+  return a.score != b.score ? a.score > b.score : a.key < b.key;
+}
+
+// Cuts hits to the k best, sorted.
 void keep_best(std::vector<Hit>& hits, std::size_t k) {
-  const auto better = [](const Hit& a, const Hit& b) {
-    return a.score != b.score ? a.score > b.score : a.key < b.key;
-  };
   if (hits.size() > k) {
     std::nth_element(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(k - 1), hits.end(),
-                     better);
+                     better_hit);
     hits.resize(k);
   }
-  std::sort(hits.begin(), hits.end(), better);
+  std::sort(hits.begin(), hits.end(), better_hit);
 }
 
 // Keeps the k best hits seen so far as a heap whose top is the worst of them: a candidate that
 // cannot enter costs one comparison, where collecting all and cutting later costs a copy each.
 void offer(std::vector<Hit>& heap, Hit hit, std::size_t k) {
-  const auto better = [](const Hit& a, const Hit& b) {
-    return a.score != b.score ? a.score > b.score : a.key < b.key;
-  };
   if (heap.size() < k) {
     heap.push_back(hit);
-    std::push_heap(heap.begin(), heap.end(), better);
-  } else if (better(hit, heap.front())) {
-    std::pop_heap(heap.begin(), heap.end(), better);
+    std::push_heap(heap.begin(), heap.end(), better_hit);
+  } else if (better_hit(hit, heap.front())) {
+    std::pop_heap(heap.begin(), heap.end(), better_hit);
     heap.back() = hit;
-    std::push_heap(heap.begin(), heap.end(), better);
+    std::push_heap(heap.begin(), heap.end(), better_hit);
   }
 }
 
@@ -180,7 +178,7 @@ struct InvertedIndex::Impl {
   std::vector<Entry> entries;  // by slot
   // Read at a candidate's first touch only; kept apart from `entries` to stay cache-dense.
   std::vector<std::int64_t> times;
-  std::vector<std::uint32_t> keys;  // entries[slot].key, dense: read for every candidate
+  std::vector<std::uint32_t> keys;  // by slot, apart from `entries`: read for every candidate
   std::vector<std::uint8_t> has_time;
   std::vector<std::uint32_t> free_slots;
   std::size_t negative_postings = 0;
@@ -240,7 +238,6 @@ void InvertedIndex::Impl::add(std::uint32_t key, const SparseVector& vector,
     has_time.push_back(0);
   }
   Entry& entry = entries[slot];
-  entry.key = key;
   entry.refs.clear();
   if (tracks_positions) entry.refs.reserve(vector.size());
   times[slot] = time.value_or(0);
@@ -299,7 +296,7 @@ void InvertedIndex::Impl::drop(std::uint32_t slot) {
     if (std::abs(removed) >= list.max_abs) list.refresh_max();
   }
   entry.refs.clear();
-  slot_of_key.erase(entry.key);
+  slot_of_key.erase(keys[slot]);
   free_slots.push_back(slot);
 }
 
@@ -521,16 +518,19 @@ void InvertedIndex::Impl::query_pair(const SparseVector& first, const SparseVect
   const bool check_time = !any_time && !time_ordered;
   std::size_t postings = 0;
   for (const QueryScratch::PairTerm& term : s.pair_terms) postings += term.postings.size();
+  const auto read_out = [&](std::uint32_t slot, const double (&score)[2]) {
+    const auto score0 = static_cast<float>(score[0]);
+    const auto score1 = static_cast<float>(score[1]);
+    if (score0 > 0.0f && score0 >= options.min_score) {
+      offer(first_hits, {keys[slot], score0}, options.k);
+    }
+    if (score1 > 0.0f && score1 >= options.min_score) {
+      offer(second_hits, {keys[slot], score1}, options.k);
+    }
+  };
   if (postings <= kCompactPostings) {
     accumulate_compact(s, postings, excluded, check_time, options);
-    for (const std::uint32_t c : s.candidates) {
-      const QueryScratch::CompactAccumulator& acc = s.table[c];
-      const auto score0 = static_cast<float>(acc.score[0]);
-      const auto score1 = static_cast<float>(acc.score[1]);
-      const std::uint32_t key = keys[acc.slot];
-      if (score0 > 0.0f && score0 >= options.min_score) offer(first_hits, {key, score0}, options.k);
-      if (score1 > 0.0f && score1 >= options.min_score) offer(second_hits, {key, score1}, options.k);
-    }
+    for (const std::uint32_t c : s.candidates) read_out(s.table[c].slot, s.table[c].score);
     keep_best(first_hits, options.k);
     keep_best(second_hits, options.k);
     return;
@@ -568,13 +568,7 @@ void InvertedIndex::Impl::query_pair(const SparseVector& first, const SparseVect
       term.postings = term.postings.subspan(n);
     }
     s.scored += s.candidates.size();
-    for (const std::uint32_t c : s.candidates) {
-      const auto score0 = static_cast<float>(s.acc[c].score[0]);
-      const auto score1 = static_cast<float>(s.acc[c].score[1]);
-      const std::uint32_t key = keys[c];
-      if (score0 > 0.0f && score0 >= options.min_score) offer(first_hits, {key, score0}, options.k);
-      if (score1 > 0.0f && score1 >= options.min_score) offer(second_hits, {key, score1}, options.k);
-    }
+    for (const std::uint32_t c : s.candidates) read_out(c, s.acc[c].score);
   }
   keep_best(first_hits, options.k);
   keep_best(second_hits, options.k);

@@ -24,9 +24,14 @@ struct Candidate {
 
 using Links = std::vector<Link>;  // sorted by `other`
 
+// Where the link to `other` is, or would go.
+Links::iterator lower_link(Links& links, std::uint32_t other) {
+  return std::lower_bound(links.begin(), links.end(), other,
+                          [](const Link& l, std::uint32_t v) { return l.other < v; });
+}
+
 Links::iterator find_link(Links& links, std::uint32_t other) {
-  const auto it = std::lower_bound(links.begin(), links.end(), other,
-                                   [](const Link& l, std::uint32_t v) { return l.other < v; });
+  const auto it = lower_link(links, other);
   return it != links.end() && it->other == other ? it : links.end();
 }
 
@@ -135,8 +140,7 @@ std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge>
       if (l.other == keep) continue;
       Links& row = links[l.other];
       row.erase(find_link(row, gone));
-      const auto it = std::lower_bound(row.begin(), row.end(), keep,
-                                       [](const Link& x, std::uint32_t v) { return x.other < v; });
+      const auto it = lower_link(row, keep);
       const Link& merged = *find_link(links[keep], l.other);
       if (it != row.end() && it->other == keep) {
         it->sum = merged.sum;
