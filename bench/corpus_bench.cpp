@@ -16,6 +16,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -226,25 +227,26 @@ int main(int argc, char** argv) {
   std::printf("{\"articles\":%llu,\"bytes\":%llu,\"threads\":%zu,\"mode\":\"%s\",\"stories\":%zu,",
               static_cast<unsigned long long>(articles), static_cast<unsigned long long>(bytes),
               threads, mode.c_str(), result.stories.size());
-  std::printf("\"seconds\":{");
-  bool first = true;
-  for (const auto& [name, seconds] : stage_seconds) {
-    std::printf("%s\"%s\":%.3f", first ? "" : ",", name.c_str(), seconds);
-    first = false;
-  }
-  std::printf(",\"total\":%.3f},\"cpu_seconds\":{", total);
-  first = true;
-  for (const auto& [name, seconds] : stage_cpu_seconds) {
-    std::printf("%s\"%s\":%.3f", first ? "" : ",", name.c_str(), seconds);
-    first = false;
-  }
-  std::printf(",\"total\":%.3f},\"peak_rss_mb_after\":{", cpu_seconds());
-  first = true;
-  for (const auto& [name, mb] : stage_peak_rss_mb) {
-    std::printf("%s\"%s\":%.0f", first ? "" : ",", name.c_str(), mb);
-    first = false;
-  }
-  std::printf("},\"articles_per_s\":%.1f,\"mb_per_s\":%.2f,\"peak_rss_mb\":%.0f",
+  // A JSON object of stage figures; `total`, when given, is appended under that name.
+  const auto print_stages = [](const char* key, const std::map<std::string, double>& stages,
+                               const char* format, std::optional<double> total) {
+    std::printf("\"%s\":{", key);
+    const char* separator = "";
+    for (const auto& [name, value] : stages) {
+      std::printf("%s\"%s\":", separator, name.c_str());
+      std::printf(format, value);
+      separator = ",";
+    }
+    if (total) {
+      std::printf("%s\"total\":", separator);
+      std::printf(format, *total);
+    }
+    std::printf("},");
+  };
+  print_stages("seconds", stage_seconds, "%.3f", total);
+  print_stages("cpu_seconds", stage_cpu_seconds, "%.3f", cpu_seconds());
+  print_stages("peak_rss_mb_after", stage_peak_rss_mb, "%.0f", std::nullopt);
+  std::printf("\"articles_per_s\":%.1f,\"mb_per_s\":%.2f,\"peak_rss_mb\":%.0f",
               double(articles) / total, double(bytes) / 1e6 / total, peak_rss_mb());
   if (score) {
     std::vector<std::string> predicted;

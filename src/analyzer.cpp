@@ -84,9 +84,8 @@ void Analyzer::add_compound_words(std::span<const std::string> words) {
 
 std::string Analyzer::detect_language(std::string_view text) {
   std::string scratch;
-  std::string_view valid = detail::repair_utf8(text, scratch);
-  clamp(valid, detail::kDetectPrefixBytes);
-  return detail::detect_language(valid);
+  // detail::detect_language reads only its first kDetectPrefixBytes.
+  return detail::detect_language(detail::repair_utf8(text, scratch));
 }
 
 std::vector<std::string> Analyzer::supported_languages() {

@@ -103,7 +103,7 @@ void summarize(const Featurizer& featurizer, const Lexicon* lexicon,
     std::size_t best = group.front();
     float best_score = -1.0f;
     for (std::size_t doc : group) {
-      const float score = centroid.empty() ? 0.0f : scratch.dot(featurizer.features(doc).vector);
+      const float score = scratch.dot(featurizer.features(doc).vector);
       if (score > best_score && !meta[doc].title.empty()) {
         best_score = score;
         best = doc;
