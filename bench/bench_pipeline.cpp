@@ -5,7 +5,7 @@
 
 #include <crossnews/crossnews.hpp>
 
-#include "detail/agglomerate.hpp"
+#include "cluster/detail/agglomerate.hpp"
 
 #include <benchmark/benchmark.h>
 

@@ -4,7 +4,7 @@
 // promise of AnalyzedText is checked; a broken one aborts, which libFuzzer reports as a crash.
 #include <crossnews/analyzer.hpp>
 
-#include "detail/io_utf8.hpp"
+#include "io/detail/utf8.hpp"
 
 #include <array>
 #include <cstdint>

@@ -4,7 +4,7 @@
 #include <crossnews/corpus_io.hpp>
 #include <crossnews/metrics.hpp>
 
-#include "detail/io_utf8.hpp"
+#include "io/detail/utf8.hpp"
 
 #include <absl/container/flat_hash_set.h>
 

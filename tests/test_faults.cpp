@@ -7,7 +7,7 @@
 
 #include <crossnews/crossnews.hpp>
 
-#include "detail/io_utf8.hpp"
+#include "io/detail/utf8.hpp"
 
 #include <doctest/doctest.h>
 #include <unistd.h>

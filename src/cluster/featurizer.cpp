@@ -1,0 +1,407 @@
+#include <crossnews/featurizer.hpp>
+
+#include <crossnews/lexicon.hpp>
+
+#include "cluster/detail/parallel.hpp"
+
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+namespace crossnews {
+namespace {
+
+constexpr std::uint32_t kNoConcept = std::numeric_limits<std::uint32_t>::max();
+
+// A term count kept between add() and finish(): 8 bytes, so a million articles of a few hundred
+// distinct terms fit in a few GB. Counts saturate (tf is logarithmic: no visible loss); the link
+// weight of a projected word is kept in 1/255 steps.
+struct PackedCount {
+  TermId term;
+  std::uint16_t body = 0;
+  std::uint8_t title = 0;
+  std::uint8_t link = 255;
+};
+
+template <class T>
+T saturate(float count) {
+  return static_cast<T>(std::min(count, float(std::numeric_limits<T>::max())));
+}
+
+bool is_word_kind(FeatureKind kind) {
+  return kind == FeatureKind::word || kind == FeatureKind::compound_part;
+}
+
+// Levenshtein distance of a and b if it is at most 1, else 2 (all we need to know).
+int distance_up_to_one(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return 2;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == a.size()) return static_cast<int>(b.size() - a.size());
+  // First difference: a substitution, or an insertion into a.
+  const bool same_length = a.size() == b.size();
+  const std::string_view rest_a = a.substr(same_length ? i + 1 : i);
+  const std::string_view rest_b = b.substr(i + 1);
+  return rest_a == rest_b ? 1 : 2;
+}
+
+// Names long enough that one letter more or less is a spelling variant, not another name
+// ("Eletronic Frontier Foundation" in the Italian seed): in bytes.
+constexpr std::size_t kMinVariantLength = 8;
+constexpr float kVariantWeight = 0.9f;
+
+}  // namespace
+
+struct Featurizer::Impl {
+  const Analyzer& analyzer;
+  const Lexicon* lexicon;
+  FeaturizerOptions options;
+  Vocabulary vocabulary;
+  DocumentFrequencies df;
+  std::vector<Analyzer::Worker> workers;
+
+  // Per TermId: the feature it is counted under (itself, or a concept), that link's weight, and
+  // for concept features the concept they stand for.
+  std::vector<TermId> projection;
+  std::vector<float> link_weight;
+  std::vector<std::uint32_t> concept_of;
+  std::vector<std::uint8_t> flags;  // bit 0: cross-lingual feature, bit 1: neutral token
+
+  // Long entity tokens by their first three bytes, to find spelling variants of earlier names.
+  absl::flat_hash_map<std::string, std::vector<TermId>> entities_by_prefix;
+
+  std::vector<DocFeatures> docs;
+  std::vector<std::vector<PackedCount>> pending;  // raw counts until finish()
+  std::vector<std::uint64_t> tokens_per_slot, mapped_per_slot;
+  bool finished = false;
+
+  // One article on its way through add(). Kept across batches, so the buffers keep their capacity.
+  struct Staged {
+    AnalyzedText text;
+    DocFeatures meta;
+    std::vector<TermCount> terms;        // in text order until project() sums them
+    std::vector<std::uint32_t> unknown;  // positions in `terms` the vocabulary lacked at look-up
+    std::vector<PackedCount> counts;
+    std::uint64_t word_tokens = 0, mapped_tokens = 0;  // for coverage()
+  };
+  std::vector<Staged> staged;
+
+  Impl(const Analyzer& a, const Lexicon* l, FeaturizerOptions o)
+      : analyzer(a), lexicon(l), options(o), df(vocabulary, o.df) {
+    options.threads = std::max<std::size_t>(1, options.threads);
+    for (std::size_t i = 0; i < options.threads; ++i) workers.push_back(analyzer.worker());
+  }
+
+  // Extends the per-term tables to the vocabulary, resolving each new term's projection. Concept
+  // features interned on the way are appended to the vocabulary and resolved by the same loop.
+  void resolve_new_terms() {
+    const std::size_t first_new = projection.size();
+    while (projection.size() < vocabulary.size()) {
+      const TermId id(static_cast<std::uint32_t>(projection.size()));
+      const FeatureKind kind = vocabulary.kind(id);
+      projection.push_back(id);
+      link_weight.push_back(1.0f);
+      concept_of.push_back(kNoConcept);
+      flags.push_back(static_cast<std::uint8_t>(
+          is_language_neutral(kind) ? (kind == FeatureKind::concept_ ? 1 : 3) : 0));
+      if (kind == FeatureKind::concept_) {
+        concept_of.back() = static_cast<std::uint32_t>(
+            std::stoul(std::string(vocabulary.text(id).substr(1))));
+        continue;
+      }
+      if (kind == FeatureKind::entity && link_entity_variant(id)) continue;
+      if (lexicon == nullptr) continue;
+      const std::string_view lang = is_language_neutral(kind) ? "" : vocabulary.lang(id);
+      auto links = lexicon->lookup(lang, vocabulary.text(id));
+      if (links.empty()) continue;
+      // The strongest link decides; ties keep the lexicon's order, so results are deterministic.
+      const ConceptLink* best = &links.front();
+      for (const auto& link : links) {
+        if (link.weight > best->weight) best = &link;
+      }
+      projection[id.value()] = concept_feature(best->concept_id);
+      link_weight[id.value()] = best->weight;
+    }
+    // A concept that a name maps to ("Kaspersky" -> the company) still counts as a shared name.
+    for (std::size_t i = first_new; i < projection.size(); ++i) {
+      if (flags[i] & 2) flags[projection[i].value()] |= 2;
+    }
+  }
+
+  // Counts a long name under an earlier one that differs by one letter. Returns true if linked.
+  bool link_entity_variant(TermId id) {
+    const std::string_view text = vocabulary.text(id);
+    if (text.size() < kMinVariantLength) return false;
+    auto& bucket = entities_by_prefix[std::string(text.substr(0, 3))];
+    for (TermId earlier : bucket) {
+      if (distance_up_to_one(vocabulary.text(earlier), text) == 1) {
+        projection[id.value()] = projection[earlier.value()];
+        link_weight[id.value()] = kVariantWeight;
+        return true;
+      }
+    }
+    bucket.push_back(id);
+    return false;
+  }
+
+  // The feature standing for a concept ("c" + its id; resolved by resolve_new_terms).
+  TermId concept_feature(std::uint32_t concept_id) {
+    char name[16] = {'c'};
+    const auto end = std::to_chars(name + 1, name + sizeof name, concept_id).ptr;
+    return vocabulary.intern("", std::string_view(name, static_cast<std::size_t>(end - name)),
+                             FeatureKind::concept_);
+  }
+
+  // The ids of an article's terms in text order, read without changing the vocabulary, so that
+  // workers can look up concurrently; terms it lacks are left to intern_unknown().
+  void look_up(Staged& s) const {
+    s.terms.clear();
+    s.unknown.clear();
+    const auto slot = vocabulary.find_lang_slot(s.text.lang);
+    for (std::size_t i = 0; i < s.text.terms.size(); ++i) {
+      const Term& term = s.text.terms[i];
+      std::optional<TermId> id;
+      if (slot) id = vocabulary.find_in_slot(*slot, s.text.text(term), feature_kind(term.kind));
+      if (!id) s.unknown.push_back(static_cast<std::uint32_t>(i));
+      const bool title = term.field == Field::title;
+      s.terms.push_back({id.value_or(TermId{}), title ? 0.0f : 1.0f, title ? 1.0f : 0.0f});
+    }
+  }
+
+  // Interns what look_up() did not find and resolves the new terms. Called in article order, so
+  // ids are handed out as if each article were counted alone, whatever the thread count.
+  void intern_unknown(Staged& s) {
+    for (const std::uint32_t i : s.unknown) {
+      const Term& term = s.text.terms[i];
+      s.terms[i].term =
+          vocabulary.intern_in_slot(s.meta.lang_slot, s.text.text(term), feature_kind(term.kind));
+    }
+    resolve_new_terms();
+  }
+
+  // Counts an interned article under projected features, sorted by feature. Reads the per-term
+  // tables only, so workers can project concurrently.
+  void project(Staged& s) const {
+    auto by_term = [](const auto& a, const auto& b) { return a.term < b.term; };
+    std::sort(s.terms.begin(), s.terms.end(), by_term);
+    s.counts.clear();
+    s.word_tokens = s.mapped_tokens = 0;
+    for (std::size_t r = 0; r < s.terms.size();) {
+      TermCount count = s.terms[r];
+      for (++r; r < s.terms.size() && s.terms[r].term == count.term; ++r) {
+        count.body += s.terms[r].body;
+        count.title += s.terms[r].title;
+      }
+      const auto i = count.term.value();
+      const TermId feature = projection[i];
+      if (is_word_kind(vocabulary.kind(count.term))) {
+        const auto n = static_cast<std::uint64_t>(count.body + count.title);
+        s.word_tokens += n;
+        if (feature != count.term) s.mapped_tokens += n;
+      }
+      s.counts.push_back({feature, saturate<std::uint16_t>(count.body),
+                          saturate<std::uint8_t>(count.title),
+                          saturate<std::uint8_t>(std::round(link_weight[i] * 255.0f))});
+    }
+    std::sort(s.counts.begin(), s.counts.end(), by_term);
+    // Several words may project onto one concept: their counts add up, the strongest link counts.
+    std::size_t w = 0;
+    for (std::size_t r = 0; r < s.counts.size(); ++r) {
+      if (w > 0 && s.counts[w - 1].term == s.counts[r].term) {
+        auto& kept = s.counts[w - 1];
+        kept.body = saturate<std::uint16_t>(float(kept.body) + s.counts[r].body);
+        kept.title = saturate<std::uint8_t>(float(kept.title) + s.counts[r].title);
+        kept.link = std::max(kept.link, s.counts[r].link);
+      } else {
+        s.counts[w++] = s.counts[r];
+      }
+    }
+    s.counts.resize(w);
+  }
+
+  // Counts a projected article into the frequencies and keeps it (at its exact size: a million
+  // articles of a few hundred features each) until finish().
+  void keep(Staged& s, std::vector<TermId>& ids) {
+    if (s.meta.lang_slot >= tokens_per_slot.size()) {
+      tokens_per_slot.resize(s.meta.lang_slot + 1, 0);
+      mapped_per_slot.resize(s.meta.lang_slot + 1, 0);
+    }
+    tokens_per_slot[s.meta.lang_slot] += s.word_tokens;
+    mapped_per_slot[s.meta.lang_slot] += s.mapped_tokens;
+    count_df(s.meta.lang_slot, s.counts, s.meta.time, ids);
+    docs.push_back(std::move(s.meta));
+    pending.emplace_back(s.counts.begin(), s.counts.end());
+  }
+
+  void count_df(std::uint16_t slot, const std::vector<PackedCount>& counts,
+                std::optional<std::int64_t> time, std::vector<TermId>& ids) {
+    ids.clear();
+    for (const auto& c : counts) ids.push_back(c.term);
+    df.add(slot, ids, time);
+  }
+
+  DocFeatures weigh_doc(const DocFeatures& meta, const std::vector<PackedCount>& counts,
+                        std::vector<TermCount>& scratch) const {
+    scratch.clear();
+    for (const auto& c : counts) scratch.push_back({c.term, float(c.body), float(c.title)});
+    DocFeatures doc = meta;
+    WeightingOptions unpruned = options.weighting;
+    unpruned.top_k = 0;
+    SparseVector weighted = weigh(scratch, df, unpruned);
+    // A word reached through a weak link (dictionary, pivot) speaks for its concept less.
+    std::vector<SparseEntry> entries(weighted.entries().begin(), weighted.entries().end());
+    std::size_t c = 0;
+    for (auto& entry : entries) {
+      while (c < counts.size() && counts[c].term < entry.term) ++c;
+      if (c < counts.size() && counts[c].term == entry.term) entry.weight *= counts[c].link / 255.0f;
+    }
+    doc.vector = SparseVector::from_sorted(std::move(entries));
+    doc.vector.prune_top_k(options.weighting.top_k);
+    doc.vector.normalize();
+    double xl = 0.0, neutral = 0.0;
+    for (const auto& e : doc.vector.entries()) {
+      const auto f = flags[e.term.value()];
+      if (f & 1) xl += double(e.weight) * e.weight;
+      if (f & 2) neutral += double(e.weight) * e.weight;
+    }
+    doc.crosslingual_norm = static_cast<float>(std::sqrt(xl));
+    doc.neutral_norm = static_cast<float>(std::sqrt(neutral));
+    return doc;
+  }
+
+  DocFeatures meta_of(const Article& article, const AnalyzedText& text) {
+    DocFeatures meta;
+    meta.lang_slot = vocabulary.lang_slot_of(text.lang);
+    meta.lang_detected = text.lang_detected;
+    meta.truncated = text.truncated;
+    meta.time = article.time;
+    return meta;
+  }
+};
+
+Featurizer::Featurizer(const Analyzer& analyzer, const Lexicon* lexicon, FeaturizerOptions options)
+    : impl_(std::make_unique<Impl>(analyzer, lexicon, options)) {}
+Featurizer::~Featurizer() = default;
+Featurizer::Featurizer(Featurizer&&) noexcept = default;
+Featurizer& Featurizer::operator=(Featurizer&&) noexcept = default;
+
+void Featurizer::add(std::span<const Article> articles) {
+  auto& m = *impl_;
+  const std::size_t n = articles.size();
+  if (m.staged.size() < n) m.staged.resize(n);
+  // Interning and document frequencies change shared state and run in article order; analysis,
+  // look-ups and projection only read it and run in parallel.
+  const auto in_parallel = [&](auto&& fn) {
+    detail::parallel_for(n, m.workers.size(),
+                         [&](std::size_t worker, std::size_t begin, std::size_t end) {
+                           for (std::size_t i = begin; i < end; ++i) fn(worker, i);
+                         });
+  };
+  in_parallel([&](std::size_t worker, std::size_t i) {
+    m.workers[worker].analyze(articles[i], m.staged[i].text);
+    m.look_up(m.staged[i]);
+  });
+  for (std::size_t i = 0; i < n; ++i) {
+    m.staged[i].meta = m.meta_of(articles[i], m.staged[i].text);
+    m.intern_unknown(m.staged[i]);
+  }
+  in_parallel([&](std::size_t, std::size_t i) { m.project(m.staged[i]); });
+  std::vector<TermId> ids;
+  for (std::size_t i = 0; i < n; ++i) m.keep(m.staged[i], ids);
+  m.finished = false;
+}
+
+void Featurizer::finish(const ProgressCallback& progress) {
+  auto& m = *impl_;
+  const std::size_t n = m.docs.size();
+  if (progress) progress("weigh", 0, n);
+  // The batch buffers are not needed any more; their memory is better spent on what follows.
+  std::vector<Impl::Staged>().swap(m.staged);
+  const std::size_t chunk = 4096;
+  std::vector<std::vector<TermCount>> scratch(m.workers.size());
+  for (std::size_t start = 0; start < n; start += chunk * m.workers.size()) {
+    const std::size_t stop = std::min(n, start + chunk * m.workers.size());
+    detail::parallel_for(stop - start, m.workers.size(),
+                         [&](std::size_t worker, std::size_t begin, std::size_t end) {
+                           for (std::size_t i = start + begin; i < start + end; ++i) {
+                             if (m.pending[i].empty() && !m.docs[i].vector.empty()) continue;
+                             m.docs[i] = m.weigh_doc(m.docs[i], m.pending[i], scratch[worker]);
+                             std::vector<PackedCount>().swap(m.pending[i]);
+                           }
+                         });
+    if (progress) progress("weigh", stop, n);
+  }
+  m.finished = true;
+}
+
+DocFeatures Featurizer::featurize_one(const Article& article) {
+  auto& m = *impl_;
+  if (m.staged.empty()) m.staged.resize(1);
+  Impl::Staged& s = m.staged.front();
+  m.workers.front().analyze(article, s.text);
+  m.look_up(s);
+  s.meta = m.meta_of(article, s.text);
+  m.intern_unknown(s);
+  m.project(s);
+  if (article.time) m.df.advance_to(*article.time);
+  std::vector<TermId> ids;
+  m.keep(s, ids);
+  std::vector<TermCount> scratch;
+  m.docs.back() = m.weigh_doc(m.docs.back(), m.pending.back(), scratch);
+  std::vector<PackedCount>().swap(m.pending.back());
+  return m.docs.back();
+}
+
+std::size_t Featurizer::size() const { return impl_->docs.size(); }
+const DocFeatures& Featurizer::features(std::size_t doc) const { return impl_->docs.at(doc); }
+const Vocabulary& Featurizer::vocabulary() const { return impl_->vocabulary; }
+const DocumentFrequencies& Featurizer::document_frequencies() const { return impl_->df; }
+FeatureKind Featurizer::kind(TermId term) const { return impl_->vocabulary.kind(term); }
+bool Featurizer::is_crosslingual(TermId term) const {
+  return (impl_->flags[term.value()] & 1) != 0;
+}
+bool Featurizer::is_name(TermId term) const { return (impl_->flags[term.value()] & 2) != 0; }
+std::string_view Featurizer::language(std::uint16_t lang_slot) const {
+  return impl_->vocabulary.slot_lang(lang_slot);
+}
+
+std::optional<std::uint32_t> Featurizer::concept_of(TermId term) const {
+  const auto c = impl_->concept_of.at(term.value());
+  if (c == kNoConcept) return std::nullopt;
+  return c;
+}
+
+std::vector<std::string> Featurizer::words_for(const Article& article, TermId term) {
+  auto& m = *impl_;
+  AnalyzedText text;
+  m.workers.front().analyze(article, text);
+  std::vector<std::string> words;
+  const std::string_view lang = text.lang;
+  for (const Term& t : text.terms) {
+    const FeatureKind kind = feature_kind(t.kind);
+    auto id = m.vocabulary.find(is_language_neutral(kind) ? "" : lang, text.text(t), kind);
+    if (!id || id->value() >= m.projection.size() || m.projection[id->value()] != term) continue;
+    std::string word(text.text(t));
+    if (std::find(words.begin(), words.end(), word) == words.end()) words.push_back(word);
+  }
+  return words;
+}
+
+std::vector<Featurizer::Coverage> Featurizer::coverage() const {
+  std::vector<Coverage> out;
+  for (std::size_t slot = 0; slot < impl_->tokens_per_slot.size(); ++slot) {
+    if (impl_->tokens_per_slot[slot] == 0) continue;
+    out.push_back({std::string(impl_->vocabulary.slot_lang(static_cast<std::uint16_t>(slot))),
+                   impl_->tokens_per_slot[slot], impl_->mapped_per_slot[slot]});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Coverage& a, const Coverage& b) { return a.lang < b.lang; });
+  return out;
+}
+
+}  // namespace crossnews

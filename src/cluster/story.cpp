@@ -1,0 +1,164 @@
+#include "cluster/detail/story_builder.hpp"
+
+#include <crossnews/lexicon.hpp>
+
+#include "cluster/detail/parallel.hpp"
+
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace crossnews::detail {
+
+std::string feature_label(const Featurizer& featurizer, const Lexicon* lexicon, TermId term,
+                          std::string_view lang) {
+  if (auto concept_id = featurizer.concept_of(term); concept_id && lexicon != nullptr) {
+    auto words = lexicon->concept_terms(*concept_id, lang);
+    if (!words.empty()) return words.front();
+    return std::string(lexicon->concept_name(*concept_id));
+  }
+  return std::string(featurizer.vocabulary().text(term));
+}
+
+namespace {
+
+// The normalised sum of member vectors, accumulated densely by TermId: a story costs the terms of
+// its members, where merging into a sorted sum cost the sum's size per member (quadratic in the
+// size of a large story). Sums are taken in member order in double and normalised in term order,
+// exactly as CentroidAccumulator::centroid() does for the positive weights articles have.
+class CentroidScratch {
+ public:
+  explicit CentroidScratch(std::size_t terms) : sum_(terms, 0.0), weight_(terms, 0.0f),
+                                                 stamp_(terms, 0) {}
+
+  void add(const SparseVector& v) {
+    for (const SparseEntry& e : v.entries()) {
+      const auto t = e.term.value();
+      if (stamp_[t] != epoch_) {
+        stamp_[t] = epoch_;
+        sum_[t] = 0.0;
+        touched_.push_back(e.term);
+      }
+      sum_[t] += static_cast<double>(e.weight);
+    }
+  }
+
+  // Ends the current sum: returns its normalised entries, sorted by term, and keeps them for dot().
+  std::span<const SparseEntry> finish() {
+    std::sort(touched_.begin(), touched_.end());
+    double norm = 0.0;
+    for (const TermId t : touched_) norm += sum_[t.value()] * sum_[t.value()];
+    norm = std::sqrt(norm);
+    centroid_.clear();
+    for (const TermId t : touched_) {
+      const float w = norm == 0.0 ? 0.0f : static_cast<float>(sum_[t.value()] / norm);
+      weight_[t.value()] = w;
+      if (norm != 0.0) centroid_.push_back({t, w});
+    }
+    touched_.clear();
+    ++epoch_;
+    return centroid_;
+  }
+
+  // centroid . v for a member v of the last finished sum, summed in v's term order as
+  // SparseVector::dot does (a member's terms are all in the centroid).
+  [[nodiscard]] float dot(const SparseVector& v) const {
+    double sum = 0.0;
+    for (const SparseEntry& e : v.entries()) {
+      sum += static_cast<double>(weight_[e.term.value()]) * e.weight;
+    }
+    return static_cast<float>(sum);
+  }
+
+ private:
+  std::vector<double> sum_;
+  std::vector<float> weight_;
+  std::vector<std::uint32_t> stamp_;
+  std::uint32_t epoch_ = 1;
+  std::vector<TermId> touched_;
+  std::vector<SparseEntry> centroid_;
+};
+
+void summarize(const Featurizer& featurizer, const Lexicon* lexicon,
+               std::span<const std::size_t> members, std::span<const ArticleMeta> meta,
+               std::size_t keywords_per_language, CentroidScratch& scratch, StorySummary& story) {
+  story.size = members.size();
+  std::map<std::string, std::vector<std::size_t>> groups;
+  for (std::size_t doc : members) {
+    const DocFeatures& f = featurizer.features(doc);
+    groups[std::string(featurizer.language(f.lang_slot))].push_back(doc);
+    story.member_ids.push_back(meta[doc].id);
+    if (f.time) {
+      story.first_time = story.first_time ? std::min(*story.first_time, *f.time) : *f.time;
+      story.last_time = story.last_time ? std::max(*story.last_time, *f.time) : *f.time;
+    }
+  }
+  std::vector<SparseEntry> entries;
+  for (const auto& [lang, group] : groups) {
+    story.languages[lang] = group.size();
+    for (std::size_t doc : group) scratch.add(featurizer.features(doc).vector);
+    const auto centroid = scratch.finish();
+    // The most central article speaks for the story in this language.
+    std::size_t best = group.front();
+    float best_score = -1.0f;
+    for (std::size_t doc : group) {
+      const float score = scratch.dot(featurizer.features(doc).vector);
+      if (score > best_score && !meta[doc].title.empty()) {
+        best_score = score;
+        best = doc;
+      }
+    }
+    story.titles[lang] = meta[best].title;
+    entries.assign(centroid.begin(), centroid.end());
+    std::sort(entries.begin(), entries.end(), [](const SparseEntry& a, const SparseEntry& b) {
+      return a.weight != b.weight ? a.weight > b.weight : a.term < b.term;
+    });
+    auto& keywords = story.keywords[lang];
+    for (const auto& e : entries) {
+      if (keywords.size() >= keywords_per_language) break;
+      std::string label = feature_label(featurizer, lexicon, e.term, lang);
+      if (std::find(keywords.begin(), keywords.end(), label) == keywords.end()) {
+        keywords.push_back(std::move(label));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<StorySummary> summarize_stories(const Featurizer& featurizer, const Lexicon* lexicon,
+                                            std::span<const ClusterId> assignment,
+                                            std::span<const ArticleMeta> meta,
+                                            std::size_t threads,
+                                            std::size_t keywords_per_language) {
+  absl::flat_hash_map<ClusterId, std::size_t> index_of;
+  std::vector<std::vector<std::size_t>> members;
+  std::vector<ClusterId> ids;
+  for (std::size_t doc = 0; doc < assignment.size(); ++doc) {
+    auto [it, added] = index_of.try_emplace(assignment[doc], members.size());
+    if (added) {
+      members.emplace_back();
+      ids.push_back(assignment[doc]);
+    }
+    members[it->second].push_back(doc);
+  }
+
+  std::vector<StorySummary> stories(members.size());
+  const std::size_t terms = featurizer.vocabulary().size();
+  detail::parallel_for(members.size(), threads,
+                       [&](std::size_t, std::size_t begin, std::size_t end) {
+                         CentroidScratch scratch(terms);
+                         for (std::size_t s = begin; s < end; ++s) {
+                           stories[s].id = ids[s];
+                           summarize(featurizer, lexicon, members[s], meta,
+                                     keywords_per_language, scratch, stories[s]);
+                         }
+                       });
+  std::sort(stories.begin(), stories.end(), [](const StorySummary& a, const StorySummary& b) {
+    return a.size != b.size ? a.size > b.size : a.id < b.id;
+  });
+  return stories;
+}
+
+}  // namespace crossnews::detail

@@ -1,0 +1,257 @@
+#include "model/detail/binary.hpp"
+#include "model/detail/df_table.hpp"
+
+#include <crossnews/error.hpp>
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <istream>
+#include <ostream>
+#include <string>
+
+namespace crossnews::detail {
+
+namespace {
+
+// The magic's high byte and CR/LF catch a snapshot mangled by text-mode transfer, as PNG's does.
+constexpr std::array<char, 8> kMagic = {'C', 'N', 'X', 'D', 'F', '\x89', '\r', '\n'};
+constexpr std::uint32_t kVersion = 1;
+constexpr std::size_t kHeaderSize = 8 + 4 + 8 + 4;  // magic, version, payload size, crc32
+constexpr std::string_view kWhat = "DF snapshot";
+
+std::uint32_t crc32_of(std::string_view data) {
+  return static_cast<std::uint32_t>(
+      crc32_z(crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(data.data()), data.size()));
+}
+
+}  // namespace
+
+// Snapshot layout
+//
+// header:  magic[8] version:u32 payload_size:u64 crc32(payload):u32
+// payload: half_life_days:f64 window_days:f64 now:i64 reference:i64 total:f64
+//          languages:u64 {length:u32 bytes}... documents:f64[languages]
+//          terms:u64 {kind:u8 language:u32 length:u32 bytes df:f64}...
+//          buckets:u64 {day:i64 total:f64 documents:f64[languages]
+//                       entries:u64 {term:u64 (index into terms) df:f64}...}...
+// All little-endian. Terms are stored by (kind, language, text), so a snapshot loads into any
+// vocabulary and shards written by different processes can be combined with merge().
+
+void DfTable::save(std::ostream& out) const {
+  std::string payload;
+  ByteWriter w(payload);
+  w.f64(options.half_life_days);
+  w.f64(options.window_days);
+  w.i64(now);
+  w.i64(reference);
+  w.f64(total);
+  const std::size_t languages = vocabulary->language_count();
+  w.u64(languages);
+  for (std::size_t s = 0; s < languages; ++s) {
+    const std::string_view lang = vocabulary->slot_lang(static_cast<std::uint16_t>(s));
+    w.u32(static_cast<std::uint32_t>(lang.size()));
+    w.bytes(lang);
+  }
+  for (std::size_t s = 0; s < languages; ++s) w.f64(value_at(documents, s));
+
+  constexpr std::uint64_t kAbsent = ~std::uint64_t{0};
+  std::vector<std::uint64_t> index(df.size(), kAbsent);
+  std::vector<std::uint32_t> stored;
+  auto keep = [&](std::uint32_t id) {
+    if (id >= index.size()) index.resize(id + 1, kAbsent);
+    if (index[id] == kAbsent) {
+      index[id] = stored.size();
+      stored.push_back(id);
+    }
+  };
+  for (std::size_t id = 0; id < df.size(); ++id) {
+    if (df[id] != 0.0) keep(static_cast<std::uint32_t>(id));
+  }
+  for (const DayBucket& b : buckets) {
+    for (const auto& [id, v] : b.df) keep(id);
+  }
+  w.u64(stored.size());
+  for (const std::uint32_t id : stored) {
+    const TermId t(id);
+    const std::string_view text = vocabulary->text(t);
+    w.u8(static_cast<std::uint8_t>(vocabulary->kind(t)));
+    w.u32(vocabulary->lang_slot(t));
+    w.u32(static_cast<std::uint32_t>(text.size()));
+    w.bytes(text);
+    w.f64(value_at(df, id));
+  }
+
+  w.u64(buckets.size());
+  std::vector<std::pair<std::uint64_t, double>> entries;
+  for (const DayBucket& b : buckets) {
+    w.i64(b.day);
+    w.f64(b.total);
+    for (std::size_t s = 0; s < languages; ++s) w.f64(value_at(b.documents, s));
+    entries.clear();
+    for (const auto& [id, v] : b.df) entries.emplace_back(index[id], v);
+    std::sort(entries.begin(), entries.end());  // hash order would make snapshots differ
+    w.u64(entries.size());
+    for (const auto& [i, v] : entries) {
+      w.u64(i);
+      w.f64(v);
+    }
+  }
+
+  std::string header;
+  ByteWriter h(header);
+  h.bytes({kMagic.data(), kMagic.size()});
+  h.u32(kVersion);
+  h.u64(payload.size());
+  h.u32(crc32_of(payload));
+  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+  out.write(payload.data(), static_cast<std::streamsize>(payload.size()));
+  if (!out) throw IoError("DocumentFrequencies::save: writing the DF snapshot failed");
+}
+
+void DfTable::load_payload(std::string_view payload) {
+  ByteReader r(payload, kWhat);
+  DfOptions stored_options;
+  stored_options.half_life_days = r.f64("half_life_days");
+  stored_options.window_days = r.f64("window_days");
+  check_compatible(stored_options, "DocumentFrequencies::load: the snapshot's");
+
+  DfTable fresh;
+  fresh.vocabulary = vocabulary;
+  fresh.options = options;
+  fresh.now = r.i64("now");
+  fresh.reference = r.i64("reference");
+  fresh.total = r.non_negative("total");
+
+  const std::uint64_t languages = r.count("languages", 4 + 8);
+  if (languages == 0 || languages > 65536) {
+    r.fail("languages", r.position() - 8, "must be between 1 and 65536");
+  }
+  std::vector<std::string_view> langs;
+  langs.reserve(languages);
+  for (std::uint64_t s = 0; s < languages; ++s) {
+    langs.push_back(r.bytes(r.u32("language length"), "language"));
+  }
+  std::vector<double> documents_by_lang(languages);
+  for (double& v : documents_by_lang) v = r.non_negative("documents");
+
+  struct StoredTerm {
+    FeatureKind kind;
+    std::uint32_t lang;
+    std::string_view text;
+    double df;
+  };
+  const std::uint64_t term_count = r.count("terms", 1 + 4 + 4 + 8);
+  std::vector<StoredTerm> terms;
+  terms.reserve(term_count);
+  for (std::uint64_t i = 0; i < term_count; ++i) {
+    StoredTerm t{};
+    const std::size_t at = r.position();
+    const std::uint8_t kind = r.u8("term kind");
+    if (kind > static_cast<std::uint8_t>(FeatureKind::concept_)) {
+      r.fail("term kind", at, "has unknown value " + std::to_string(kind));
+    }
+    t.kind = static_cast<FeatureKind>(kind);
+    t.lang = r.u32("term language");
+    if (t.lang >= languages) r.fail("term language", at + 1, "is out of range");
+    t.text = r.bytes(r.u32("term length"), "term text");
+    t.df = r.non_negative("term df");
+    terms.push_back(t);
+  }
+
+  struct StoredBucket {
+    std::int64_t day;
+    double total;
+    std::vector<double> documents;
+    std::vector<std::pair<std::uint64_t, double>> df;
+  };
+  const std::uint64_t bucket_count = r.count("buckets", 8 + 8 + 8 * languages + 8);
+  std::vector<StoredBucket> buckets_read(bucket_count);
+  for (std::uint64_t b = 0; b < bucket_count; ++b) {
+    StoredBucket& bucket = buckets_read[b];
+    const std::size_t at = r.position();
+    bucket.day = r.i64("bucket day");
+    if (b > 0 && bucket.day <= buckets_read[b - 1].day) {
+      r.fail("bucket day", at, "is not increasing");
+    }
+    bucket.total = r.non_negative("bucket total");
+    bucket.documents.resize(languages);
+    for (double& v : bucket.documents) v = r.non_negative("bucket documents");
+    const std::uint64_t entries = r.count("bucket entries", 16);
+    bucket.df.reserve(entries);
+    for (std::uint64_t e = 0; e < entries; ++e) {
+      const std::size_t entry_at = r.position();
+      const std::uint64_t index = r.u64("bucket term");
+      if (index >= term_count) r.fail("bucket term", entry_at, "is out of range");
+      bucket.df.emplace_back(index, r.non_negative("bucket df"));
+    }
+  }
+  if (r.remaining() != 0) r.fail("payload", r.position(), "has trailing bytes");
+
+  // Everything is validated: now intern into the vocabulary and commit.
+  std::vector<std::uint16_t> slots(languages);
+  for (std::uint64_t s = 0; s < languages; ++s) slots[s] = vocabulary->lang_slot_of(langs[s]);
+  for (std::uint64_t s = 0; s < languages; ++s) {
+    bump_at(fresh.documents, slots[s], documents_by_lang[s]);
+  }
+  std::vector<std::uint32_t> ids(term_count);
+  for (std::uint64_t i = 0; i < term_count; ++i) {
+    const StoredTerm& t = terms[i];
+    ids[i] = vocabulary->intern_in_slot(slots[t.lang], t.text, t.kind).value();
+    bump_at(fresh.df, ids[i], t.df);
+  }
+  for (StoredBucket& stored : buckets_read) {
+    DayBucket& bucket = fresh.buckets.emplace_back();
+    bucket.day = stored.day;
+    bucket.total = stored.total;
+    for (std::uint64_t s = 0; s < languages; ++s) {
+      bump_at(bucket.documents, slots[s], stored.documents[s]);
+    }
+    for (const auto& [index, v] : stored.df) bucket.df[ids[index]] += v;
+  }
+  *this = std::move(fresh);
+}
+
+void DfTable::load(std::istream& in) {
+  std::array<char, kHeaderSize> header{};
+  in.read(header.data(), header.size());
+  if (static_cast<std::size_t>(in.gcount()) != header.size()) {
+    throw FormatError(std::string(kWhat) + ": truncated header (" + std::to_string(in.gcount()) +
+                      " of " + std::to_string(kHeaderSize) + " bytes)");
+  }
+  if (!std::equal(kMagic.begin(), kMagic.end(), header.begin())) {
+    throw FormatError(std::string(kWhat) + ": bad magic, not a crossnews DF snapshot");
+  }
+  ByteReader h({header.data() + kMagic.size(), header.size() - kMagic.size()}, kWhat);
+  const std::uint32_t version = h.u32("version");
+  if (version != kVersion) {
+    throw FormatError(std::string(kWhat) + ": unsupported version " + std::to_string(version) +
+                      " (this build reads version " + std::to_string(kVersion) + ")");
+  }
+  const std::uint64_t payload_size = h.u64("payload size");
+  const std::uint32_t crc = h.u32("crc32");
+
+  // Read in bounded chunks: a corrupt size field must not make us allocate it up front.
+  std::string payload;
+  constexpr std::size_t kChunk = 1 << 20;
+  while (payload.size() < payload_size) {
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, payload_size - payload.size()));
+    const std::size_t old_size = payload.size();
+    payload.resize(old_size + want);
+    in.read(payload.data() + old_size, static_cast<std::streamsize>(want));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (got != want) {
+      throw FormatError(std::string(kWhat) + ": truncated payload (" +
+                        std::to_string(old_size + got) + " of " + std::to_string(payload_size) +
+                        " bytes)");
+    }
+  }
+  if (crc32_of(payload) != crc) {
+    throw FormatError(std::string(kWhat) + ": checksum mismatch, the file is corrupt");
+  }
+  load_payload(payload);
+}
+
+}  // namespace crossnews::detail

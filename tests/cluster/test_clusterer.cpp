@@ -1,0 +1,373 @@
+#include <crossnews/crossnews.hpp>
+
+#include "cluster/detail/agglomerate.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+
+using namespace crossnews;
+namespace fs = std::filesystem;
+
+namespace {
+
+Corpus load(const std::string& path) {
+  const std::string input = path;
+  return read_corpus(std::span<const std::string>(&input, 1));
+}
+
+const Analyzer& shared_analyzer() {
+  static const Analyzer analyzer;
+  return analyzer;
+}
+
+const Lexicon& builtin_lexicon() {
+  static const Lexicon lexicon = [] {
+    LexiconBuilder builder(shared_analyzer());
+    builder.add_builtin();
+    return builder.build();
+  }();
+  return lexicon;
+}
+
+ClusteringResult cluster_batch(const std::vector<Article>& articles, ClusterOptions options = {}) {
+  BatchClusterer clusterer(shared_analyzer(), &builtin_lexicon(), options);
+  clusterer.add(articles);
+  return clusterer.run();
+}
+
+ClusteringScores score(const std::vector<Article>& articles,
+                       const std::vector<ClusterId>& assignment) {
+  std::vector<std::string> gold, predicted, langs;
+  for (std::size_t i = 0; i < articles.size(); ++i) {
+    gold.push_back(articles[i].story);
+    predicted.push_back(std::to_string(assignment[i].value()));
+    langs.push_back(articles[i].lang);
+  }
+  return evaluate(gold, predicted, langs);
+}
+
+}  // namespace
+
+TEST_CASE("average linkage does not chain through one strong edge") {
+  // 0-1 are close, 1-2 close, 0-2 far: single linkage would join all three.
+  const std::vector<detail::GroupEdge> edges = {{0, 1, 0.9}, {1, 2, 0.8}, {0, 2, 0.1}};
+  CHECK(detail::agglomerate(3, edges, 0.5) == std::vector<std::uint32_t>{0, 0, 2});
+  // (0.8 + 0.1) / 2 = 0.45 clears a lower threshold.
+  CHECK(detail::agglomerate(3, edges, 0.4) == std::vector<std::uint32_t>{0, 0, 0});
+  CHECK(detail::agglomerate(3, edges, 0.95) == std::vector<std::uint32_t>{0, 1, 2});
+}
+
+TEST_CASE("a pair without a candidate edge counts as dissimilar") {
+  // Without the 0-2 edge, {0,1} and 2 average (0 + 0.8) / 2 = 0.4: below 0.5, so 2 stays apart,
+  // where an average over the edges alone (0.8) would have chained it in.
+  const std::vector<detail::GroupEdge> edges = {{0, 1, 0.9}, {1, 2, 0.8}};
+  CHECK(detail::agglomerate(3, edges, 0.5) == std::vector<std::uint32_t>{0, 0, 2});
+  CHECK(detail::agglomerate(3, edges, 0.4) == std::vector<std::uint32_t>{0, 0, 0});
+  // Group sizes weigh the average: a group of 3 joined by one edge of 0.9 averages 0.3.
+  const std::vector<detail::GroupEdge> one = {{0, 1, 0.9}};
+  const std::vector<std::uint32_t> sizes = {3, 1};
+  CHECK(detail::agglomerate(2, one, 0.35, sizes) == std::vector<std::uint32_t>{0, 1});
+  CHECK(detail::agglomerate(2, one, 0.29, sizes) == std::vector<std::uint32_t>{0, 0});
+}
+
+TEST_CASE("agglomeration merges the best average pair first, like the quadratic definition") {
+  // The definition, step by step: merge the pair of groups with the highest average over all
+  // member pairs at or above the threshold (ties: smaller ids), add up their links, repeat.
+  auto reference = [](std::size_t n, const std::vector<detail::GroupEdge>& edges,
+                      const std::vector<std::uint32_t>& sizes, double threshold) {
+    std::map<std::pair<std::uint32_t, std::uint32_t>, double> links;
+    for (const auto& e : edges) {
+      if (e.a == e.b) continue;
+      links[{std::min(e.a, e.b), std::max(e.a, e.b)}] += e.sum;
+    }
+    std::vector<double> size(sizes.begin(), sizes.end());
+    std::vector<std::uint32_t> root(n);
+    for (std::uint32_t i = 0; i < n; ++i) root[i] = i;
+    for (;;) {
+      const std::pair<std::uint32_t, std::uint32_t>* best = nullptr;
+      double best_average = 0.0;
+      for (const auto& [pair, sum] : links) {
+        const double average = sum / (size[pair.first] * size[pair.second]);
+        if (average >= threshold && (best == nullptr || average > best_average)) {
+          best = &pair;
+          best_average = average;
+        }
+      }
+      if (best == nullptr) break;
+      const auto [keep, gone] = *best;
+      std::map<std::pair<std::uint32_t, std::uint32_t>, double> next;
+      for (const auto& [pair, sum] : links) {  // keep's links come first, so its sums lead
+        if (pair.first != gone && pair.second != gone) next[pair] = sum;
+      }
+      for (const auto& [pair, sum] : links) {
+        if (pair.first != gone && pair.second != gone) continue;
+        const std::uint32_t other = pair.first == gone ? pair.second : pair.first;
+        if (other == keep) continue;
+        next[{std::min(keep, other), std::max(keep, other)}] += sum;
+      }
+      links = std::move(next);
+      size[keep] += size[gone];
+      for (auto& r : root) {
+        if (r == gone) r = keep;
+      }
+    }
+    return root;
+  };
+  std::mt19937 rng(5);
+  for (int round = 0; round < 300; ++round) {
+    CAPTURE(round);
+    const std::size_t n = 2 + rng() % 24;
+    std::vector<std::uint32_t> sizes(n);
+    for (auto& s : sizes) s = 1 + static_cast<std::uint32_t>(rng() % 3);
+    std::vector<detail::GroupEdge> edges;
+    for (std::size_t i = rng() % (3 * n); i > 0; --i) {
+      const auto a = static_cast<std::uint32_t>(rng() % n);
+      const auto b = static_cast<std::uint32_t>(rng() % n);
+      // Eighths tie often, so the tie rule is exercised too.
+      edges.push_back({a, b, static_cast<double>(rng() % 9) / 8.0 * (1 + rng() % 2)});
+    }
+    if (round % 2 == 0) {
+      std::sort(edges.begin(), edges.end(), [](const auto& x, const auto& y) {
+        return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+      });
+    }
+    for (const double threshold : {0.25, 0.5, 0.8}) {
+      CHECK(detail::agglomerate(n, edges, threshold, sizes) == reference(n, edges, sizes, threshold));
+    }
+  }
+}
+
+TEST_CASE("options out of range are a ConfigError") {
+  ClusterOptions options;
+  options.threshold = 1.5f;
+  CHECK_THROWS_AS(BatchClusterer(shared_analyzer(), nullptr, options), ConfigError);
+  options = {};
+  options.time_sigma_days = 0.0;
+  CHECK_THROWS_AS(StreamClusterer(shared_analyzer(), nullptr, options), ConfigError);
+}
+
+TEST_CASE("batch clustering: every article in exactly one story, deterministic across threads") {
+  const Corpus corpus = load(CROSSNEWS_TEST_DATA_DIR "/cluster_small.jsonl");
+  REQUIRE(corpus.articles.size() >= 10);
+  const ClusteringResult one = cluster_batch(corpus.articles);
+  ClusterOptions two_threads;
+  two_threads.features.threads = 2;
+  const ClusteringResult two = cluster_batch(corpus.articles, two_threads);
+  CHECK(one.assignment == two.assignment);
+  REQUIRE(one.assignment.size() == corpus.articles.size());
+
+  std::multiset<std::string> members;
+  std::size_t total = 0;
+  for (const auto& story : one.stories) {
+    total += story.size;
+    CHECK(story.member_ids.size() == story.size);
+    members.insert(story.member_ids.begin(), story.member_ids.end());
+  }
+  CHECK(total == corpus.articles.size());
+  for (const auto& a : corpus.articles) CHECK(members.count(a.id) == 1);
+
+  const ClusteringScores s = score(corpus.articles, one.assignment);
+  MESSAGE("cluster_small: B-cubed F1 " << s.bcubed_f1 << ", cross-lingual F1 "
+                                       << s.crosslingual_f1);
+  CHECK(s.bcubed_f1 >= 0.9);
+}
+
+TEST_CASE("story summaries describe their members") {
+  const Corpus corpus = load(CROSSNEWS_TEST_DATA_DIR "/cluster_small.jsonl");
+  const ClusteringResult result = cluster_batch(corpus.articles);
+  for (const auto& story : result.stories) {
+    std::size_t counted = 0;
+    for (const auto& [lang, n] : story.languages) {
+      counted += n;
+      CHECK(story.titles.count(lang) == 1);
+      CHECK_FALSE(story.keywords.at(lang).empty());
+    }
+    CHECK(counted == story.size);
+    REQUIRE(story.first_time.has_value());
+    CHECK(*story.first_time <= *story.last_time);
+  }
+  // Largest first.
+  for (std::size_t i = 1; i < result.stories.size(); ++i) {
+    CHECK(result.stories[i - 1].size >= result.stories[i].size);
+  }
+}
+
+TEST_CASE("stream clustering is deterministic, keeps ids stable and evicts idle stories") {
+  const Corpus corpus = load(CROSSNEWS_TEST_DATA_DIR "/cluster_small.jsonl");
+  auto run = [&](const std::vector<Article>& articles, ClusterOptions options) {
+    StreamClusterer clusterer(shared_analyzer(), &builtin_lexicon(), options);
+    std::vector<ClusterId> returned;
+    for (const auto& a : articles) returned.push_back(clusterer.add(a));
+    return std::make_pair(returned, clusterer.assignment());
+  };
+  const auto [first, assignment] = run(corpus.articles, {});
+  const auto [again, assignment_again] = run(corpus.articles, {});
+  CHECK(assignment == assignment_again);
+  CHECK(first.front() == ClusterId(1));
+  const ClusteringScores s = score(corpus.articles, assignment);
+  MESSAGE("cluster_small stream: B-cubed F1 " << s.bcubed_f1);
+  CHECK(s.bcubed_f1 >= 0.8);
+
+  // The same article a month later is past a 7-day window: it starts a new story.
+  std::vector<Article> repeated = {corpus.articles.front(), corpus.articles.front()};
+  repeated[1].id += "-later";
+  repeated[1].time = *repeated[0].time + 30 * 86400;
+  ClusterOptions windowed;
+  windowed.window_days = 7;
+  const auto [ids, unused] = run(repeated, windowed);
+  CHECK(ids[0] != ids[1]);
+  windowed.window_days = 0;  // no window: the same text joins its story
+  const auto [ids_no_window, unused2] = run(repeated, windowed);
+  CHECK(ids_no_window[0] == ids_no_window[1]);
+}
+
+TEST_CASE("stream: after two stories merge, articles like the absorbed one join the survivor") {
+  // A and B share two of eight words (apart), C holds both word sets (close to each: a merge),
+  // D repeats B: it must find the merged story through the index, not the absorbed one's keys.
+  auto article = [](std::string id, std::string text) {
+    Article a;
+    a.id = std::move(id);
+    a.lang = "en";
+    a.text = std::move(text);
+    a.time = 1735689600;
+    return a;
+  };
+  const std::string a_words = "glacier avalanche rescue helicopter climbers valley storm warning";
+  const std::string b_words = "glacier avalanche ministry budget tunnel railway contract tender";
+  ClusterOptions options;
+  options.time_weight = 0.0f;
+  options.entity_weight = 0.0f;
+  options.merge_threshold = 0.5f;
+  StreamClusterer clusterer(shared_analyzer(), nullptr, options);
+  const ClusterId a = clusterer.add(article("a", a_words));
+  const ClusterId b = clusterer.add(article("b", b_words));
+  REQUIRE(a != b);
+  const ClusterId c = clusterer.add(article("c", a_words + " " + b_words));
+  REQUIRE(clusterer.merges().size() == 1);
+  CHECK(c == a);
+  CHECK(clusterer.add(article("d", b_words)) == a);
+  CHECK(clusterer.assignment() == std::vector<ClusterId>{a, a, a, a});
+  CHECK(clusterer.live_stories() == 1);
+}
+
+TEST_CASE("stream: one article bridging two unrelated stories does not merge them") {
+  // A and B share no word; C holds both word sets, so it is close to each story (above the merge
+  // threshold), but the stories themselves are not alike: C joins one, the other stays.
+  auto article = [](std::string id, std::string text) {
+    Article a;
+    a.id = std::move(id);
+    a.lang = "en";
+    a.text = std::move(text);
+    a.time = 1735689600;
+    return a;
+  };
+  const std::string a_words = "glacier avalanche rescue helicopter climbers valley storm warning";
+  const std::string b_words = "ministry budget tunnel railway contract tender auditors delay";
+  ClusterOptions options;
+  options.time_weight = 0.0f;
+  options.entity_weight = 0.0f;
+  options.merge_threshold = 0.5f;
+  StreamClusterer clusterer(shared_analyzer(), nullptr, options);
+  const ClusterId a = clusterer.add(article("a", a_words));
+  const ClusterId b = clusterer.add(article("b", b_words));
+  REQUIRE(a != b);
+  clusterer.add(article("c", a_words + " " + b_words));
+  CHECK(clusterer.merges().empty());
+  CHECK(clusterer.live_stories() == 2);
+  CHECK(clusterer.add(article("d", b_words)) == b);
+}
+
+TEST_CASE("the seed articles form one story, apart from other Twitter and Kaspersky news") {
+  const fs::path seeds = fs::path(CROSSNEWS_SHARED_DIR) / "seeds";
+  if (!fs::exists(seeds)) {
+    MESSAGE("skipped: " << seeds << " is absent");
+    return;
+  }
+  Corpus corpus = load(seeds.string());
+  REQUIRE(corpus.articles.size() == 2);
+  const Corpus negatives = load(CROSSNEWS_TEST_DATA_DIR "/negatives.jsonl");
+  REQUIRE(negatives.articles.size() >= 20);
+  corpus.articles.insert(corpus.articles.end(), negatives.articles.begin(),
+                         negatives.articles.end());
+
+  Featurizer featurizer(shared_analyzer(), &builtin_lexicon());
+  featurizer.add(corpus.articles);
+  featurizer.finish();
+  const ClusterOptions options;
+  const float seed_pair =
+      similarity(featurizer, featurizer.features(0), featurizer.features(1), options);
+  float best_negative = 0.0f;
+  std::string closest;
+  for (std::size_t i = 2; i < corpus.articles.size(); ++i) {
+    for (std::size_t seed : {0u, 1u}) {
+      const float s =
+          similarity(featurizer, featurizer.features(seed), featurizer.features(i), options);
+      if (s > best_negative) {
+        best_negative = s;
+        closest = corpus.articles[i].id;
+      }
+    }
+  }
+  MESSAGE("seeds: " << seed_pair << ", closest negative " << closest << ": " << best_negative);
+  CHECK(seed_pair > best_negative);
+
+  const ClusteringResult result = cluster_batch(corpus.articles);
+  CHECK(result.assignment[0] == result.assignment[1]);
+  for (std::size_t i = 2; i < corpus.articles.size(); ++i) {
+    CHECK_MESSAGE(result.assignment[i] != result.assignment[0], corpus.articles[i].id);
+  }
+}
+
+TEST_CASE("the example corpus is clustered with B-cubed F1 >= 0.95") {
+  const Corpus corpus = load(CROSSNEWS_SOURCE_DIR "/examples/data/articles.jsonl");
+  REQUIRE(corpus.articles.size() >= 60);
+  const ClusteringResult result = cluster_batch(corpus.articles);
+  const ClusteringScores s = score(corpus.articles, result.assignment);
+  MESSAGE("example corpus: B-cubed P " << s.bcubed_precision << " R " << s.bcubed_recall << " F1 "
+                                       << s.bcubed_f1 << ", cross-lingual F1 "
+                                       << s.crosslingual_f1);
+  CHECK(s.bcubed_f1 >= 0.95);
+}
+
+TEST_CASE("explanations list what two articles share") {
+  const fs::path seeds = fs::path(CROSSNEWS_SHARED_DIR) / "seeds";
+  if (!fs::exists(seeds)) {
+    MESSAGE("skipped: " << seeds << " is absent");
+    return;
+  }
+  const Corpus corpus = load(seeds.string());
+  Featurizer featurizer(shared_analyzer(), &builtin_lexicon());
+  featurizer.add(corpus.articles);
+  featurizer.finish();
+  const LinkExplanation link = explain_link(featurizer, &builtin_lexicon(), corpus.articles[0], 0,
+                                            corpus.articles[1], 1, ClusterOptions{});
+  std::set<std::string> names;
+  std::ostringstream listing;
+  for (const auto& s : link.shared) {
+    names.insert(s.concept_name);
+    for (const auto& [lang, words] : s.terms) listing << lang << ":" << words << " ";
+    listing << "| ";
+  }
+  MESSAGE("shared: " << listing.str());
+  std::string text = listing.str();
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto has_concept = [&](const std::string& part) {
+    return std::any_of(names.begin(), names.end(),
+                       [&](const std::string& n) { return n.find(part) != std::string::npos; });
+  };
+  CHECK(has_concept("kaspersky"));
+  CHECK(has_concept("twitter"));
+  CHECK(names.count("2018") == 1);
+  CHECK(text.find("foundation") != std::string::npos);
+  // What happened, across the language barrier: advertising and the ban.
+  CHECK(text.find("werbung") != std::string::npos);
+  CHECK(text.find("verbot") != std::string::npos);
+  CHECK(link.similarity > 0.0f);
+}
