@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
       "  crossnews lexicon stats --input examples/data/articles.jsonl",
       "crossnews"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("crossnews 0.1.0"));
+  app.set_version_flag("--version", std::string("crossnews ") + crossnews::version_string);
   register_cluster(app);
   register_eval(app);
   register_explain(app);

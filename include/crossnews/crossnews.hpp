@@ -14,4 +14,5 @@
 #include <crossnews/sparse_vector.hpp>
 #include <crossnews/strong_id.hpp>
 #include <crossnews/tfidf.hpp>
+#include <crossnews/version.hpp>
 #include <crossnews/vocabulary.hpp>

@@ -110,41 +110,48 @@ void DfTable::save(std::ostream& out) const {
   if (!out) throw IoError("DocumentFrequencies::save: writing the DF snapshot failed");
 }
 
-void DfTable::load_payload(std::string_view payload) {
-  ByteReader r(payload, kWhat);
-  DfOptions stored_options;
-  stored_options.half_life_days = r.f64("half_life_days");
-  stored_options.window_days = r.f64("window_days");
-  check_compatible(stored_options, "DocumentFrequencies::load: the snapshot's");
+namespace {
 
-  DfTable fresh;
-  fresh.vocabulary = vocabulary;
-  fresh.options = options;
-  fresh.now = r.i64("now");
-  fresh.reference = r.i64("reference");
-  fresh.total = r.non_negative("total");
+// A snapshot's payload as read and validated, before anything touches the vocabulary.
+struct StoredTerm {
+  FeatureKind kind;
+  std::uint32_t lang;
+  std::string_view text;
+  double df;
+};
+struct StoredBucket {
+  std::int64_t day;
+  double total;
+  std::vector<double> documents;
+  std::vector<std::pair<std::uint64_t, double>> df;  // (index into terms, df)
+};
+struct StoredPayload {
+  DfOptions options;  // decay and window the snapshot was made with
+  std::int64_t now = 0;
+  std::int64_t reference = 0;
+  double total = 0.0;
+  std::vector<std::string_view> langs;
+  std::vector<double> documents_by_lang;
+  std::vector<StoredTerm> terms;
+  std::vector<StoredBucket> buckets;
+};
 
+void read_languages(ByteReader& r, StoredPayload& p) {
   const std::uint64_t languages = r.count("languages", 4 + 8);
   if (languages == 0 || languages > 65536) {
     r.fail("languages", r.position() - 8, "must be between 1 and 65536");
   }
-  std::vector<std::string_view> langs;
-  langs.reserve(languages);
+  p.langs.reserve(languages);
   for (std::uint64_t s = 0; s < languages; ++s) {
-    langs.push_back(r.bytes(r.u32("language length"), "language"));
+    p.langs.push_back(r.bytes(r.u32("language length"), "language"));
   }
-  std::vector<double> documents_by_lang(languages);
-  for (double& v : documents_by_lang) v = r.non_negative("documents");
+  p.documents_by_lang.resize(languages);
+  for (double& v : p.documents_by_lang) v = r.non_negative("documents");
+}
 
-  struct StoredTerm {
-    FeatureKind kind;
-    std::uint32_t lang;
-    std::string_view text;
-    double df;
-  };
+void read_terms(ByteReader& r, StoredPayload& p) {
   const std::uint64_t term_count = r.count("terms", 1 + 4 + 4 + 8);
-  std::vector<StoredTerm> terms;
-  terms.reserve(term_count);
+  p.terms.reserve(term_count);
   for (std::uint64_t i = 0; i < term_count; ++i) {
     StoredTerm t{};
     const std::size_t at = r.position();
@@ -154,25 +161,22 @@ void DfTable::load_payload(std::string_view payload) {
     }
     t.kind = static_cast<FeatureKind>(kind);
     t.lang = r.u32("term language");
-    if (t.lang >= languages) r.fail("term language", at + 1, "is out of range");
+    if (t.lang >= p.langs.size()) r.fail("term language", at + 1, "is out of range");
     t.text = r.bytes(r.u32("term length"), "term text");
     t.df = r.non_negative("term df");
-    terms.push_back(t);
+    p.terms.push_back(t);
   }
+}
 
-  struct StoredBucket {
-    std::int64_t day;
-    double total;
-    std::vector<double> documents;
-    std::vector<std::pair<std::uint64_t, double>> df;
-  };
+void read_buckets(ByteReader& r, StoredPayload& p) {
+  const std::size_t languages = p.langs.size();
   const std::uint64_t bucket_count = r.count("buckets", 8 + 8 + 8 * languages + 8);
-  std::vector<StoredBucket> buckets_read(bucket_count);
+  p.buckets.resize(bucket_count);
   for (std::uint64_t b = 0; b < bucket_count; ++b) {
-    StoredBucket& bucket = buckets_read[b];
+    StoredBucket& bucket = p.buckets[b];
     const std::size_t at = r.position();
     bucket.day = r.i64("bucket day");
-    if (b > 0 && bucket.day <= buckets_read[b - 1].day) {
+    if (b > 0 && bucket.day <= p.buckets[b - 1].day) {
       r.fail("bucket day", at, "is not increasing");
     }
     bucket.total = r.non_negative("bucket total");
@@ -183,32 +187,60 @@ void DfTable::load_payload(std::string_view payload) {
     for (std::uint64_t e = 0; e < entries; ++e) {
       const std::size_t entry_at = r.position();
       const std::uint64_t index = r.u64("bucket term");
-      if (index >= term_count) r.fail("bucket term", entry_at, "is out of range");
+      if (index >= p.terms.size()) r.fail("bucket term", entry_at, "is out of range");
       bucket.df.emplace_back(index, r.non_negative("bucket df"));
     }
   }
+}
+
+StoredPayload read_payload(std::string_view payload, const DfTable& into) {
+  ByteReader r(payload, kWhat);
+  StoredPayload p;
+  p.options.half_life_days = r.f64("half_life_days");
+  p.options.window_days = r.f64("window_days");
+  into.check_compatible(p.options, "DocumentFrequencies::load: the snapshot's");
+  p.now = r.i64("now");
+  p.reference = r.i64("reference");
+  p.total = r.non_negative("total");
+  read_languages(r, p);
+  read_terms(r, p);
+  read_buckets(r, p);
   if (r.remaining() != 0) r.fail("payload", r.position(), "has trailing bytes");
+  return p;
+}
+
+}  // namespace
+
+void DfTable::load_payload(std::string_view payload) {
+  const StoredPayload stored = read_payload(payload, *this);
 
   // Everything is validated: now intern into the vocabulary and commit.
+  DfTable fresh;
+  fresh.vocabulary = vocabulary;
+  fresh.options = options;
+  fresh.now = stored.now;
+  fresh.reference = stored.reference;
+  fresh.total = stored.total;
+  const std::size_t languages = stored.langs.size();
   std::vector<std::uint16_t> slots(languages);
-  for (std::uint64_t s = 0; s < languages; ++s) slots[s] = vocabulary->lang_slot_of(langs[s]);
-  for (std::uint64_t s = 0; s < languages; ++s) {
-    bump_at(fresh.documents, slots[s], documents_by_lang[s]);
+  for (std::size_t s = 0; s < languages; ++s) {
+    slots[s] = vocabulary->lang_slot_of(stored.langs[s]);
+    bump_at(fresh.documents, slots[s], stored.documents_by_lang[s]);
   }
-  std::vector<std::uint32_t> ids(term_count);
-  for (std::uint64_t i = 0; i < term_count; ++i) {
-    const StoredTerm& t = terms[i];
+  std::vector<std::uint32_t> ids(stored.terms.size());
+  for (std::size_t i = 0; i < stored.terms.size(); ++i) {
+    const StoredTerm& t = stored.terms[i];
     ids[i] = vocabulary->intern_in_slot(slots[t.lang], t.text, t.kind).value();
     bump_at(fresh.df, ids[i], t.df);
   }
-  for (StoredBucket& stored : buckets_read) {
+  for (const StoredBucket& from : stored.buckets) {
     DayBucket& bucket = fresh.buckets.emplace_back();
-    bucket.day = stored.day;
-    bucket.total = stored.total;
-    for (std::uint64_t s = 0; s < languages; ++s) {
-      bump_at(bucket.documents, slots[s], stored.documents[s]);
+    bucket.day = from.day;
+    bucket.total = from.total;
+    for (std::size_t s = 0; s < languages; ++s) {
+      bump_at(bucket.documents, slots[s], from.documents[s]);
     }
-    for (const auto& [index, v] : stored.df) bucket.df[ids[index]] += v;
+    for (const auto& [index, v] : from.df) bucket.df[ids[index]] += v;
   }
   *this = std::move(fresh);
 }

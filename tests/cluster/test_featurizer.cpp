@@ -1,0 +1,142 @@
+// The Featurizer: projection onto concepts, spelling variants of names, coverage, and the
+// streaming path (featurize_one) against the batch path (add + finish).
+
+#include "support.hpp"
+
+#include <crossnews/featurizer.hpp>
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+using namespace crossnews;
+using crossnews::test::article;
+
+namespace {
+
+const Analyzer& analyzer() { return test::shared_analyzer(); }
+const Lexicon& builtin() { return test::builtin_lexicon(); }
+
+// A vector by feature text and kind, so two featurizers (two vocabularies) can be compared.
+std::map<std::pair<std::string, FeatureKind>, float> by_text(const Featurizer& f,
+                                                             const SparseVector& v) {
+  std::map<std::pair<std::string, FeatureKind>, float> out;
+  for (const auto& e : v.entries()) {
+    out[{std::string(f.vocabulary().text(e.term)), f.kind(e.term)}] = e.weight;
+  }
+  return out;
+}
+
+float shared_weight(const SparseVector& a, const SparseVector& b) {
+  float sum = 0.0f;
+  for (const auto& x : a.entries()) {
+    for (const auto& y : b.entries()) {
+      if (x.term == y.term) sum += x.weight * y.weight;
+    }
+  }
+  return sum;
+}
+
+}  // namespace
+
+TEST_CASE("words that the keyword map links project onto one shared concept feature") {
+  Featurizer f(analyzer(), &builtin());
+  const std::vector<Article> articles = {
+      article("de", "de", "Ein schweres Erdbeben erschütterte die Stadt."),
+      article("it", "it", "Un forte terremoto ha colpito la città."),
+  };
+  f.add(articles);
+  f.finish();
+  const SparseVector& de = f.features(0).vector;
+  const SparseVector& it = f.features(1).vector;
+  REQUIRE(shared_weight(de, it) > 0.0f);
+  bool found_concept = false;
+  for (const auto& x : de.entries()) {
+    for (const auto& y : it.entries()) {
+      if (x.term != y.term) continue;
+      CHECK(f.is_crosslingual(x.term));
+      if (f.kind(x.term) == FeatureKind::concept_) {
+        found_concept = true;
+        CHECK(f.concept_of(x.term).has_value());
+      }
+    }
+  }
+  CHECK(found_concept);
+  CHECK(f.features(0).crosslingual_norm > 0.0f);
+  CHECK(f.language(f.features(0).lang_slot) == "de");
+
+  // Without a keyword map the two sentences share nothing.
+  Featurizer plain(analyzer(), nullptr);
+  plain.add(articles);
+  plain.finish();
+  CHECK(shared_weight(plain.features(0).vector, plain.features(1).vector) == 0.0f);
+}
+
+TEST_CASE("a long name spelt with one letter more or less is the same name") {
+  Featurizer f(analyzer(), nullptr);
+  f.add(std::vector<Article>{
+      article("a", "en", "Yesterday the actor Schwarzenegger visited the factory."),
+      article("b", "de", "Gestern besuchte der Schauspieler Schwarzeneger das Werk."),
+      article("c", "it", "Ieri l'attore Schwarzenberg ha visitato la fabbrica."),
+  });
+  f.finish();
+  const float variant = shared_weight(f.features(0).vector, f.features(1).vector);
+  CHECK(variant > 0.0f);
+  // Two letters apart is another name (names are capitalised words inside a sentence).
+  CHECK(shared_weight(f.features(0).vector, f.features(2).vector) == 0.0f);
+  CHECK(f.features(1).neutral_norm > 0.0f);
+}
+
+TEST_CASE("coverage counts the word tokens that map to a concept, per language") {
+  Featurizer f(analyzer(), &builtin());
+  f.add(std::vector<Article>{
+      article("de", "de", "Das Erdbeben zerstörte viele Häuser."),
+      article("it", "it", "Il terremoto ha distrutto molte case."),
+  });
+  f.finish();
+  const auto coverage = f.coverage();
+  REQUIRE(coverage.size() == 2);
+  for (const auto& c : coverage) {
+    INFO(c.lang);
+    CHECK(c.tokens > 0);
+    CHECK(c.mapped > 0);
+    CHECK(c.mapped <= c.tokens);
+  }
+
+  Featurizer plain(analyzer(), nullptr);
+  plain.add(std::vector<Article>{article("de", "de", "Das Erdbeben zerstörte viele Häuser.")});
+  plain.finish();
+  REQUIRE(plain.coverage().size() == 1);
+  CHECK(plain.coverage()[0].mapped == 0);
+}
+
+TEST_CASE("featurize_one gives the vector that add and finish give over the same articles") {
+  const std::vector<Article> articles = {
+      article("1", "de", "Das Erdbeben zerstörte viele Häuser in der Stadt."),
+      article("2", "it", "Il terremoto ha distrutto molte case nella città."),
+      article("3", "en", "The earthquake destroyed many houses; Schwarzenegger visited."),
+      article("4", "de", "Nach dem Erdbeben besuchte Schwarzenegger die Stadt."),
+  };
+  Featurizer batch(analyzer(), &builtin());
+  batch.add(articles);
+  batch.finish();
+
+  Featurizer stream(analyzer(), &builtin());
+  DocFeatures last;
+  for (const auto& a : articles) last = stream.featurize_one(a);
+  // The last article is weighed against the frequencies of all four in both paths.
+  const auto expected = by_text(batch, batch.features(articles.size() - 1).vector);
+  const auto got = by_text(stream, last.vector);
+  REQUIRE(got.size() == expected.size());
+  for (const auto& [key, weight] : expected) {
+    INFO(key.first);
+    REQUIRE(got.count(key) == 1);
+    CHECK(got.at(key) == doctest::Approx(weight).epsilon(1e-6));
+  }
+  CHECK(last.crosslingual_norm ==
+        doctest::Approx(batch.features(articles.size() - 1).crosslingual_norm).epsilon(1e-6));
+  CHECK(stream.size() == articles.size());
+}
