@@ -3,12 +3,15 @@
 //
 //   corpus_bench --docs 100000 --threads 2
 //   corpus_bench --input corpus.jsonl --threads 2 --score
+//   corpus_bench --input c1M.jsonl --sizes 10000,100000,1000000 --threads 2 --score   (one table)
 
 #include <crossnews/crossnews.hpp>
 
 #include <CLI/CLI.hpp>
 
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -18,6 +21,8 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -125,33 +130,43 @@ class SyntheticCorpus {
   std::vector<Language> languages_;
 };
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"crossnews corpus-scale benchmark: prints one JSON line of stage timings"};
+struct BenchConfig {
   std::string input;
   std::size_t docs = 10000, threads = 1, days = 30;
   std::uint64_t seed = 1;
   std::string mode = "batch";
   bool score = false;
+  /// Articles read at most from --input (0: all), so one corpus serves several sizes.
+  std::size_t limit = 0;
   crossnews::ClusterOptions options;
-  app.add_option("--input", input, "JSONL corpus (e.g. from shared/peers/gen_corpus.py)");
-  app.add_option("--docs", docs, "Synthetic articles to generate when no --input")
-      ->capture_default_str();
-  app.add_option("--seed", seed, "Synthetic corpus seed")->capture_default_str();
-  app.add_option("--days", days, "Days the synthetic corpus spans")->capture_default_str();
-  app.add_option("--threads", threads, "Worker threads")->capture_default_str();
-  app.add_option("--mode", mode, "batch or stream")
-      ->check(CLI::IsMember({"batch", "stream"}))
-      ->capture_default_str();
-  app.add_flag("--score", score, "Score against the corpus's story labels");
-  app.add_option("--query-terms", options.query_terms, "Heaviest terms per neighbour query (0: all)")
-      ->capture_default_str();
-  app.add_option("--postings-per-term", options.postings_per_term,
-                 "Postings read per query term, nearest in time (0: all)")
-      ->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
+};
 
+/// One size's figures, for the table of --sizes.
+struct BenchSummary {
+  std::uint64_t articles = 0;
+  double seconds = 0, cpu_seconds = 0, peak_rss_mb = 0, bcubed_f1 = -1;
+  std::map<std::string, double> stage_seconds;
+};
+
+// A JSON object of stage figures; `total`, when given, is appended under that name.
+void print_stages(const char* key, const std::map<std::string, double>& stages, const char* format,
+                  std::optional<double> total) {
+  std::printf("\"%s\":{", key);
+  const char* separator = "";
+  for (const auto& [name, value] : stages) {
+    std::printf("%s\"%s\":", separator, name.c_str());
+    std::printf(format, value);
+    separator = ",";
+  }
+  if (total) {
+    std::printf("%s\"total\":", separator);
+    std::printf(format, *total);
+  }
+  std::printf("},");
+}
+
+// Runs the pipeline once and prints its JSON line.
+BenchSummary run_once(BenchConfig config) {
   const auto start = Clock::now();
   // Peak RSS when a stage was last left: the first stage whose figure jumps holds the peak.
   std::map<std::string, double> stage_seconds, stage_cpu_seconds, stage_peak_rss_mb;
@@ -173,26 +188,30 @@ int main(int argc, char** argv) {
   crossnews::LexiconBuilder builder(analyzer);
   builder.add_builtin();
   const crossnews::Lexicon lexicon = builder.build();
-  options.features.threads = threads;
-  options.mode = mode == "stream" ? crossnews::ClusterMode::stream : crossnews::ClusterMode::batch;
+  crossnews::ClusterOptions& options = config.options;
+  options.features.threads = config.threads;
+  const bool stream = config.mode == "stream";
 
   std::unique_ptr<crossnews::ArticleReader> reader;
   std::unique_ptr<SyntheticCorpus> synthetic;
-  if (!input.empty()) {
-    reader = std::make_unique<crossnews::ArticleReader>(input);
+  if (!config.input.empty()) {
+    reader = std::make_unique<crossnews::ArticleReader>(config.input);
   } else {
-    synthetic = std::make_unique<SyntheticCorpus>(docs, seed, days);
+    synthetic = std::make_unique<SyntheticCorpus>(config.docs, config.seed, config.days);
   }
+  const std::uint64_t limit = config.limit > 0 ? config.limit : UINT64_MAX;
   std::vector<crossnews::Article> batch;
   std::uint64_t bytes = 0, articles = 0;
   std::vector<std::string> gold, langs;
   auto next_batch = [&] {
     enter("read");
     batch.clear();
-    const bool more = reader ? reader->next(batch, 8192) : synthetic->next(batch, 8192);
+    if (articles >= limit) return false;
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(8192, limit - articles));
+    const bool more = reader ? reader->next(batch, want) : synthetic->next(batch, want);
     for (const auto& a : batch) {
       bytes += a.text.size() + a.title.size();
-      if (score) {
+      if (config.score) {
         gold.push_back(a.story);
         langs.push_back(a.lang);
       }
@@ -202,7 +221,7 @@ int main(int argc, char** argv) {
   };
 
   crossnews::ClusteringResult result;
-  if (options.mode == crossnews::ClusterMode::batch) {
+  if (!stream) {
     crossnews::BatchClusterer clusterer(analyzer, &lexicon, options);
     while (next_batch()) {
       enter("analyze");
@@ -222,38 +241,146 @@ int main(int argc, char** argv) {
     result.stories = clusterer.stories();
   }
   enter("done");
+  stage_seconds.erase("done");
   const double total = since(start);
 
+  BenchSummary summary{articles, total, cpu_seconds(), peak_rss_mb(), -1, stage_seconds};
   std::printf("{\"articles\":%llu,\"bytes\":%llu,\"threads\":%zu,\"mode\":\"%s\",\"stories\":%zu,",
               static_cast<unsigned long long>(articles), static_cast<unsigned long long>(bytes),
-              threads, mode.c_str(), result.stories.size());
-  // A JSON object of stage figures; `total`, when given, is appended under that name.
-  const auto print_stages = [](const char* key, const std::map<std::string, double>& stages,
-                               const char* format, std::optional<double> total) {
-    std::printf("\"%s\":{", key);
-    const char* separator = "";
-    for (const auto& [name, value] : stages) {
-      std::printf("%s\"%s\":", separator, name.c_str());
-      std::printf(format, value);
-      separator = ",";
-    }
-    if (total) {
-      std::printf("%s\"total\":", separator);
-      std::printf(format, *total);
-    }
-    std::printf("},");
-  };
+              config.threads, config.mode.c_str(), result.stories.size());
   print_stages("seconds", stage_seconds, "%.3f", total);
-  print_stages("cpu_seconds", stage_cpu_seconds, "%.3f", cpu_seconds());
+  print_stages("cpu_seconds", stage_cpu_seconds, "%.3f", summary.cpu_seconds);
   print_stages("peak_rss_mb_after", stage_peak_rss_mb, "%.0f", std::nullopt);
   std::printf("\"articles_per_s\":%.1f,\"mb_per_s\":%.2f,\"peak_rss_mb\":%.0f",
-              double(articles) / total, double(bytes) / 1e6 / total, peak_rss_mb());
-  if (score) {
+              double(articles) / total, double(bytes) / 1e6 / total, summary.peak_rss_mb);
+  if (config.score) {
     std::vector<std::string> predicted;
     for (auto id : result.assignment) predicted.push_back(std::to_string(id.value()));
     const auto s = crossnews::evaluate(gold, predicted, langs);
+    summary.bcubed_f1 = s.bcubed_f1;
     std::printf(",\"bcubed_f1\":%.4f,\"crosslingual_f1\":%.4f", s.bcubed_f1, s.crosslingual_f1);
   }
   std::printf("}\n");
+  std::fflush(stdout);
+  return summary;
+}
+
+// Each size runs in a child process of its own, so its peak RSS is its own; the child sends its
+// summary back through a pipe as one line: articles seconds cpu rss bcubed {stage seconds}...
+std::optional<BenchSummary> run_in_child(const BenchConfig& config) {
+  int fds[2];
+  if (pipe(fds) != 0) return std::nullopt;
+  const pid_t pid = fork();
+  if (pid < 0) return std::nullopt;
+  if (pid == 0) {
+    close(fds[0]);
+    const BenchSummary s = run_once(config);
+    std::string line = std::to_string(s.articles) + ' ' + std::to_string(s.seconds) + ' ' +
+                       std::to_string(s.cpu_seconds) + ' ' + std::to_string(s.peak_rss_mb) + ' ' +
+                       std::to_string(s.bcubed_f1);
+    for (const auto& [name, seconds] : s.stage_seconds) {
+      line += ' ' + name + ' ' + std::to_string(seconds);
+    }
+    line += '\n';
+    const bool written = write(fds[1], line.data(), line.size()) == ssize_t(line.size());
+    _exit(written ? 0 : 1);
+  }
+  close(fds[1]);
+  std::string text;
+  char buffer[4096];
+  for (ssize_t got; (got = read(fds[0], buffer, sizeof buffer)) > 0;) text.append(buffer, got);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
+  std::istringstream in(text);
+  BenchSummary s;
+  in >> s.articles >> s.seconds >> s.cpu_seconds >> s.peak_rss_mb >> s.bcubed_f1;
+  std::string name;
+  double seconds = 0;
+  while (in >> name >> seconds) s.stage_seconds[name] = seconds;
+  return s;
+}
+
+// The scaling curve as one table: stage seconds, peak RSS and B-cubed F1 per size, and each
+// size's time against the previous one's.
+void print_table(const std::vector<BenchSummary>& rows) {
+  std::set<std::string> stages;
+  for (const auto& r : rows) {
+    for (const auto& [name, seconds] : r.stage_seconds) stages.insert(name);
+  }
+  std::printf("\n| articles | seconds | cpu s | vs previous |");
+  for (const auto& name : stages) std::printf(" %s s |", name.c_str());
+  std::printf(" peak RSS MB | B-cubed F1 |\n|---:|---:|---:|---:|");
+  for (std::size_t i = 0; i < stages.size(); ++i) std::printf("---:|");
+  std::printf("---:|---:|\n");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const BenchSummary& r = rows[i];
+    std::printf("| %llu | %.2f | %.2f | ", static_cast<unsigned long long>(r.articles), r.seconds,
+                r.cpu_seconds);
+    if (i > 0 && rows[i - 1].seconds > 0) {
+      std::printf("%.1f× |", r.seconds / rows[i - 1].seconds);
+    } else {
+      std::printf("– |");
+    }
+    for (const auto& name : stages) {
+      const auto it = r.stage_seconds.find(name);
+      std::printf(" %.2f |", it == r.stage_seconds.end() ? 0.0 : it->second);
+    }
+    std::printf(" %.0f |", r.peak_rss_mb);
+    if (r.bcubed_f1 >= 0)
+      std::printf(" %.4f |\n", r.bcubed_f1);
+    else
+      std::printf(" – |\n");
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"crossnews corpus-scale benchmark: prints one JSON line of stage timings per run"};
+  BenchConfig config;
+  std::vector<std::size_t> sizes;
+  app.add_option("--input", config.input, "JSONL corpus (e.g. from shared/peers/gen_corpus.py)");
+  app.add_option("--docs", config.docs, "Synthetic articles to generate when no --input")
+      ->capture_default_str();
+  app.add_option("--sizes", sizes,
+                 "Comma-separated corpus sizes, each run in a process of its own, then one table "
+                 "(with --input: its first N articles)")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
+  app.add_option("--seed", config.seed, "Synthetic corpus seed")->capture_default_str();
+  app.add_option("--days", config.days, "Days the synthetic corpus spans")->capture_default_str();
+  app.add_option("--threads", config.threads, "Worker threads")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--mode", config.mode, "batch or stream")
+      ->check(CLI::IsMember({"batch", "stream"}))
+      ->capture_default_str();
+  app.add_flag("--score", config.score, "Score against the corpus's story labels");
+  app.add_option("--query-terms", config.options.query_terms,
+                 "Heaviest terms per neighbour query (0: all)")
+      ->capture_default_str();
+  app.add_option("--postings-per-term", config.options.postings_per_term,
+                 "Postings read per query term, nearest in time (0: all)")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  if (sizes.empty()) {
+    run_once(config);
+    return 0;
+  }
+  std::vector<BenchSummary> rows;
+  for (const std::size_t size : sizes) {
+    BenchConfig sized = config;
+    (config.input.empty() ? sized.docs : sized.limit) = size;
+    const auto summary = run_in_child(sized);
+    if (!summary) {
+      std::fprintf(stderr, "corpus_bench: the run of %zu articles failed\n", size);
+      return 1;
+    }
+    rows.push_back(*summary);
+  }
+  print_table(rows);
   return 0;
 }
