@@ -45,13 +45,15 @@ class SparseVector {
 };
 
 /// Sums member vectors into a cluster centroid; centroid() returns it L2-normalised.
-/// Sums are kept in double so that many add/subtract rounds leave no float drift; a term whose sum
-/// cancels to rounding noise is dropped, and removing the last member empties the sum exactly.
+/// Sums are kept in double so that a story of many thousands of articles leaves no float drift; a
+/// term whose sum a negative scale cancels to rounding noise is dropped.
 /// Not thread-safe for writes; const methods may run concurrently.
 class CentroidAccumulator {
  public:
   void add(const SparseVector& v, float scale = 1.0f);
-  void subtract(const SparseVector& v, float scale = 1.0f);
+  /// Adds every member of `other` (its sums and its count), as if each had been added here: two
+  /// merged stories weigh as all their articles do, however often either absorbed another.
+  void merge(const CentroidAccumulator& other);
   /// L2-normalised centroid, pruned to the top_k heaviest terms when top_k > 0.
   [[nodiscard]] SparseVector centroid(std::size_t top_k = 0) const;
   [[nodiscard]] std::size_t members() const { return members_; }

@@ -450,9 +450,7 @@ struct StreamClusterer::Impl {
         k.centroids.push_back({0, g.lang_slot, std::move(g.sum), {}});
         k.centroids.back().key = new_key(keep, k.centroids.size() - 1);
       } else {
-        for (auto& c : k.centroids) {
-          if (c.lang_slot == g.lang_slot) c.sum.add(g.sum.centroid(), float(g.sum.members()));
-        }
+        it->sum.merge(g.sum);
       }
     }
     for (std::size_t c = 0; c < k.centroids.size(); ++c) refresh(keep, c);

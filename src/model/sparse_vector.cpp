@@ -21,8 +21,8 @@ double squared_norm(std::span<const SparseEntry> entries) {
   return sum;
 }
 
-// A sum that cancels to below this fraction of what was subtracted is rounding noise: doubles
-// carry ~1e-16 relative error per operation, so 1e-9 leaves a wide margin either way.
+// A sum that cancels to below this fraction of what a negative scale took away is rounding
+// noise: doubles carry ~1e-16 relative error per operation, so 1e-9 leaves a wide margin.
 constexpr double kCancelledFraction = 1e-9;
 
 }  // namespace
@@ -141,15 +141,24 @@ void CentroidAccumulator::add(const SparseVector& v, float scale) {
   ++members_;
 }
 
-void CentroidAccumulator::subtract(const SparseVector& v, float scale) {
-  if (members_ <= 1) {
-    // The last member leaves: reset exactly instead of keeping cancellation residue.
-    sum_.clear();
-    members_ = 0;
-    return;
+void CentroidAccumulator::merge(const CentroidAccumulator& other) {
+  std::vector<SumEntry> merged;
+  merged.reserve(sum_.size() + other.sum_.size());
+  auto a = sum_.begin();
+  auto b = other.sum_.begin();
+  while (a != sum_.end() || b != other.sum_.end()) {
+    if (b == other.sum_.end() || (a != sum_.end() && a->term < b->term)) {
+      merged.push_back(*a++);
+    } else if (a == sum_.end() || b->term < a->term) {
+      merged.push_back(*b++);
+    } else {
+      merged.push_back({a->term, a->weight + b->weight});
+      ++a;
+      ++b;
+    }
   }
-  add_scaled(v, -static_cast<double>(scale));
-  --members_;
+  sum_ = std::move(merged);
+  members_ += other.members_;
 }
 
 SparseVector CentroidAccumulator::centroid(std::size_t top_k) const {

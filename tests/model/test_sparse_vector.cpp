@@ -97,7 +97,7 @@ TEST_CASE("centroid: top_k prunes and re-normalises") {
   CHECK(c.weight(TermId(3)) == doctest::Approx(0.8));
 }
 
-TEST_CASE("centroid: subtracting members leaves what adding the rest gives") {
+TEST_CASE("centroid: merging two accumulators equals adding all their members to one") {
   std::mt19937 rng(7);
   std::uniform_int_distribution<std::uint32_t> term(0, 60);
   std::uniform_real_distribution<float> weight(0.01f, 1.0f);
@@ -111,21 +111,29 @@ TEST_CASE("centroid: subtracting members leaves what adding the rest gives") {
   }
   CentroidAccumulator all;
   for (const auto& m : members) all.add(m);
-  for (std::size_t i = 0; i < members.size(); i += 2) all.subtract(members[i]);
-  CentroidAccumulator odd;
-  for (std::size_t i = 1; i < members.size(); i += 2) odd.add(members[i]);
-  CHECK(all.members() == odd.members());
+  // A story of 30 that absorbed one of 7 which had absorbed one of 3.
+  CentroidAccumulator big, mid, small;
+  for (std::size_t i = 0; i < 30; ++i) big.add(members[i]);
+  for (std::size_t i = 30; i < 37; ++i) mid.add(members[i]);
+  for (std::size_t i = 37; i < 40; ++i) small.add(members[i]);
+  mid.merge(small);
+  big.merge(mid);
+  CHECK(big.members() == all.members());
   const SparseVector a = all.centroid();
-  const SparseVector b = odd.centroid();
-  // Terms only the subtracted members had are gone, not left as rounding residue.
+  const SparseVector b = big.centroid();
   CHECK(a.size() == b.size());
-  CHECK(a.dot(b) == doctest::Approx(1.0).epsilon(1e-6));
-  for (const auto& e : b.entries()) CHECK(a.weight(e.term) == doctest::Approx(e.weight));
+  for (const auto& e : a.entries()) CHECK(b.weight(e.term) == doctest::Approx(e.weight));
 
-  // Removing the last member empties the accumulator exactly.
-  CentroidAccumulator one;
-  one.add(members[0]);
-  one.subtract(members[0]);
-  CHECK(one.members() == 0);
-  CHECK(one.centroid().empty());
+  // Adding a story's normalised centroid scaled by its size is not the same: the sum of unit
+  // vectors is shorter than their count, so the absorbed story would weigh too little.
+  CentroidAccumulator by_centroid;
+  for (std::size_t i = 0; i < 30; ++i) by_centroid.add(members[i]);
+  CentroidAccumulator rest;
+  for (std::size_t i = 30; i < 40; ++i) rest.add(members[i]);
+  by_centroid.add(rest.centroid(), float(rest.members()));
+  CHECK(by_centroid.centroid().dot(a) < 0.99999f);
+
+  CentroidAccumulator empty;
+  empty.merge(all);
+  CHECK(empty.centroid().dot(a) == doctest::Approx(1.0).epsilon(1e-6));
 }
