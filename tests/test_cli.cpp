@@ -159,14 +159,34 @@ TEST_CASE("eval prints every score field") {
   CHECK(run("eval --gold /no/such/gold.jsonl '" + pred.string() + "'").code == 2);
 }
 
-TEST_CASE("analyze prints terms with kind and field") {
+TEST_CASE("analyze prints terms with kind, field, surface form and byte offsets") {
   const Run r = run("analyze --text --lang de -", "Twitter sperrt Kaspersky für Werbung 2018\n");
   REQUIRE(r.code == 0);
   CHECK(r.out.find("\"lang\":\"de\"") != std::string::npos);
   CHECK(r.out.find("\"lang_detected\":false") != std::string::npos);
-  CHECK(r.out.find("{\"t\":\"kaspersky\",\"kind\":\"entity\",\"field\":\"body\"}") !=
+  CHECK(r.out.find("{\"t\":\"kaspersky\",\"kind\":\"entity\",\"field\":\"body\","
+                   "\"surface\":\"Kaspersky\",\"start\":15,\"end\":24}") != std::string::npos);
+  // "für" is two bytes long in UTF-8: offsets are bytes.
+  CHECK(r.out.find("{\"t\":\"werbung\",\"kind\":\"word\",\"field\":\"body\","
+                   "\"surface\":\"Werbung\",\"start\":30,\"end\":37}") != std::string::npos);
+  CHECK(r.out.find("{\"t\":\"2018\",\"kind\":\"number\",\"field\":\"body\","
+                   "\"surface\":\"2018\",\"start\":38,\"end\":42}") != std::string::npos);
+}
+
+TEST_CASE("analyze: offsets are into the term's own field; names span all their words") {
+  const fs::path input = write_file(
+      "fields.jsonl",
+      "{\"id\":\"f1\",\"lang\":\"fr\",\"title\":\"L'Europe salue Eugene Kaspersky\","
+      "\"text\":\"Selon l'Europe, tout va bien.\"}\n");
+  const Run r = run("analyze '" + input.string() + "'");
+  REQUIRE(r.code == 0);
+  // The elided article is not part of the word.
+  CHECK(r.out.find("\"field\":\"title\",\"surface\":\"Europe\",\"start\":2,\"end\":8}") !=
         std::string::npos);
-  CHECK(r.out.find("{\"t\":\"2018\",\"kind\":\"number\",\"field\":\"body\"}") !=
+  CHECK(r.out.find("\"field\":\"body\",\"surface\":\"Europe\",\"start\":8,\"end\":14}") !=
+        std::string::npos);
+  CHECK(r.out.find("{\"t\":\"eugene kaspersky\",\"kind\":\"entity\",\"field\":\"title\","
+                   "\"surface\":\"Eugene Kaspersky\",\"start\":15,\"end\":31}") !=
         std::string::npos);
 }
 
