@@ -109,9 +109,14 @@ void write_text(std::ostream& out, const Explainer& e, std::size_t a, std::size_
   }
   const std::size_t shown = std::min(link.shared.size(), e.args.top);
   std::size_t width_a = width(lang_a), width_b = width(lang_b);
+  // Each side's words, listed with commas (SharedFeature::terms separates them with '|').
   auto side = [](const SharedFeature& s, const std::string& lang) {
     const auto it = s.terms.find(lang);
-    return it == s.terms.end() ? std::string() : it->second;
+    std::string words = it == s.terms.end() ? std::string() : it->second;
+    for (auto bar = words.find('|'); bar != std::string::npos; bar = words.find('|', bar)) {
+      words.replace(bar, 1, ", ");
+    }
+    return words;
   };
   for (std::size_t i = 0; i < shown; ++i) {
     width_a = std::max(width_a, width(side(link.shared[i], lang_a)));
