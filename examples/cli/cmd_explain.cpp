@@ -231,7 +231,8 @@ void register_explain(CLI::App& root) {
       "terminal, else one JSON line per pair.\n\nExamples:\n"
       "  crossnews explain --input examples/data/articles.jsonl ex-001 ex-002\n"
       "  crossnews explain --input seeds/ 000_9732e21ef075ca18 002_f3dc3a387aed0902\n"
-      "  crossnews explain --input examples/data/articles.jsonl --pairs pairs.tsv");
+      "  printf 'ex-001\\tex-002\\n' | crossnews explain --input examples/data/articles.jsonl "
+      "--pairs -");
   // `--input FILE... ID_A ID_B`: --input takes every value up to the end, so the two ids are the
   // last two values, whether CLI11 gave them to --input or as positionals.
   app->add_option("--input", args->inputs,
