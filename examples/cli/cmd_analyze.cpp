@@ -9,7 +9,10 @@
 namespace crossnews::cli {
 namespace {
 
-void print_analysis(std::ostream& out, const std::string& id, const AnalyzedText& text) {
+// `spans` locate each term in its field of `article` (title or text): the words it was made of.
+void print_analysis(std::ostream& out, const Article& article, const AnalyzedText& text,
+                    const std::vector<TermSpan>& spans) {
+  const std::string& id = article.id;
   out << "{\"id\":";
   write_json_string(out, id);
   out << ",\"lang\":";
@@ -23,7 +26,13 @@ void print_analysis(std::ostream& out, const std::string& id, const AnalyzedText
     out << "{\"t\":";
     write_json_string(out, text.text(t));
     out << ",\"kind\":\"" << to_string(t.kind) << "\",\"field\":\"" << to_string(t.field)
-        << "\"}";
+        << "\",\"surface\":";
+    const std::string_view field = t.field == Field::title ? article.title : article.text;
+    const TermSpan span = spans[i];
+    write_json_string(out, span.end <= field.size()
+                               ? field.substr(span.start, span.end - span.start)
+                               : std::string_view());
+    out << ",\"start\":" << span.start << ",\"end\":" << span.end << '}';
   }
   out << "]}\n";
 }
@@ -62,8 +71,10 @@ void register_analyze(CLI::App& root) {
   auto* app = root.add_subcommand(
       "analyze",
       "Print the terms of each article as one JSON line:\n"
-      "{\"id\":…, \"lang\":…, \"lang_detected\":…, \"terms\":[{\"t\":…, \"kind\":…, \"field\":…}]}\n"
-      "kind is word, entity, number or compound_part; field is title or body.\n\nExamples:\n"
+      "{\"id\":…, \"lang\":…, \"lang_detected\":…, \"terms\":[{\"t\":…, \"kind\":…, \"field\":…,\n"
+      "\"surface\":…, \"start\":…, \"end\":…}]}\n"
+      "kind is word, entity, number or compound_part; field is title or body; surface is the\n"
+      "text the term was made of, at bytes [start, end) of that field.\n\nExamples:\n"
       "  crossnews analyze examples/data/articles.jsonl\n"
       "  echo 'Twitter sperrt Kaspersky für Werbung' | crossnews analyze --text --lang de");
   app->add_option("FILE", args->inputs, "JSONL files (or text with --text); '-' for stdin")
@@ -85,10 +96,11 @@ void register_analyze(CLI::App& root) {
     Analyzer analyzer;
     auto worker = analyzer.worker();
     AnalyzedText text;
+    std::vector<TermSpan> spans;
     for (auto& article : articles) {
       if (!args->lang.empty()) article.lang = args->lang;
-      worker.analyze(article, text);
-      print_analysis(std::cout, article.id, text);
+      worker.analyze(article, text, spans);
+      print_analysis(std::cout, article, text, spans);
     }
   });
 }

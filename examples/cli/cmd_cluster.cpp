@@ -30,69 +30,13 @@ std::unique_ptr<std::ofstream> open_output(const std::string& path) {
   return out;
 }
 
-void write_story(std::ostream& out, const StorySummary& s) {
-  out << "{\"id\":" << s.id.value() << ",\"size\":" << s.size << ",\"languages\":{";
-  bool first = true;
-  for (const auto& [lang, count] : s.languages) {
-    if (!first) out << ',';
-    first = false;
-    write_json_string(out, lang);
-    out << ':' << count;
-  }
-  out << "},\"first_time\":";
-  if (s.first_time) write_json_string(out, format_time(*s.first_time)); else out << "null";
-  out << ",\"last_time\":";
-  if (s.last_time) write_json_string(out, format_time(*s.last_time)); else out << "null";
-  out << ",\"keywords\":{";
-  first = true;
-  for (const auto& [lang, words] : s.keywords) {
-    if (!first) out << ',';
-    first = false;
-    write_json_string(out, lang);
-    out << ':';
-    write_json_array(out, words);
-  }
-  out << "},\"titles\":";
-  write_json_object(out, s.titles);
-  out << ",\"members\":";
-  write_json_array(out, s.member_ids);
-  out << "}\n";
-}
-
-// A block per story for people: size and languages, time span, titles and keywords per language.
-void write_story_text(std::ostream& out, const StorySummary& s) {
-  out << "Story " << s.id.value() << ": " << s.size << (s.size == 1 ? " article" : " articles");
-  std::string langs;
-  for (const auto& [lang, count] : s.languages) {
-    langs += (langs.empty() ? "" : ", ") + (lang.empty() ? std::string("?") : lang) + " " +
-             std::to_string(count);
-  }
-  out << " (" << langs << ")";
-  if (s.first_time) {
-    out << ", " << format_time(*s.first_time).substr(0, 10);
-    if (s.last_time && format_time(*s.last_time).substr(0, 10) !=
-                           format_time(*s.first_time).substr(0, 10)) {
-      out << " to " << format_time(*s.last_time).substr(0, 10);
-    }
-  }
-  out << '\n';
-  for (const auto& [lang, title] : s.titles) {
-    out << "  [" << (lang.empty() ? "?" : lang) << "] " << title << '\n';
-    auto kw = s.keywords.find(lang);
-    if (kw != s.keywords.end() && !kw->second.empty()) {
-      out << "       keywords:";
-      for (const auto& k : kw->second) out << ' ' << k;
-      out << '\n';
-    }
-  }
-  out << "  members:";
-  for (const auto& id : s.member_ids) out << ' ' << id;
-  out << "\n\n";
-}
-
 void run(ClusterArgs& args) {
   const auto start = std::chrono::steady_clock::now();
   apply_mode(args.options, args.mode, args.strategy);
+  const StoryFormat stories_format = parse_story_format(args.stories_format);
+  // The report shows titles and the articles' own words: the featurizer must keep them.
+  const bool html_report = stories_format == StoryFormat::html && !args.stories.empty();
+  args.options.features.keep_articles = html_report;
   std::unique_ptr<std::ofstream> assign_file, stories_file, rejected_file;
   if (args.output != "-") assign_file = open_output(args.output);
   if (!args.stories.empty() && args.stories != "-") stories_file = open_output(args.stories);
@@ -121,6 +65,7 @@ void run(ClusterArgs& args) {
   std::vector<ArticleOrigin> origins;
   std::vector<ClusterId> assignment;
   std::vector<StorySummary> stories;
+  std::vector<StoryDetails> details;
   std::vector<Rejected> rejected;
   std::uint64_t warnings = 0;
   std::vector<Article> batch;
@@ -156,6 +101,12 @@ void run(ClusterArgs& args) {
       if (featurizer.features(i).truncated) truncated.push_back(i);
     }
   };
+  auto describe = [&](const Featurizer& featurizer) {
+    if (!html_report) return;
+    for (const auto& s : stories) {
+      details.push_back(describe_story(featurizer, &lexicon, s, args.options));
+    }
+  };
   if (args.options.mode == ClusterMode::batch) {
     BatchClusterer clusterer(analyzer, &lexicon, args.options);
     drain([&](const std::vector<Article>& articles) { clusterer.add(articles); });
@@ -163,6 +114,7 @@ void run(ClusterArgs& args) {
     assignment = std::move(result.assignment);
     stories = std::move(result.stories);
     find_truncated(clusterer.featurizer());
+    describe(clusterer.featurizer());
   } else {
     StreamClusterer clusterer(analyzer, &lexicon, args.options);
     drain([&](const std::vector<Article>& articles) {
@@ -171,6 +123,7 @@ void run(ClusterArgs& args) {
     assignment = clusterer.assignment();
     stories = clusterer.stories();
     find_truncated(clusterer.featurizer());
+    describe(clusterer.featurizer());
     if (!args.quiet) {
       for (const auto& m : clusterer.merges()) {
         std::cerr << "crossnews: merged story " << m.from.value() << " into " << m.into.value()
@@ -192,14 +145,15 @@ void run(ClusterArgs& args) {
     assign_out << ids[i] << '\t' << assignment[i].value() << '\n';
   }
   if (!args.stories.empty()) {
-    std::ostream& out = stories_file ? *stories_file : std::cout;
-    for (const auto& s : stories) {
-      if (args.stories_format == "text") {
-        write_story_text(out, s);
+    StoryWriter writer(stories_file ? *stories_file : std::cout, stories_format);
+    for (std::size_t i = 0; i < stories.size(); ++i) {
+      if (html_report) {
+        writer.write(stories[i], details[i]);
       } else {
-        write_story(out, s);
+        writer.write(stories[i]);
       }
     }
+    writer.finish();
   }
   if (rejected_file) {
     for (const auto& r : rejected) {
@@ -244,8 +198,9 @@ void register_cluster(CLI::App& root) {
   app->add_option("--stories", args->stories,
                   "Write story summaries here ('-': stdout, with -o FILE)");
   app->add_option("--stories-format", args->stories_format,
-                  "jsonl (one summary per line) or text (readable)")
-      ->check(CLI::IsMember({"jsonl", "text"}))
+                  "jsonl (one summary per line), text (readable) or html (one page to open in a "
+                  "browser: time lines, and the words that link the languages)")
+      ->check(CLI::IsMember({"jsonl", "text", "html"}))
       ->capture_default_str();
   app->add_option("--rejected", args->rejected, "Write rejected input lines as JSONL here");
   app->add_flag("-q,--quiet", args->quiet, "No progress and no warnings on stderr");

@@ -3,97 +3,252 @@
 #include "common.hpp"
 #include "json_writer.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
 #include <iostream>
 
 namespace crossnews::cli {
+namespace {
+
+struct ExplainArgs {
+  std::vector<std::string> inputs;
+  std::vector<std::string> ids;
+  std::string id_a, id_b;
+  std::string pairs;
+  std::string format;
+  std::size_t top = 25;
+  std::string mode = "batch";
+  std::string strategy = "joint";
+  ClusterOptions options;
+  LexiconArgs lexicon;
+};
+
+/// One analysed corpus and what a pair's output needs from it.
+struct Explainer {
+  const ExplainArgs& args;
+  const Lexicon& lexicon;
+  const Featurizer& featurizer;
+
+  [[nodiscard]] std::string lang(std::size_t doc) const {
+    return std::string(featurizer.language(featurizer.features(doc).lang_slot));
+  }
+};
+
+void write_json(std::ostream& out, const Explainer& e, std::size_t a, std::size_t b,
+                const LinkExplanation& link) {
+  out << "{\"a\":";
+  write_json_string(out, e.featurizer.id(a));
+  out << ",\"b\":";
+  write_json_string(out, e.featurizer.id(b));
+  out << ",\"lang_a\":";
+  write_json_string(out, e.lang(a));
+  out << ",\"lang_b\":";
+  write_json_string(out, e.lang(b));
+  out << ",\"similarity\":";
+  write_json_number(out, link.similarity);
+  out << ",\"content\":";
+  write_json_number(out, link.content);
+  out << ",\"names\":";
+  write_json_number(out, link.names);
+  out << ",\"time_factor\":";
+  write_json_number(out, link.time_factor);
+  out << ",\"same_story\":" << (link.similarity >= e.args.options.threshold ? "true" : "false");
+  out << ",\"shared\":[";
+  for (std::size_t i = 0; i < link.shared.size() && i < e.args.top; ++i) {
+    const auto& s = link.shared[i];
+    if (i) out << ',';
+    out << "{\"concept\":";
+    write_json_string(out, s.concept_name);
+    out << ",\"terms\":";
+    write_json_object(out, s.terms);
+    out << ",\"weight\":";
+    write_json_number(out, s.weight);
+    out << ",\"source\":";
+    write_json_string(out, s.source);
+    out << '}';
+  }
+  out << "]}\n";
+}
+
+// Display width of UTF-8 text in a terminal, counted in code points (enough for alignment of
+// the Latin, Greek and Cyrillic text crossnews analyses).
+std::size_t width(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+std::string padded(std::string text, std::size_t to) {
+  const std::size_t w = width(text);
+  if (w < to) text.append(to - w, ' ');
+  return text;
+}
+
+std::string fixed(double value) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.3f", value);
+  return text;
+}
+
+// For people: the verdict and its parts, then a column per article of the words they share.
+void write_text(std::ostream& out, const Explainer& e, std::size_t a, std::size_t b,
+                const LinkExplanation& link) {
+  const std::string lang_a = e.lang(a), lang_b = e.lang(b);
+  const bool same = link.similarity >= e.args.options.threshold;
+  out << e.featurizer.id(a) << " (" << (lang_a.empty() ? "?" : lang_a) << ") and "
+      << e.featurizer.id(b) << " (" << (lang_b.empty() ? "?" : lang_b) << "): similarity "
+      << fixed(link.similarity) << (same ? ", the same story" : ", not the same story")
+      << " (threshold " << fixed(e.args.options.threshold) << ")\n"
+      << "  content " << fixed(link.content) << ", names " << fixed(link.names)
+      << ", time factor " << fixed(link.time_factor) << '\n';
+  if (link.shared.empty()) {
+    out << "  they share nothing\n";
+    return;
+  }
+  const std::size_t shown = std::min(link.shared.size(), e.args.top);
+  std::size_t width_a = width(lang_a), width_b = width(lang_b);
+  // Each side's words, listed with commas (SharedFeature::terms separates them with '|').
+  auto side = [](const SharedFeature& s, const std::string& lang) {
+    const auto it = s.terms.find(lang);
+    std::string words = it == s.terms.end() ? std::string() : it->second;
+    for (auto bar = words.find('|'); bar != std::string::npos; bar = words.find('|', bar)) {
+      words.replace(bar, 1, ", ");
+    }
+    return words;
+  };
+  for (std::size_t i = 0; i < shown; ++i) {
+    width_a = std::max(width_a, width(side(link.shared[i], lang_a)));
+    width_b = std::max(width_b, width(side(link.shared[i], lang_b)));
+  }
+  out << "  shared (heaviest first):\n    " << padded(lang_a, width_a) << "  "
+      << padded(lang_a == lang_b ? "" : lang_b, width_b) << "  weight  linked by\n";
+  for (std::size_t i = 0; i < shown; ++i) {
+    const SharedFeature& s = link.shared[i];
+    out << "    " << padded(side(s, lang_a), width_a) << "  "
+        << padded(lang_a == lang_b ? "" : side(s, lang_b), width_b) << "  " << fixed(s.weight)
+        << "   " << s.source << '\n';
+  }
+  if (link.shared.size() > shown) {
+    out << "  and " << link.shared.size() - shown << " more (--top to list them)\n";
+  }
+}
+
+void write_pair(const Explainer& e, std::size_t a, std::size_t b) {
+  const LinkExplanation link = explain_link(e.featurizer, &e.lexicon, a, b, e.args.options);
+  if (e.args.format == "text") {
+    write_text(std::cout, e, a, b, link);
+  } else {
+    write_json(std::cout, e, a, b, link);
+  }
+}
+
+// `--pairs`: one output per line of the file, in order. A line that names an unknown id (or is
+// not two tab-separated ids) gives an error record instead; the run then ends with exit 1.
+void explain_pairs(const Explainer& e) {
+  std::ifstream file;
+  if (e.args.pairs != "-") {
+    file.open(e.args.pairs, std::ios::binary);
+    if (!file) throw ExitError{kUsage, "cannot read '" + e.args.pairs + "'"};
+  }
+  std::istream& in = e.args.pairs == "-" ? std::cin : file;
+  std::size_t failed = 0;
+  std::string line;
+  for (std::uint64_t n = 1; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const auto tab = line.find('\t');
+    const std::string id_a = line.substr(0, tab);
+    const std::string id_b = tab == std::string::npos ? "" : line.substr(tab + 1);
+    std::string problem;
+    const auto a = e.featurizer.find(id_a), b = e.featurizer.find(id_b);
+    if (tab == std::string::npos || id_b.find('\t') != std::string::npos) {
+      problem = "expected id_a<TAB>id_b";
+    } else if (!a || !b) {
+      problem = "no article with id '" + (a ? id_b : id_a) + "' in the input";
+    }
+    if (problem.empty()) {
+      write_pair(e, *a, *b);
+      continue;
+    }
+    ++failed;
+    std::cerr << "crossnews: " << e.args.pairs << ":" << n << ": " << problem << '\n';
+    std::cout << "{\"line\":" << n << ",\"a\":";
+    write_json_string(std::cout, id_a);
+    std::cout << ",\"b\":";
+    write_json_string(std::cout, id_b);
+    std::cout << ",\"error\":";
+    write_json_string(std::cout, problem);
+    std::cout << "}\n";
+  }
+  if (failed > 0) {
+    throw ExitError{kFailure, std::to_string(failed) + " pair(s) of '" + e.args.pairs +
+                                  "' could not be explained"};
+  }
+}
+
+void run(ExplainArgs& args) {
+  if (args.format.empty()) args.format = isatty(STDOUT_FILENO) != 0 ? "text" : "json";
+  args.inputs.insert(args.inputs.end(), args.ids.begin(), args.ids.end());
+  const std::size_t ids_needed = args.pairs.empty() ? 2 : 0;
+  if (args.inputs.size() < ids_needed + 1) {
+    throw ExitError{kUsage, "explain needs --input FILE... ID_A ID_B, or --pairs FILE.tsv"};
+  }
+  if (ids_needed == 2) {
+    args.id_b = args.inputs.back();
+    args.inputs.pop_back();
+    args.id_a = args.inputs.back();
+    args.inputs.pop_back();
+  }
+  apply_mode(args.options, args.mode, args.strategy);
+  args.options.features.keep_articles = true;
+  Corpus corpus = read_inputs(args.inputs);
+  Analyzer analyzer;
+  const Lexicon lexicon = build_lexicon(analyzer, args.lexicon, false);
+  Featurizer featurizer(analyzer, &lexicon, args.options.features);
+  featurizer.add(corpus.articles);
+  featurizer.finish();
+  std::vector<Article>().swap(corpus.articles);  // the featurizer keeps what explanations need
+  const Explainer explainer{args, lexicon, featurizer};
+  if (!args.pairs.empty()) return explain_pairs(explainer);
+  auto find = [&](const std::string& id) {
+    if (auto doc = featurizer.find(id)) return *doc;
+    throw ExitError{kUsage, "no article with id '" + id + "' in the input"};
+  };
+  write_pair(explainer, find(args.id_a), find(args.id_b));
+}
+
+}  // namespace
 
 void register_explain(CLI::App& root) {
-  struct Args {
-    std::vector<std::string> inputs;
-    std::vector<std::string> ids;
-    std::string id_a, id_b;
-    std::size_t top = 25;
-    std::string mode = "batch";
-    std::string strategy = "joint";
-    ClusterOptions options;
-    LexiconArgs lexicon;
-  };
-  auto args = std::make_shared<Args>();
+  auto args = std::make_shared<ExplainArgs>();
   auto* app = root.add_subcommand(
       "explain",
       "Explain the similarity of two articles: the concepts, names and words they share, with\n"
       "weights and where each link comes from (lexicon, freedict, pivot, learned, entity, word).\n"
-      "Document frequencies come from all --input articles.\n\nExamples:\n"
+      "Document frequencies come from all --input articles. Text for people when stdout is a\n"
+      "terminal, else one JSON line per pair.\n\nExamples:\n"
       "  crossnews explain --input examples/data/articles.jsonl ex-001 ex-002\n"
-      "  crossnews explain --input seeds/ 000_9732e21ef075ca18 002_f3dc3a387aed0902");
+      "  crossnews explain --input seeds/ 000_9732e21ef075ca18 002_f3dc3a387aed0902\n"
+      "  printf 'ex-001\\tex-002\\n' | crossnews explain --input examples/data/articles.jsonl "
+      "--pairs -");
   // `--input FILE... ID_A ID_B`: --input takes every value up to the end, so the two ids are the
   // last two values, whether CLI11 gave them to --input or as positionals.
   app->add_option("--input", args->inputs,
                   "JSONL files, '-', or directories of .txt files, then ID_A ID_B")
       ->required();
   app->add_option("ids", args->ids, "ID_A ID_B: the two article ids");
+  app->add_option("--pairs", args->pairs,
+                  "Explain every 'id_a<TAB>id_b' line of this file ('-': stdin), in order")
+      ->excludes("ids");
+  app->add_option("--format", args->format,
+                  "text (for people; the default on a terminal) or json (one line per pair)")
+      ->check(CLI::IsMember({"text", "json"}));
   app->add_option("--top", args->top, "Shared features to list")->capture_default_str();
   add_cluster_options(*app, args->options, args->mode, args->strategy);
   add_lexicon_options(*app, args->lexicon);
-  app->callback([args] {
-    args->inputs.insert(args->inputs.end(), args->ids.begin(), args->ids.end());
-    if (args->inputs.size() < 3) {
-      throw ExitError{kUsage, "explain needs --input FILE... ID_A ID_B"};
-    }
-    args->id_b = args->inputs.back();
-    args->inputs.pop_back();
-    args->id_a = args->inputs.back();
-    args->inputs.pop_back();
-    apply_mode(args->options, args->mode, args->strategy);
-    Corpus corpus = read_inputs(args->inputs);
-    auto find = [&](const std::string& id) {
-      for (std::size_t i = 0; i < corpus.articles.size(); ++i) {
-        if (corpus.articles[i].id == id) return i;
-      }
-      throw ExitError{kUsage, "no article with id '" + id + "' in the input"};
-    };
-    const std::size_t a = find(args->id_a), b = find(args->id_b);
-    Analyzer analyzer;
-    const Lexicon lexicon = build_lexicon(analyzer, args->lexicon, false);
-    Featurizer featurizer(analyzer, &lexicon, args->options.features);
-    featurizer.add(corpus.articles);
-    featurizer.finish();
-    const LinkExplanation link = explain_link(featurizer, &lexicon, corpus.articles[a], a,
-                                              corpus.articles[b], b, args->options);
-    auto& out = std::cout;
-    out << "{\"a\":";
-    write_json_string(out, args->id_a);
-    out << ",\"b\":";
-    write_json_string(out, args->id_b);
-    out << ",\"lang_a\":";
-    write_json_string(out, featurizer.language(featurizer.features(a).lang_slot));
-    out << ",\"lang_b\":";
-    write_json_string(out, featurizer.language(featurizer.features(b).lang_slot));
-    out << ",\"similarity\":";
-    write_json_number(out, link.similarity);
-    out << ",\"content\":";
-    write_json_number(out, link.content);
-    out << ",\"names\":";
-    write_json_number(out, link.names);
-    out << ",\"time_factor\":";
-    write_json_number(out, link.time_factor);
-    out << ",\"same_story\":" << (link.similarity >= args->options.threshold ? "true" : "false");
-    out << ",\"shared\":[";
-    for (std::size_t i = 0; i < link.shared.size() && i < args->top; ++i) {
-      const auto& s = link.shared[i];
-      if (i) out << ',';
-      out << "{\"concept\":";
-      write_json_string(out, s.concept_name);
-      out << ",\"terms\":";
-      write_json_object(out, s.terms);
-      out << ",\"weight\":";
-      write_json_number(out, s.weight);
-      out << ",\"source\":";
-      write_json_string(out, s.source);
-      out << '}';
-    }
-    out << "]}\n";
-  });
+  app->callback([args] { run(*args); });
 }
 
 }  // namespace crossnews::cli

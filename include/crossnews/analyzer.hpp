@@ -37,6 +37,13 @@ struct Term {
   Field field = Field::body;
 };
 
+/// Where a term came from: the bytes [start, end) of its field (the article's title or text, with
+/// any invalid UTF-8 replaced) that hold the word(s) it was made of.
+struct TermSpan {
+  std::uint32_t start = 0;
+  std::uint32_t end = 0;
+};
+
 /// The analysis of one article. Reuse one object across calls to avoid allocations.
 struct AnalyzedText {
   std::string lang;            ///< language used for analysis (may be "" when unknown)
@@ -104,6 +111,9 @@ class Analyzer {
     /// Analyses title and text of `article` into `out` (cleared first). Never throws on bad
     /// text: invalid UTF-8 is replaced, unknown languages still get language-neutral analysis.
     void analyze(const Article& article, AnalyzedText& out);
+    /// The same, and `spans` (cleared first) gets each term's source bytes, parallel to
+    /// out.terms: for showing terms to people; analyze() without it does not pay for this.
+    void analyze(const Article& article, AnalyzedText& out, std::vector<TermSpan>& spans);
 
     /// Analyses a short phrase (a lexicon entry) in a known language, as body text, appending to
     /// `out` without clearing it. No capitalisation heuristics: every word gives its word term
@@ -114,6 +124,7 @@ class Analyzer {
     void analyze_phrase(std::string_view phrase, std::string_view lang, AnalyzedText& out);
 
    private:
+    void analyze_into(const Article& article, AnalyzedText& out, std::vector<TermSpan>* spans);
     struct Impl;
     std::unique_ptr<Impl> impl_;
   };

@@ -21,6 +21,7 @@
 // merged, the older id surviving, and the merge is logged.
 
 #include <crossnews/document.hpp>
+#include <crossnews/explain.hpp>
 #include <crossnews/featurizer.hpp>
 #include <crossnews/strong_id.hpp>
 
@@ -150,28 +151,6 @@ class StreamClusterer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-/// One feature two articles share, with its contribution to their similarity.
-struct SharedFeature {
-  std::string concept_name;                  ///< concept id, or the term itself
-  std::map<std::string, std::string> terms;  ///< language -> the word(s) on that side
-  float weight = 0.0f;                       ///< product of the two weights
-  std::string source;                        ///< lexicon | freedict | pivot | learned | entity | word
-};
-
-struct LinkExplanation {
-  float similarity = 0.0f;
-  float content = 0.0f;
-  float names = 0.0f;
-  float time_factor = 1.0f;
-  std::vector<SharedFeature> shared;  ///< heaviest first
-};
-
-/// Explains the similarity of articles `a` and `b` (indices into the featurizer's articles),
-/// given the same options the clusterer used.
-[[nodiscard]] LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexicon,
-                                           const Article& a, std::size_t doc_a, const Article& b,
-                                           std::size_t doc_b, const ClusterOptions& options);
 
 struct LearnedPair;
 

@@ -6,12 +6,14 @@
 #include <crossnews/corpus_io.hpp>
 #include <crossnews/document.hpp>
 #include <crossnews/error.hpp>
+#include <crossnews/explain.hpp>
 #include <crossnews/featurizer.hpp>
 #include <crossnews/freedict.hpp>
 #include <crossnews/inverted_index.hpp>
 #include <crossnews/lexicon.hpp>
 #include <crossnews/metrics.hpp>
 #include <crossnews/sparse_vector.hpp>
+#include <crossnews/story_writer.hpp>
 #include <crossnews/strong_id.hpp>
 #include <crossnews/tfidf.hpp>
 #include <crossnews/version.hpp>

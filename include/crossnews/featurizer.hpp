@@ -38,6 +38,9 @@ struct FeaturizerOptions {
   DfOptions df;
   /// Worker threads for analysis and weighting (results are identical for any count).
   std::size_t threads = 1;
+  /// Keep each article's title and text (memory: the whole corpus), so that explanations can
+  /// show the words each article used (explain_link, words_for by document, title).
+  bool keep_articles = false;
 };
 
 /// One article reduced to what clustering needs.
@@ -52,6 +55,13 @@ struct DocFeatures {
   float crosslingual_norm = 0.0f;
   /// Norm of the part made of neutral tokens (entities and numbers).
   float neutral_norm = 0.0f;
+};
+
+/// A word of an article as it was written (a name: all its words), and the term it was analysed
+/// to before projection onto a concept.
+struct WordUse {
+  std::string surface;
+  TermId term;
 };
 
 class Featurizer {
@@ -84,9 +94,22 @@ class Featurizer {
   [[nodiscard]] std::string_view language(std::uint16_t lang_slot) const;
   /// The concept a concept feature stands for (for explanations).
   [[nodiscard]] std::optional<std::uint32_t> concept_of(TermId term) const;
-  /// The surface words of one article that were counted under `term` (a stem, or the words
-  /// projected onto a concept), re-analysing the article.
-  [[nodiscard]] std::vector<std::string> words_for(const Article& article, TermId term);
+  /// The id of document `doc`, as the article gave it.
+  [[nodiscard]] std::string_view id(std::size_t doc) const;
+  /// The document with this id (the first one, should ids repeat).
+  [[nodiscard]] std::optional<std::size_t> find(std::string_view id) const;
+  /// Whether titles and texts are kept (FeaturizerOptions::keep_articles).
+  [[nodiscard]] bool keeps_articles() const;
+  /// The title of document `doc`; throws ConfigError unless articles are kept.
+  [[nodiscard]] std::string_view title(std::size_t doc) const;
+  /// For each of `terms`, the words of `article` that were counted under it (the forms of a
+  /// stem, or the words projected onto a concept), in text order without repeats; one
+  /// re-analysis.
+  [[nodiscard]] std::vector<std::vector<WordUse>> words_for(const Article& article,
+                                                            std::span<const TermId> terms) const;
+  /// The same for document `doc`; throws ConfigError unless articles are kept.
+  [[nodiscard]] std::vector<std::vector<WordUse>> words_for(std::size_t doc,
+                                                            std::span<const TermId> terms) const;
 
   /// Per-language share of analysed word tokens that map to a concept (for `lexicon stats`).
   struct Coverage {

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <ostream>
+#include <string>
 
 namespace crossnews {
 
@@ -36,6 +38,17 @@ using TermId = StrongId<TermTag>;
 using DocId = StrongId<DocTag>;
 /// A story id; stable for the life of a clusterer, never reused.
 using ClusterId = StrongId<ClusterTag, std::uint64_t>;
+
+/// The id's number, as text ("42"): what the CLI writes for a story id.
+template <class Tag, class Rep>
+[[nodiscard]] std::string to_string(StrongId<Tag, Rep> id) {
+  return std::to_string(id.value());
+}
+
+template <class Tag, class Rep>
+std::ostream& operator<<(std::ostream& out, StrongId<Tag, Rep> id) {
+  return out << id.value();
+}
 
 }  // namespace crossnews
 

@@ -5,6 +5,7 @@
 #include <crossnews/lexicon.hpp>
 
 #include "cluster/detail/agglomerate.hpp"
+#include "cluster/detail/link_score.hpp"
 #include "cluster/detail/parallel.hpp"
 #include "cluster/detail/story_builder.hpp"
 
@@ -565,83 +566,14 @@ std::size_t StreamClusterer::live_stories() const {
 // ---------------------------------------------------------------------------------------------
 // Explanations
 
-LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexicon,
-                             const Article& a, std::size_t doc_a, const Article& b,
-                             std::size_t doc_b, const ClusterOptions& options) {
-  const DocFeatures& fa = featurizer.features(doc_a);
-  const DocFeatures& fb = featurizer.features(doc_b);
-  const SimilarityParts parts = similarity_parts(featurizer, fa, fb, options);
+LinkExplanation detail::score_link(const Featurizer& featurizer, const DocFeatures& a,
+                                   const DocFeatures& b, const ClusterOptions& options) {
+  const SimilarityParts parts = similarity_parts(featurizer, a, b, options);
   LinkExplanation out;
   out.similarity = parts.total;
   out.content = parts.content;
   out.names = parts.names;
   out.time_factor = parts.time;
-  const std::string lang_a(featurizer.language(fa.lang_slot));
-  const std::string lang_b(featurizer.language(fb.lang_slot));
-  // words_for re-analyses an article; it needs a mutable featurizer only for its scratch worker.
-  auto& scratch_featurizer = const_cast<Featurizer&>(featurizer);
-  auto ea = fa.vector.entries(), eb = fb.vector.entries();
-  std::size_t i = 0, j = 0;
-  while (i < ea.size() && j < eb.size()) {
-    if (ea[i].term < eb[j].term) {
-      ++i;
-      continue;
-    }
-    if (eb[j].term < ea[i].term) {
-      ++j;
-      continue;
-    }
-    const TermId term = ea[i].term;
-    SharedFeature shared;
-    shared.weight = ea[i].weight * eb[j].weight;
-    const FeatureKind kind = featurizer.kind(term);
-    auto join_words = [](const std::vector<std::string>& words) {
-      std::string joined;
-      for (const auto& w : words) joined += (joined.empty() ? "" : "|") + w;
-      return joined;
-    };
-    if (kind == FeatureKind::concept_) {
-      const auto concept_id = *featurizer.concept_of(term);
-      shared.concept_name = lexicon ? std::string(lexicon->concept_name(concept_id))
-                                    : std::string(featurizer.vocabulary().text(term));
-      const auto words_a = scratch_featurizer.words_for(a, term);
-      const auto words_b = scratch_featurizer.words_for(b, term);
-      // The concept's own word in each language reads better than a stem; the stems the
-      // articles used come after it.
-      auto label = [&](const std::string& lang, const std::vector<std::string>& words) {
-        std::vector<std::string> shown;
-        if (lexicon) {
-          auto preferred = lexicon->concept_terms(concept_id, lang);
-          if (!preferred.empty()) shown.push_back(preferred.front());
-        }
-        for (const auto& w : words) {
-          if (std::find(shown.begin(), shown.end(), w) == shown.end()) shown.push_back(w);
-        }
-        return join_words(shown);
-      };
-      shared.terms[lang_a] = label(lang_a, words_a);
-      shared.terms[lang_b] = label(lang_b, words_b);
-      shared.source = "lexicon";
-      if (lexicon && !words_a.empty()) {
-        auto links = lexicon->lookup(lang_a, words_a.front());
-        if (!links.empty()) shared.source = std::string(to_string(links.front().source));
-      }
-    } else {
-      shared.concept_name = std::string(featurizer.vocabulary().text(term));
-      // Each side's own spelling: a name may be linked to a one-letter variant of itself.
-      const auto words_a = scratch_featurizer.words_for(a, term);
-      const auto words_b = scratch_featurizer.words_for(b, term);
-      shared.terms[lang_a] = words_a.empty() ? shared.concept_name : join_words(words_a);
-      shared.terms[lang_b] = words_b.empty() ? shared.concept_name : join_words(words_b);
-      shared.source = is_language_neutral(kind) ? "entity" : "word";
-    }
-    out.shared.push_back(std::move(shared));
-    ++i;
-    ++j;
-  }
-  std::sort(out.shared.begin(), out.shared.end(), [](const SharedFeature& x, const SharedFeature& y) {
-    return x.weight != y.weight ? x.weight > y.weight : x.concept_name < y.concept_name;
-  });
   return out;
 }
 

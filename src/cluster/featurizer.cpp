@@ -1,5 +1,6 @@
 #include <crossnews/featurizer.hpp>
 
+#include <crossnews/error.hpp>
 #include <crossnews/lexicon.hpp>
 
 #include "cluster/detail/parallel.hpp"
@@ -79,6 +80,11 @@ struct Featurizer::Impl {
   std::vector<std::vector<PackedCount>> pending;  // raw counts until finish()
   std::vector<std::uint64_t> tokens_per_slot, mapped_per_slot;
   bool finished = false;
+
+  // Ids of all documents; titles and texts only with options.keep_articles.
+  std::vector<std::string> ids;
+  absl::flat_hash_map<std::string, std::size_t> doc_of_id;
+  std::vector<Article> articles;
 
   // One article on its way through add(). Kept across batches, so the buffers keep their capacity.
   struct Staged {
@@ -274,6 +280,25 @@ struct Featurizer::Impl {
     return doc;
   }
 
+  void remember(const Article& article) {
+    doc_of_id.try_emplace(article.id, ids.size());
+    ids.push_back(article.id);
+    if (options.keep_articles) {
+      Article kept;
+      kept.title = article.title;
+      kept.text = article.text;
+      kept.lang = article.lang;  // re-analysis must see the language the article gave
+      articles.push_back(std::move(kept));
+    }
+  }
+
+  void check_doc(std::size_t doc) const {
+    if (doc >= ids.size()) {
+      throw InputError("document " + std::to_string(doc) + " out of range: the featurizer has " +
+                       std::to_string(ids.size()));
+    }
+  }
+
   DocFeatures meta_of(const Article& article, const AnalyzedText& text) {
     DocFeatures meta;
     meta.lang_slot = vocabulary.lang_slot_of(text.lang);
@@ -308,6 +333,7 @@ void Featurizer::add(std::span<const Article> articles) {
   });
   for (std::size_t i = 0; i < n; ++i) {
     m.staged[i].meta = m.meta_of(articles[i], m.staged[i].text);
+    m.remember(articles[i]);
     m.intern_unknown(m.staged[i]);
   }
   in_parallel([&](std::size_t, std::size_t i) { m.project(m.staged[i]); });
@@ -346,6 +372,7 @@ DocFeatures Featurizer::featurize_one(const Article& article) {
   m.workers.front().analyze(article, s.text);
   m.look_up(s);
   s.meta = m.meta_of(article, s.text);
+  m.remember(article);
   m.intern_unknown(s);
   m.project(s);
   if (article.time) m.df.advance_to(*article.time);
@@ -376,20 +403,64 @@ std::optional<std::uint32_t> Featurizer::concept_of(TermId term) const {
   return c;
 }
 
-std::vector<std::string> Featurizer::words_for(const Article& article, TermId term) {
-  auto& m = *impl_;
+std::string_view Featurizer::id(std::size_t doc) const {
+  impl_->check_doc(doc);
+  return impl_->ids[doc];
+}
+
+std::optional<std::size_t> Featurizer::find(std::string_view id) const {
+  const auto it = impl_->doc_of_id.find(std::string(id));
+  if (it == impl_->doc_of_id.end()) return std::nullopt;
+  return it->second;
+}
+
+bool Featurizer::keeps_articles() const { return impl_->options.keep_articles; }
+
+std::string_view Featurizer::title(std::size_t doc) const {
+  impl_->check_doc(doc);
+  if (!keeps_articles()) {
+    throw ConfigError("titles are kept only with FeaturizerOptions::keep_articles");
+  }
+  return impl_->articles[doc].title;
+}
+
+std::vector<std::vector<WordUse>> Featurizer::words_for(const Article& article,
+                                                        std::span<const TermId> terms) const {
+  const auto& m = *impl_;
+  // A worker of its own: the featurizer's workers are scratch state of add(), and this is const.
+  auto worker = m.analyzer.worker();
   AnalyzedText text;
-  m.workers.front().analyze(article, text);
-  std::vector<std::string> words;
-  const std::string_view lang = text.lang;
-  for (const Term& t : text.terms) {
+  std::vector<TermSpan> spans;
+  worker.analyze(article, text, spans);
+  std::vector<std::vector<WordUse>> words(terms.size());
+  for (std::size_t i = 0; i < text.terms.size(); ++i) {
+    const Term& t = text.terms[i];
     const FeatureKind kind = feature_kind(t.kind);
-    auto id = m.vocabulary.find(is_language_neutral(kind) ? "" : lang, text.text(t), kind);
-    if (!id || id->value() >= m.projection.size() || m.projection[id->value()] != term) continue;
-    std::string word(text.text(t));
-    if (std::find(words.begin(), words.end(), word) == words.end()) words.push_back(word);
+    auto id = m.vocabulary.find(is_language_neutral(kind) ? "" : text.lang, text.text(t), kind);
+    if (!id || id->value() >= m.projection.size()) continue;
+    const auto asked = std::find(terms.begin(), terms.end(), m.projection[id->value()]);
+    if (asked == terms.end()) continue;
+    const std::string_view field = t.field == Field::title ? article.title : article.text;
+    // Offsets refer to the field with invalid UTF-8 repaired; the readers hand over valid UTF-8.
+    std::string surface(spans[i].end <= field.size()
+                            ? field.substr(spans[i].start, spans[i].end - spans[i].start)
+                            : text.text(t));
+    auto& list = words[static_cast<std::size_t>(asked - terms.begin())];
+    if (std::none_of(list.begin(), list.end(),
+                     [&](const WordUse& w) { return w.surface == surface; })) {
+      list.push_back({std::move(surface), *id});
+    }
   }
   return words;
+}
+
+std::vector<std::vector<WordUse>> Featurizer::words_for(std::size_t doc,
+                                                        std::span<const TermId> terms) const {
+  impl_->check_doc(doc);
+  if (!keeps_articles()) {
+    throw ConfigError("the words of a document are kept only with FeaturizerOptions::keep_articles");
+  }
+  return words_for(impl_->articles[doc], terms);
 }
 
 std::vector<Featurizer::Coverage> Featurizer::coverage() const {

@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 
 namespace fs = std::filesystem;
 
@@ -159,14 +161,34 @@ TEST_CASE("eval prints every score field") {
   CHECK(run("eval --gold /no/such/gold.jsonl '" + pred.string() + "'").code == 2);
 }
 
-TEST_CASE("analyze prints terms with kind and field") {
+TEST_CASE("analyze prints terms with kind, field, surface form and byte offsets") {
   const Run r = run("analyze --text --lang de -", "Twitter sperrt Kaspersky für Werbung 2018\n");
   REQUIRE(r.code == 0);
   CHECK(r.out.find("\"lang\":\"de\"") != std::string::npos);
   CHECK(r.out.find("\"lang_detected\":false") != std::string::npos);
-  CHECK(r.out.find("{\"t\":\"kaspersky\",\"kind\":\"entity\",\"field\":\"body\"}") !=
+  CHECK(r.out.find("{\"t\":\"kaspersky\",\"kind\":\"entity\",\"field\":\"body\","
+                   "\"surface\":\"Kaspersky\",\"start\":15,\"end\":24}") != std::string::npos);
+  // "für" is two bytes long in UTF-8: offsets are bytes.
+  CHECK(r.out.find("{\"t\":\"werbung\",\"kind\":\"word\",\"field\":\"body\","
+                   "\"surface\":\"Werbung\",\"start\":30,\"end\":37}") != std::string::npos);
+  CHECK(r.out.find("{\"t\":\"2018\",\"kind\":\"number\",\"field\":\"body\","
+                   "\"surface\":\"2018\",\"start\":38,\"end\":42}") != std::string::npos);
+}
+
+TEST_CASE("analyze: offsets are into the term's own field; names span all their words") {
+  const fs::path input = write_file(
+      "fields.jsonl",
+      "{\"id\":\"f1\",\"lang\":\"fr\",\"title\":\"L'Europe salue Eugene Kaspersky\","
+      "\"text\":\"Selon l'Europe, tout va bien.\"}\n");
+  const Run r = run("analyze '" + input.string() + "'");
+  REQUIRE(r.code == 0);
+  // The elided article is not part of the word.
+  CHECK(r.out.find("\"field\":\"title\",\"surface\":\"Europe\",\"start\":2,\"end\":8}") !=
         std::string::npos);
-  CHECK(r.out.find("{\"t\":\"2018\",\"kind\":\"number\",\"field\":\"body\"}") !=
+  CHECK(r.out.find("\"field\":\"body\",\"surface\":\"Europe\",\"start\":8,\"end\":14}") !=
+        std::string::npos);
+  CHECK(r.out.find("{\"t\":\"eugene kaspersky\",\"kind\":\"entity\",\"field\":\"title\","
+                   "\"surface\":\"Eugene Kaspersky\",\"start\":15,\"end\":31}") !=
         std::string::npos);
 }
 
@@ -189,4 +211,97 @@ TEST_CASE("lexicon stats and import-freedict") {
   const fs::path broken = write_file("freedict-deu-ita.index", "word\tA\tZZZZ\n");
   write_file("freedict-deu-ita.dict.dz", "not a gzip body");
   CHECK(run("lexicon import-freedict '" + broken.string() + "'").code == 1);
+}
+
+TEST_CASE("explain --format text is for people; JSON stays the default for pipes") {
+  const fs::path input = write_file("mixed.jsonl", kMixed);
+  const Run json = run("explain --input '" + input.string() + "' a1 a2");
+  REQUIRE(json.code == 0);
+  CHECK(json.out.rfind("{\"a\":\"a1\",\"b\":\"a2\",\"lang_a\":\"de\",\"lang_b\":\"it\",\"similarity\":", 0) ==
+        0);
+  CHECK(count_lines(json.out) == 1);
+  CHECK(run("explain --format json --input '" + input.string() + "' a1 a2").out == json.out);
+  const Run text = run("explain --format text --input '" + input.string() + "' a1 a2");
+  REQUIRE(text.code == 0);
+  CHECK(text.out.rfind("a1 (de) and a2 (it): similarity ", 0) == 0);
+  CHECK(text.out.find("Passau") != std::string::npos);  // the articles' own spelling
+  CHECK(text.out.find('{') == std::string::npos);
+  CHECK(run("explain --format yaml --input '" + input.string() + "' a1 a2").code == 2);
+}
+
+TEST_CASE("explain --pairs: one JSON line per pair in order, unknown ids reported") {
+  const fs::path input = write_file("mixed.jsonl", kMixed);
+  const std::string single = run("explain --input '" + input.string() + "' a1 a2").out;
+  const fs::path good = write_file("pairs.tsv", "a1\ta2\na2\ta4\n");
+  const Run r = run("explain --input '" + input.string() + "' --pairs '" + good.string() + "'");
+  REQUIRE(r.code == 0);
+  CHECK(count_lines(r.out) == 2);
+  CHECK(r.out.rfind(single, 0) == 0);  // the same analysis as a single explain
+  CHECK(r.out.find("{\"a\":\"a2\",\"b\":\"a4\"", single.size()) == single.size());
+  const fs::path bad = write_file("bad_pairs.tsv", "a1\tnope\nonly-one-id\na1\ta2\n");
+  const Run b = run("explain --input '" + input.string() + "' --pairs '" + bad.string() + "'");
+  CHECK(b.code == 1);
+  CHECK(count_lines(b.out) == 3);
+  CHECK(b.out.find("{\"line\":1,\"a\":\"a1\",\"b\":\"nope\",\"error\":\"no article with id 'nope' "
+                   "in the input\"}") == 0);
+  CHECK(b.out.find("\"line\":2") != std::string::npos);
+  CHECK(b.out.find("{\"a\":\"a1\",\"b\":\"a2\"") != std::string::npos);
+  CHECK(b.err.find(":1: no article with id 'nope'") != std::string::npos);
+}
+
+TEST_CASE("cluster --stories-format html writes one escaped page") {
+  const fs::path input = write_file(
+      "html.jsonl",
+      R"({"id":"x<1>","lang":"en","title":"<script>alert(1)</script> & \"quotes\"","text":"Floods hit Passau."})"
+      "\n");
+  const fs::path page = temp_dir() / "report.html";
+  const Run r = run("cluster -q '" + input.string() + "' --stories '" + page.string() +
+                    "' --stories-format html -o '" + (temp_dir() / "a.tsv").string() + "'");
+  REQUIRE(r.code == 0);
+  const std::string html = slurp(page);
+  CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;") !=
+        std::string::npos);
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("x&lt;1&gt;") != std::string::npos);
+}
+
+// The example corpus's report in a real browser: it must load without console errors (the check
+// itself is tried on a page that logs one) and show a section for every story.
+TEST_CASE("the HTML report renders in headless Chromium" *
+          doctest::skip(!fs::exists("/usr/bin/chromium"))) {
+  const auto chromium = [](const fs::path& page, const std::string& name) {
+    const fs::path profile = temp_dir() / ("chromium-" + name);
+    const fs::path dom = temp_dir() / (name + ".dom"), log = temp_dir() / (name + ".log");
+    const std::string command =
+        "/usr/bin/chromium --headless --no-sandbox --disable-gpu --no-first-run "
+        "--disable-background-networking --disable-component-update --disable-sync "
+        "--enable-logging=stderr --v=0 --user-data-dir='" + profile.string() + "' --dump-dom "
+        "'file://" + page.string() + "' > '" + dom.string() + "' 2> '" + log.string() + "'";
+    REQUIRE(std::system(command.c_str()) == 0);
+    return std::pair(slurp(dom), slurp(log));
+  };
+  const fs::path faulty = write_file("faulty.html", "<p>x</p><script>console.error('boom')</script>");
+  CHECK(chromium(faulty, "faulty").second.find(":CONSOLE") != std::string::npos);
+
+  const fs::path page = temp_dir() / "example.html", assign = temp_dir() / "example.tsv";
+  const Run r = run("cluster -q '" + std::string(CROSSNEWS_SOURCE_DIR) +
+                    "/examples/data/articles.jsonl' -o '" + assign.string() + "' --stories '" +
+                    page.string() + "' --stories-format html");
+  REQUIRE(r.code == 0);
+  const auto [dom, log] = chromium(page, "example");
+  CHECK_MESSAGE(log.find(":CONSOLE") == std::string::npos, log);
+  std::set<std::string> stories;
+  std::istringstream lines(slurp(assign));
+  for (std::string line; std::getline(lines, line);) stories.insert(line.substr(line.find('\t') + 1));
+  REQUIRE(stories.size() > 5);
+  for (const auto& id : stories) {
+    CHECK_MESSAGE(dom.find("id=\"story-" + id + "\"") != std::string::npos, id);
+  }
+  std::size_t sections = 0;
+  for (auto at = dom.find("<section class=\"story\""); at != std::string::npos;
+       at = dom.find("<section class=\"story\"", at + 1)) {
+    ++sections;
+  }
+  CHECK(sections == stories.size());
+  CHECK(dom.find("</footer>") != std::string::npos);  // the page was read to its end
 }

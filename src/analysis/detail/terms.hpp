@@ -22,8 +22,10 @@ class TermBuilder {
 
   /// Terms of a whole article, appended to `out`. `title` and `body` are the texts the tokens'
   /// raw offsets refer to. Names are found with the document-level capitalisation heuristics.
+  /// `spans`, when given, gets each term's source bytes (parallel to out.terms).
   void build_article(std::vector<RawToken>& tokens, ByteBuffer& arena, std::string_view title,
-                     std::string_view body, LanguageState& lang, AnalyzedText& out);
+                     std::string_view body, LanguageState& lang, AnalyzedText& out,
+                     std::vector<TermSpan>* spans = nullptr);
 
   /// Terms of a lexicon phrase, appended to `out`: every word gives its word term, and capitalised
   /// words and acronyms also their entity token.
@@ -78,6 +80,9 @@ class TermBuilder {
     out_->terms.push_back(Term{static_cast<std::uint32_t>(out_->arena.size()),
                                static_cast<std::uint32_t>(text.size()), kind, field});
     out_->arena.append(text);
+    if (spans_ != nullptr) {
+      spans_->push_back({(*tokens_)[source_first_].raw_begin, (*tokens_)[source_last_].raw_end});
+    }
     return true;
   }
 
@@ -85,6 +90,11 @@ class TermBuilder {
   EntityFolder entities_;
   std::vector<TokenState> states_;
   AnalyzedText* out_ = nullptr;
+  // Source tokens of the terms being emitted, [first, last]; read only when spans are asked for.
+  std::vector<TermSpan>* spans_ = nullptr;
+  const std::vector<RawToken>* tokens_ = nullptr;
+  std::size_t source_first_ = 0, source_last_ = 0;
+  std::size_t run_first_ = 0, run_last_ = 0;  ///< source tokens of the multi-word name
   bool phrase_ = false;
   bool keep_stopwords_ = false;
   bool full_ = false;  ///< max_terms reached

@@ -1,0 +1,40 @@
+#pragma once
+// Why two articles are (or are not) one story: the parts of their similarity (clusterer.hpp
+// defines it) and the features they share, in the words each article used.
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace crossnews {
+
+class Featurizer;
+class Lexicon;
+struct ClusterOptions;
+
+/// One feature two articles share, with its contribution to their similarity.
+struct SharedFeature {
+  std::string concept_name;                  ///< concept id, or the term itself
+  std::map<std::string, std::string> terms;  ///< language -> the article's word(s), '|'-separated
+  float weight = 0.0f;                       ///< product of the two weights
+  std::string source;                        ///< lexicon | freedict | pivot | learned | entity | word
+};
+
+struct LinkExplanation {
+  float similarity = 0.0f;
+  float content = 0.0f;
+  float names = 0.0f;
+  float time_factor = 1.0f;
+  std::vector<SharedFeature> shared;  ///< heaviest first
+};
+
+/// Explains the similarity of documents `doc_a` and `doc_b` of `featurizer` (indices in the order
+/// they were added; Featurizer::find gives the index of an id), given the options the clusterer
+/// used. The featurizer must keep its articles (FeaturizerOptions::keep_articles, else
+/// ConfigError) to show their words; an index out of range is an InputError.
+[[nodiscard]] LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexicon,
+                                           std::size_t doc_a, std::size_t doc_b,
+                                           const ClusterOptions& options);
+
+}  // namespace crossnews

@@ -1,0 +1,114 @@
+#include <crossnews/explain.hpp>
+
+#include <crossnews/clusterer.hpp>
+#include <crossnews/error.hpp>
+#include <crossnews/lexicon.hpp>
+
+#include "cluster/detail/link_score.hpp"
+#include "cluster/detail/story_builder.hpp"
+
+#include <algorithm>
+
+namespace crossnews {
+namespace {
+
+struct SharedTerm {
+  TermId term;
+  float weight = 0.0f;
+};
+
+std::vector<SharedTerm> shared_terms(const DocFeatures& a, const DocFeatures& b) {
+  std::vector<SharedTerm> shared;
+  const auto ea = a.vector.entries(), eb = b.vector.entries();
+  std::size_t i = 0, j = 0;
+  while (i < ea.size() && j < eb.size()) {
+    if (ea[i].term < eb[j].term) {
+      ++i;
+    } else if (eb[j].term < ea[i].term) {
+      ++j;
+    } else {
+      shared.push_back({ea[i].term, ea[i].weight * eb[j].weight});
+      ++i;
+      ++j;
+    }
+  }
+  return shared;
+}
+
+// The article's own words for a feature, or (should re-analysis not find them) its label.
+std::string side_words(const Featurizer& featurizer, const Lexicon* lexicon, TermId term,
+                       const std::string& lang, const std::vector<WordUse>& uses) {
+  if (uses.empty()) return detail::feature_label(featurizer, lexicon, term, lang);
+  std::string joined;
+  for (const WordUse& use : uses) joined += (joined.empty() ? "" : "|") + use.surface;
+  return joined;
+}
+
+// Where the link of a concept came from: the lexicon link of the first word that made it.
+std::string concept_source(const Featurizer& featurizer, const Lexicon* lexicon,
+                           std::uint32_t concept_id, const std::string& lang,
+                           const std::vector<WordUse>& uses) {
+  if (lexicon == nullptr || uses.empty()) return "lexicon";
+  const TermId term = uses.front().term;
+  const bool neutral = is_language_neutral(featurizer.kind(term));
+  const auto links = lexicon->lookup(neutral ? "" : lang, featurizer.vocabulary().text(term));
+  const auto link = std::find_if(links.begin(), links.end(), [&](const ConceptLink& l) {
+    return l.concept_id == concept_id;
+  });
+  return std::string(to_string(link != links.end() ? link->source : LinkSource::lexicon));
+}
+
+void check_doc(const Featurizer& featurizer, std::size_t doc) {
+  if (doc >= featurizer.size()) {
+    throw InputError("explain_link: document " + std::to_string(doc) +
+                     " out of range (the featurizer has " + std::to_string(featurizer.size()) +
+                     ")");
+  }
+}
+
+}  // namespace
+
+LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexicon,
+                             std::size_t doc_a, std::size_t doc_b,
+                             const ClusterOptions& options) {
+  check_doc(featurizer, doc_a);
+  check_doc(featurizer, doc_b);
+  if (!featurizer.keeps_articles()) {
+    throw ConfigError("explain_link shows the articles' words: build the featurizer with "
+                      "FeaturizerOptions::keep_articles");
+  }
+  const DocFeatures& fa = featurizer.features(doc_a);
+  const DocFeatures& fb = featurizer.features(doc_b);
+  LinkExplanation out = detail::score_link(featurizer, fa, fb, options);
+  const std::string lang_a(featurizer.language(fa.lang_slot));
+  const std::string lang_b(featurizer.language(fb.lang_slot));
+  const auto shared = shared_terms(fa, fb);
+  std::vector<TermId> terms;
+  for (const auto& s : shared) terms.push_back(s.term);
+  const auto words_a = featurizer.words_for(doc_a, terms);
+  const auto words_b = featurizer.words_for(doc_b, terms);
+  for (std::size_t k = 0; k < shared.size(); ++k) {
+    const TermId term = shared[k].term;
+    SharedFeature feature;
+    feature.weight = shared[k].weight;
+    const FeatureKind kind = featurizer.kind(term);
+    if (const auto concept_id = featurizer.concept_of(term)) {
+      feature.concept_name = lexicon ? std::string(lexicon->concept_name(*concept_id))
+                                     : std::string(featurizer.vocabulary().text(term));
+      feature.source = concept_source(featurizer, lexicon, *concept_id, lang_a, words_a[k]);
+    } else {
+      feature.concept_name = std::string(featurizer.vocabulary().text(term));
+      feature.source = is_language_neutral(kind) ? "entity" : "word";
+    }
+    // Each side's own spelling: a name may be linked to a one-letter variant of itself.
+    feature.terms[lang_a] = side_words(featurizer, lexicon, term, lang_a, words_a[k]);
+    feature.terms[lang_b] = side_words(featurizer, lexicon, term, lang_b, words_b[k]);
+    out.shared.push_back(std::move(feature));
+  }
+  std::sort(out.shared.begin(), out.shared.end(), [](const SharedFeature& x, const SharedFeature& y) {
+    return x.weight != y.weight ? x.weight > y.weight : x.concept_name < y.concept_name;
+  });
+  return out;
+}
+
+}  // namespace crossnews
