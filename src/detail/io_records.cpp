@@ -175,6 +175,10 @@ std::optional<std::string> JsonlDecoder::decode_object(simdjson::dom::object obj
 
 std::optional<std::string> decode_txt(std::string_view content, std::string_view stem,
                                       const ReadOptions& options, Article& out, Notes& notes) {
+  if (const std::string_view encoding = wide_encoding(content); !encoding.empty()) {
+    return std::string(encoding) + " text; convert to UTF-8 (e.g. iconv -f " +
+           std::string(encoding) + " -t UTF-8)";
+  }
   if (std::memchr(content.data(), '\0', content.size()) != nullptr) return "binary file";
   if (content.starts_with(kBom)) content.remove_prefix(kBom.size());
   const Utf8Scan scan = scan_utf8(content);
@@ -190,13 +194,16 @@ std::optional<std::string> decode_txt(std::string_view content, std::string_view
                     " invalid UTF-8 sequence(s) replaced by U+FFFD");
   }
   out = Article{};
-  out.id = stem;
-  const std::size_t eol = content.find('\n');
-  std::string_view title = content.substr(0, eol);
-  if (title.ends_with('\r')) title.remove_suffix(1);
-  out.title = title;
+  out.id = repaired_utf8(stem);
+  if (out.id != stem) {
+    notes.push_back("file name is not valid UTF-8; the id has U+FFFD for its invalid bytes");
+  }
+  // the title ends at the first line end: "\n", "\r\n" or a lone "\r" (old Mac files)
+  const std::size_t eol = content.find_first_of("\r\n");
+  out.title = content.substr(0, eol);
   if (eol != std::string_view::npos) {
-    assign_text(content.substr(eol + 1), options, out.text, notes);
+    const bool crlf = content[eol] == '\r' && eol + 1 < content.size() && content[eol + 1] == '\n';
+    assign_text(content.substr(eol + (crlf ? 2 : 1)), options, out.text, notes);
   }
   return check_article(out);
 }
