@@ -105,8 +105,10 @@ struct ReadOptions {
   /// record instead.
   bool repair_utf8 = true;
   /// Longest JSONL line or .txt file read at all (> 0; SIZE_MAX means no limit); longer ones are
-  /// skipped without being held in memory and rejected. Memory for one line stays below about
-  /// MEMORY_BOUND_PLACEHOLDER
+  /// skipped without being held in memory and rejected. The memory allocated for one line stays
+  /// below 7 * max_record_bytes plus the 16 MB read block: the line, simdjson's On-Demand index
+  /// (4 bytes per byte of the line, touched only for JSON punctuation and values) and string
+  /// buffer, and the article's copy of the text; no tree of the line's values is built.
   std::size_t max_record_bytes = std::size_t{128} << 20;
 };
 

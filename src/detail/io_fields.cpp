@@ -325,6 +325,39 @@ void append_python_str(simdjson::dom::element value, std::string& out) {
   append_value(value, out, false);
 }
 
+void append_python_number(simdjson::ondemand::number value, std::string& out) {
+  switch (value.get_number_type()) {
+    case simdjson::ondemand::number_type::signed_integer:
+      out += std::to_string(value.get_int64());
+      return;
+    case simdjson::ondemand::number_type::unsigned_integer:
+      out += std::to_string(value.get_uint64());
+      return;
+    case simdjson::ondemand::number_type::floating_point_number:
+      append_python_float(value.get_double(), out);
+      return;
+  }
+}
+
+std::string_view json_type_name(simdjson::ondemand::json_type type) {
+  using Type = simdjson::ondemand::json_type;
+  switch (type) {
+    case Type::string:
+      return "string";
+    case Type::number:
+      return "number";
+    case Type::boolean:
+      return "boolean";
+    case Type::null:
+      return "null";
+    case Type::array:
+      return "array";
+    case Type::object:
+      return "object";
+  }
+  return "value";
+}
+
 std::string_view json_type_name(simdjson::dom::element value) {
   using Type = simdjson::dom::element_type;
   switch (value.type()) {
