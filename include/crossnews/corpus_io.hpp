@@ -32,6 +32,8 @@
 //   "not a JSON object (found array)"
 //   "missing field 'text'"
 //   "field 'text' is not a string (found null)"   likewise 'title'; 'id' must be string/number
+//   "field 'story' is an array of more than 1048576 bytes"   likewise object: a gold label is
+//                                          short; this keeps its Python rendering's memory small
 //   "empty id"
 //   "id contains tab or newline"           ids are written to id<TAB>story TSV files
 //   "empty article (no title and no text)" both only whitespace

@@ -359,24 +359,15 @@ std::string_view json_type_name(simdjson::ondemand::json_type type) {
 }
 
 std::string_view json_type_name(simdjson::dom::element value) {
-  using Type = simdjson::dom::element_type;
-  switch (value.type()) {
-    case Type::STRING:
-      return "string";
-    case Type::INT64:
-    case Type::UINT64:
-    case Type::DOUBLE:
-      return "number";
-    case Type::BOOL:
-      return "boolean";
-    case Type::NULL_VALUE:
-      return "null";
-    case Type::ARRAY:
-      return "array";
-    case Type::OBJECT:
-      return "object";
-  }
-  return "value";
+  using Dom = simdjson::dom::element_type;
+  using Json = simdjson::ondemand::json_type;
+  const Dom type = value.type();
+  return json_type_name(type == Dom::STRING       ? Json::string
+                        : type == Dom::BOOL       ? Json::boolean
+                        : type == Dom::NULL_VALUE ? Json::null
+                        : type == Dom::ARRAY      ? Json::array
+                        : type == Dom::OBJECT     ? Json::object
+                                                  : Json::number);
 }
 
 }  // namespace crossnews::detail
