@@ -92,7 +92,8 @@ void check_file_bytes(std::string_view content) {
   std::uint64_t read_errors = 0;
   while (lines.next(line)) {
     require(line.number == ++number);
-    require(line.status == Line::Status::kTooLong ? line.text.empty() : line.text.size() == line.length);
+    require(line.status == Line::Status::kTooLong ? line.text.empty()
+                                                  : line.text.size() == line.length);
     line_bytes += line.length;
     read_errors += line.status == Line::Status::kReadError ? 1 : 0;
   }

@@ -86,7 +86,9 @@ std::vector<std::string> list_txt_files(const std::string& dir) {
 }
 
 OwnedFd open_stdin() {
-  const auto fail = [](const std::string& why) { return IoError("cannot read standard input: " + why); };
+  const auto fail = [](const std::string& why) {
+    return IoError("cannot read standard input: " + why);
+  };
   OwnedFd fd(::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0));
   if (fd.get() < 0) throw fail(errno_text());
   struct stat st {};
@@ -287,10 +289,11 @@ std::optional<std::string> ReaderEngine::read_txt(const std::string& path, Artic
   if (fd.get() < 0) return open_failure(path);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return "cannot read file: " + errno_text();
-  if (!S_ISREG(st.st_mode)) return "not a regular file (" + std::string(file_kind(st.st_mode)) + ")";
+  if (!S_ISREG(st.st_mode))
+    return "not a regular file (" + std::string(file_kind(st.st_mode)) + ")";
   if (auto failure = read_whole_file(fd.get())) return failure;
-  auto reason = detail::decode_txt(file_buffer_, fs::path(path).stem().string(), options_, article,
-                                   notes_);
+  auto reason =
+      detail::decode_txt(file_buffer_, fs::path(path).stem().string(), options_, article, notes_);
   if (file_buffer_.capacity() > detail::LineReader::kDefaultBlockBytes) file_buffer_ = {};
   return reason;
 }

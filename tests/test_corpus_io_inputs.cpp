@@ -129,7 +129,8 @@ TEST_CASE("gzip: concatenated members are all read, plain bytes after them are l
   CHECK(both.rejected.empty());
   CHECK(both.articles.back().id == "b1500");
 
-  const std::string tail = "{\"id\":\"p1\",\"text\":\"plain\"}\n{\"id\":\"p2\",\"text\":\"plain\"}\nnot json";
+  const std::string tail =
+      "{\"id\":\"p1\",\"text\":\"plain\"}\n{\"id\":\"p2\",\"text\":\"plain\"}\nnot json";
   write_file(dir.file("tail.jsonl.gz"), gzip(first) + tail);
   const Drained mixed = drain(dir.file("tail.jsonl.gz"));
   REQUIRE(mixed.articles.size() == 2002);
@@ -148,7 +149,8 @@ TEST_CASE("gzip: a bad CRC keeps every line before it and says it cut none") {
   CHECK(got.articles.size() == 30'000);
   REQUIRE(got.rejected.size() == 1);
   CHECK(got.rejected[0].line == 30'001);
-  CHECK(got.rejected[0].reason.starts_with("read error after the last complete line: gzip member 1"));
+  CHECK(
+      got.rejected[0].reason.starts_with("read error after the last complete line: gzip member 1"));
   CHECK(contains(got.rejected[0].reason, "integrity check"));
   CHECK(got.lines_read == 30'001);
 }
@@ -235,7 +237,9 @@ TEST_CASE("ReadOptions: 0 is a ConfigError, SIZE_MAX means no limit") {
 
 TEST_CASE("UTF-16 and UTF-32 inputs are one reject naming the encoding; the next input is read") {
   TempDir dir("io_wide");
-  const std::string line = "{\"id\":\"w\",\"text\":\"Gr\xC3\xBC\xC3\x9F" "e\"}\n";
+  const std::string line =
+      "{\"id\":\"w\",\"text\":\"Gr\xC3\xBC\xC3\x9F"
+      "e\"}\n";
   const auto widen = [&](int unit, bool big_endian) {
     std::string out;
     for (unsigned char c : line) {  // the text is Latin-1 range, so one code unit per byte
@@ -296,7 +300,9 @@ TEST_CASE("old Mac files: lone CR line ends split lines, in JSONL and in .txt ti
 
 TEST_CASE("directory entries: odd names get valid UTF-8 ids, unreadable entries are rejected") {
   TempDir dir("io_entries");
-  write_file(dir.file("\xFC" "ber.txt"), "Titel\nText.\n");
+  write_file(dir.file("\xFC"
+                      "ber.txt"),
+             "Titel\nText.\n");
   fs::create_symlink(dir.file("missing"), dir.file("dangling.txt"));
   fs::create_symlink(dir.file("loop2.txt"), dir.file("loop1.txt"));
   fs::create_symlink(dir.file("loop1.txt"), dir.file("loop2.txt"));
@@ -305,36 +311,51 @@ TEST_CASE("directory entries: odd names get valid UTF-8 ids, unreadable entries 
   ArticleReader reader(dir.path.string());
   const Drained got = drain(reader);  // returns: the FIFO is not waited on
   REQUIRE(got.articles.size() == 1);
-  CHECK(got.articles[0].id == "\xEF\xBF\xBD" "ber");
+  CHECK(got.articles[0].id ==
+        "\xEF\xBF\xBD"
+        "ber");
   CHECK(crossnews::detail::scan_utf8(reader.warnings().at(0).source).invalid_sequences == 0);
   CHECK(contains(reader.warnings().at(0).message, "file name is not valid UTF-8"));
   std::vector<std::string> reasons;
-  for (const Rejected& r : got.rejected) reasons.push_back(fs::path(r.source).filename().string() + ": " + r.reason);
-  CHECK(reasons == std::vector<std::string>{"dangling.txt: cannot read file: dangling symbolic link",
-                                            "folder.txt: not a regular file (directory)",
-                                            "loop1.txt: cannot read file: symbolic link loop",
-                                            "loop2.txt: cannot read file: symbolic link loop",
-                                            "pipe.txt: not a regular file (FIFO)"});
+  for (const Rejected& r : got.rejected)
+    reasons.push_back(fs::path(r.source).filename().string() + ": " + r.reason);
+  CHECK(reasons ==
+        std::vector<std::string>{"dangling.txt: cannot read file: dangling symbolic link",
+                                 "folder.txt: not a regular file (directory)",
+                                 "loop1.txt: cannot read file: symbolic link loop",
+                                 "loop2.txt: cannot read file: symbolic link loop",
+                                 "pipe.txt: not a regular file (FIFO)"});
   CHECK(got.lines_read == 6);
 }
 
 TEST_CASE("time: years before 1000 are read exactly") {
   using namespace std::chrono;
   const auto seconds_of = [](int y, unsigned m, unsigned d, int hms) {
-    return std::int64_t{sys_days{year{y} / month{m} / day{d}}.time_since_epoch().count()} * 86400 + hms;
+    return std::int64_t{sys_days{year{y} / month{m} / day{d}}.time_since_epoch().count()} * 86400 +
+           hms;
   };
-  CHECK(crossnews::detail::parse_iso8601("0999-12-31T23:59:59Z") ==
-        seconds_of(999, 12, 31, 86399));
+  CHECK(crossnews::detail::parse_iso8601("0999-12-31T23:59:59Z") == seconds_of(999, 12, 31, 86399));
   CHECK(crossnews::detail::parse_iso8601("0001-01-01") == -62135596800);
   CHECK(crossnews::detail::parse_iso8601("0044-03-15T12:00:00+01:00") ==
         seconds_of(44, 3, 15, 11 * 3600));
   Corpus corpus;
   crossnews::parse_jsonl("m",
                          "{\"text\":\"a\",\"time\":\"0500-06-01\"}\n"
-                         "{\"text\":\"b\",\"time\":" + std::to_string(seconds_of(500, 6, 1, 0)) + "}\n",
+                         "{\"text\":\"b\",\"time\":" +
+                             std::to_string(seconds_of(500, 6, 1, 0)) + "}\n",
                          corpus);
   REQUIRE(corpus.articles.size() == 2);
   CHECK(corpus.articles[0].time == seconds_of(500, 6, 1, 0));
   CHECK(corpus.articles[1].time == corpus.articles[0].time);
   CHECK(corpus.warnings.empty());
+}
+
+TEST_CASE("unclosed arrays followed by more lines are malformed JSON, the next line still read") {
+  // simdjson's On-Demand parser reads past a malformed line: it must find zeros, not the next line
+  Corpus corpus;
+  crossnews::parse_jsonl("m", "[[[[[[\n[[ [[[[[[[[\n{\"id\":\"ok\",\"text\":\"x\"}\n", corpus);
+  REQUIRE(corpus.rejected.size() == 2);
+  for (const Rejected& r : corpus.rejected) CHECK(r.reason.starts_with("malformed JSON: "));
+  REQUIRE(corpus.articles.size() == 1);
+  CHECK(corpus.articles[0].id == "ok");
 }

@@ -170,8 +170,8 @@ struct Corpus {
 /// holds every rejected record; use ArticleReader to stream them instead.
 Corpus read_corpus(std::span<const std::string> inputs, ReadOptions options = {});
 
-/// Parses in-memory JSONL (not gzip) named source_name, appending to out. Ids already in out.articles
-/// count as taken (checking them costs one pass over out.articles per call).
+/// Parses in-memory JSONL (not gzip) named source_name, appending to out. Ids already in
+/// out.articles count as taken (checking them costs one pass over out.articles per call).
 void parse_jsonl(std::string_view source_name, std::string_view content, Corpus& out,
                  ReadOptions options = {});
 

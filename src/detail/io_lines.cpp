@@ -56,7 +56,7 @@ class MemorySource final : public ByteSource {
 class GzipOrPlain final : public ByteSource {
  public:
   explicit GzipOrPlain(std::unique_ptr<ByteSource> raw)
-      : raw_(std::move(raw)), in_(std::make_unique<char[]>(kInBytes)) {}
+      : raw_(std::move(raw)), in_(std::make_unique_for_overwrite<char[]>(kInBytes)) {}
   GzipOrPlain(const GzipOrPlain&) = delete;
   GzipOrPlain& operator=(const GzipOrPlain&) = delete;
   ~GzipOrPlain() override {
@@ -160,8 +160,8 @@ class GzipOrPlain final : public ByteSource {
 
   [[nodiscard]] std::string describe_failure(int status) const {
     const std::string what = stream_.msg != nullptr ? stream_.msg : zError(status);
-    const std::string where =
-        "gzip member " + std::to_string(member_) + " at compressed byte " + std::to_string(consumed_);
+    const std::string where = "gzip member " + std::to_string(member_) + " at compressed byte " +
+                              std::to_string(consumed_);
     if (what == "incorrect data check" || what == "incorrect length check") {
       return where + " fails its integrity check (" + what +
              "): its data was read but may be damaged; nothing after it was read";
@@ -213,7 +213,7 @@ void LineReader::make_room() {
   const std::size_t needed = std::max(block_bytes_, pending + 1);
   if (capacity_ < needed || capacity_ > 2 * wanted) {
     const std::size_t capacity = std::max(wanted, needed);
-    auto grown = std::make_unique<char[]>(capacity + simdjson::SIMDJSON_PADDING);
+    auto grown = std::make_unique_for_overwrite<char[]>(capacity + simdjson::SIMDJSON_PADDING);
     if (pending > 0) std::memcpy(grown.get(), buffer_.get() + begin_, pending);
     buffer_ = std::move(grown);
     capacity_ = capacity;
@@ -255,14 +255,31 @@ const char* LineReader::find_line_end(std::size_t from) {
   return static_cast<const char*>(std::memchr(base + from, line_end_, end_ - from));
 }
 
+void LineReader::zero_padding_after(std::size_t end) {
+  if (!hidden_bytes_)
+    hidden_bytes_ = std::make_unique_for_overwrite<char[]>(simdjson::SIMDJSON_PADDING);
+  std::memcpy(hidden_bytes_.get(), buffer_.get() + end, simdjson::SIMDJSON_PADDING);
+  std::memset(buffer_.get() + end, 0, simdjson::SIMDJSON_PADDING);
+  zeroed_at_ = end;
+  zeroed_ = true;
+}
+
+void LineReader::restore_padding() {
+  if (!zeroed_) return;
+  std::memcpy(buffer_.get() + zeroed_at_, hidden_bytes_.get(), simdjson::SIMDJSON_PADDING);
+  zeroed_ = false;
+}
+
 bool LineReader::next(Line& line) {
+  restore_padding();
   for (;;) {
     const char* base = buffer_.get();
     const char* line_end = find_line_end(begin_ + scanned_);
     // a read error with nothing pending still yields one kReadError line, so it is accounted
     const bool error_pending = eof_ && !source_->error().empty() && !error_reported_;
     if (line_end != nullptr || (eof_ && (end_ > begin_ || skipping_)) || error_pending) {
-      const std::size_t stop = line_end != nullptr ? static_cast<std::size_t>(line_end - base) : end_;
+      const std::size_t stop =
+          line_end != nullptr ? static_cast<std::size_t>(line_end - base) : end_;
       line.number = ++line_number_;
       if (skipping_) {
         line.status = Line::Status::kTooLong;
@@ -273,9 +290,9 @@ bool LineReader::next(Line& line) {
       } else {
         line.length = stop - begin_;
         line.text = std::string_view(base + begin_, stop - begin_);
-        line.status = line.length > max_line_bytes_                       ? Line::Status::kTooLong
+        line.status = line.length > max_line_bytes_                      ? Line::Status::kTooLong
                       : line_end == nullptr && !source_->error().empty() ? Line::Status::kReadError
-                                                                          : Line::Status::kOk;
+                                                                         : Line::Status::kOk;
         if (line.status == Line::Status::kTooLong) line.text = {};
       }
       if (line_end == nullptr && !source_->error().empty()) {
@@ -283,6 +300,7 @@ bool LineReader::next(Line& line) {
       }
       begin_ = line_end != nullptr ? stop + 1 : stop;
       scanned_ = 0;
+      if (!line.text.empty()) zero_padding_after(stop);
       return true;
     }
     if (eof_) return false;

@@ -1,7 +1,8 @@
 #pragma once
 // Byte sources and line splitting over large blocks, so multi-GB inputs are read in bounded
-// memory. Every line handed out is followed in memory by simdjson::SIMDJSON_PADDING readable
-// bytes, so simdjson can parse it in place without a copy.
+// memory. Every line handed out is followed in memory by simdjson::SIMDJSON_PADDING zero bytes
+// (until the next call), so simdjson can parse it in place without a copy: its On-Demand parser
+// reads past the end of a malformed document, and must find zeros there, not the next line.
 
 #include <cstddef>
 #include <cstdint>
@@ -78,6 +79,8 @@ class LineReader {
  private:
   void fill();
   void make_room();
+  void zero_padding_after(std::size_t end);
+  void restore_padding();
   const char* find_line_end(std::size_t from);
 
   std::unique_ptr<ByteSource> source_;
@@ -96,6 +99,9 @@ class LineReader {
   std::uint64_t skipped_ = 0;  ///< bytes of that line dropped so far
   std::uint64_t line_number_ = 0;
   std::uint64_t bytes_read_ = 0;
+  std::size_t zeroed_at_ = 0;  ///< where the padding after the last line was zeroed
+  bool zeroed_ = false;
+  std::unique_ptr<char[]> hidden_bytes_;  ///< the bytes that zeroing covered
 };
 
 }  // namespace crossnews::detail

@@ -57,7 +57,8 @@ error_code check_value(od::value value, int depth) {
       if (const error_code error = value.get_array().get(array)) return error;
       for (auto item : array) {
         od::value element;
-        if (error_code error = item.get(element); error || (error = check_value(element, depth + 1))) {
+        if (error_code error = item.get(element);
+            error || (error = check_value(element, depth + 1))) {
           return error;
         }
       }
@@ -68,8 +69,9 @@ error_code check_value(od::value value, int depth) {
       if (const error_code error = value.get_object().get(object)) return error;
       for (auto field : object) {
         od::value member;
-        if (error_code error = field.unescaped_key().error(); error ||
-            (error = field.value().get(member)) || (error = check_value(member, depth + 1))) {
+        if (error_code error = field.unescaped_key().error();
+            error || (error = field.value().get(member)) ||
+            (error = check_value(member, depth + 1))) {
           return error;
         }
       }
@@ -124,14 +126,15 @@ error_code read_field(od::value value, od::document& doc, std::string_view line,
 void read_lang(const FieldValue& value, Article& out, Notes& notes) {
   if (value.type == od::json_type::null) return;
   if (value.type != od::json_type::string) {
-    notes.push_back("field 'lang' is not a string (found " + std::string(json_type_name(value.type)) +
-                    "); dropped");
+    notes.push_back("field 'lang' is not a string (found " +
+                    std::string(json_type_name(value.type)) + "); dropped");
     return;
   }
   if (value.string.empty()) return;
   const std::string_view code = iso639_1_code(value.string);
   if (code.empty()) {
-    notes.push_back("lang " + quote_for_message(value.string) + " is not an ISO 639-1 code; dropped");
+    notes.push_back("lang " + quote_for_message(value.string) +
+                    " is not an ISO 639-1 code; dropped");
     return;
   }
   out.lang = code;
@@ -171,7 +174,8 @@ void read_time(const FieldValue& value, Article& out, Notes& notes) {
   } else if (value.type == od::json_type::boolean) {
     shown = value.boolean ? "True" : "False";
   } else {
-    shown = value.raw.size() > 40 ? std::string(value.raw.substr(0, 40)) + "..." : std::string(value.raw);
+    shown = value.raw.size() > 40 ? std::string(value.raw.substr(0, 40)) + "..."
+                                  : std::string(value.raw);
   }
   notes.push_back("time " + shown +
                   " is not an ISO 8601 date/time or epoch seconds in years 0000-9999; dropped");
@@ -198,7 +202,8 @@ error_code JsonlDecoder::read_root_object(od::document& doc) {
   for (auto field : object) {
     std::string_view key;
     od::value value;
-    if (error_code error = field.unescaped_key().get(key); error || (error = field.value().get(value))) {
+    if (error_code error = field.unescaped_key().get(key);
+        error || (error = field.value().get(value))) {
       return error;
     }
     // the last occurrence of a key wins, as with Python's json module
@@ -246,7 +251,7 @@ error_code JsonlDecoder::read_line(std::string_view padded_line) {
   const char* rest = nullptr;
   // anything after the root value is malformed
   return doc.current_location().get(rest) == simdjson::OUT_OF_BOUNDS ? SUCCESS
-                                                                      : simdjson::TRAILING_CONTENT;
+                                                                     : simdjson::TRAILING_CONTENT;
 }
 
 std::optional<std::string> JsonlDecoder::decode(std::string_view line, std::uint64_t line_number,
@@ -309,7 +314,8 @@ std::optional<std::string> JsonlDecoder::append_story(const FieldValue& story, s
   }
   // the raw text lies inside the padded line, so it can be parsed in place
   simdjson::dom::element element;
-  if (const error_code error = story_parser_.parse(story.raw.data(), story.raw.size(), false).get(element)) {
+  if (const error_code error =
+          story_parser_.parse(story.raw.data(), story.raw.size(), false).get(element)) {
     return "malformed JSON: " + std::string(simdjson::error_message(error));
   }
   append_python_str(element, out);

@@ -61,7 +61,7 @@ class JsonlDecoder {
   simdjson::ondemand::json_type root_type_ = simdjson::ondemand::json_type::object;
   LineFields fields_;
   std::string_view current_line_;  ///< the line being read, followed by its padding
-  std::string repaired_;  ///< a line with invalid UTF-8 replaced, plus padding
+  std::string repaired_;           ///< a line with invalid UTF-8 replaced, plus padding
 };
 
 /// Decodes a .txt file's content: first line title, rest text, id = stem.
