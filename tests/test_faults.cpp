@@ -440,17 +440,19 @@ TEST_CASE("a binary file inside an input directory is rejected, the other files 
   write_file(dir.file("d.txt"),
              "Passau unter Wasser\nDie Donau hat die Altstadt von Passau überflutet.\n");
   write_file(dir.file("image.png"), "\x89PNG\r\n\x1A\n\0\0"s);  // not .txt: not an input
-  fs::create_directories(dir.path / "nested.txt");               // a directory: not an input
+  fs::create_directories(dir.path / "nested.txt");  // named like an article: rejected, not skipped
 
   for (const ClusterMode mode : {ClusterMode::batch, ClusterMode::stream}) {
     const PipelineRun run = run_pipeline({dir.path.string()}, mode);
-    check_accounting(run, 4);
+    check_accounting(run, 5);
     CHECK(run.ids == std::vector<std::string>{"a", "d"});
-    REQUIRE(run.rejected.size() == 2);
+    REQUIRE(run.rejected.size() == 3);
     CHECK(run.rejected[0].source == dir.file("b.txt"));
     CHECK(run.rejected[0].reason == "binary file");
     CHECK(run.rejected[1].source == dir.file("c.txt"));
     CHECK(run.rejected[1].reason == "binary file");
+    CHECK(run.rejected[2].source == dir.file("nested.txt"));
+    CHECK(run.rejected[2].reason == "not a regular file (directory)");
     CHECK(run.assignment[0] == run.assignment[1]);
   }
 }

@@ -3,6 +3,7 @@
 
 #include "io/detail/lines.hpp"
 #include "io/detail/utf8.hpp"
+#include "io_test_util.hpp"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -23,44 +24,14 @@ using crossnews::ArticleReader;
 using crossnews::Corpus;
 using crossnews::ReadOptions;
 using namespace std::string_literals;
+using namespace io_test;
 
 namespace {
-
-namespace fs = std::filesystem;
-
-const std::string kData = std::string(CROSSNEWS_TEST_DATA_DIR) + "/io/";
-
-/// A fresh directory under the system temp dir, removed with the object.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("crossnews_" + name + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  [[nodiscard]] std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-void write_file(const std::string& path, std::string_view content) {
-  std::ofstream(path, std::ios::binary).write(content.data(), std::streamsize(content.size()));
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 Corpus parse(std::string_view content, ReadOptions options = {}) {
   Corpus corpus;
   crossnews::parse_jsonl("mem.jsonl", content, corpus, options);
   return corpus;
-}
-
-/// Lines as the reader counts them: one per '\n', plus a final line without one.
-std::size_t count_lines(std::string_view content) {
-  const auto newlines = std::size_t(std::count(content.begin(), content.end(), '\n'));
-  return newlines + (!content.empty() && content.back() != '\n' ? 1 : 0);
 }
 
 /// The only article of a one-line input (fails the test if it was rejected).
@@ -75,10 +46,6 @@ Article single(std::string_view line, ReadOptions options = {}) {
 std::string reason_of(std::string_view line, ReadOptions options = {}) {
   Corpus corpus = parse(line, options);
   return corpus.rejected.empty() ? std::string() : corpus.rejected[0].reason;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 }  // namespace

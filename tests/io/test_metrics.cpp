@@ -1,6 +1,8 @@
 #include <crossnews/error.hpp>
 #include <crossnews/metrics.hpp>
 
+#include "io_test_util.hpp"
+
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
@@ -17,33 +19,17 @@
 using crossnews::ClusteringScores;
 using crossnews::evaluate;
 using crossnews::evaluate_files;
+using io_test::kData;
+namespace fs = std::filesystem;
+using io_test::TempDir;
+using io_test::write_file;
 
 namespace {
-
-namespace fs = std::filesystem;
-
-const std::string kData = std::string(CROSSNEWS_TEST_DATA_DIR) + "/io/";
 
 std::vector<std::string> split(const std::string& chars) {
   std::vector<std::string> out;
   for (char c : chars) out.emplace_back(1, c);
   return out;
-}
-
-/// A fresh directory under the system temp dir, removed with the object.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("crossnews_" + name + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  [[nodiscard]] std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-void write_file(const std::string& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary) << content;
 }
 
 /// Pair counts by enumerating all pairs, the definition the contingency counts must equal.

@@ -325,25 +325,49 @@ void append_python_str(simdjson::dom::element value, std::string& out) {
   append_value(value, out, false);
 }
 
-std::string_view json_type_name(simdjson::dom::element value) {
-  using Type = simdjson::dom::element_type;
-  switch (value.type()) {
-    case Type::STRING:
+void append_python_number(simdjson::ondemand::number value, std::string& out) {
+  switch (value.get_number_type()) {
+    case simdjson::ondemand::number_type::signed_integer:
+      out += std::to_string(value.get_int64());
+      return;
+    case simdjson::ondemand::number_type::unsigned_integer:
+      out += std::to_string(value.get_uint64());
+      return;
+    case simdjson::ondemand::number_type::floating_point_number:
+      append_python_float(value.get_double(), out);
+      return;
+  }
+}
+
+std::string_view json_type_name(simdjson::ondemand::json_type type) {
+  using Type = simdjson::ondemand::json_type;
+  switch (type) {
+    case Type::string:
       return "string";
-    case Type::INT64:
-    case Type::UINT64:
-    case Type::DOUBLE:
+    case Type::number:
       return "number";
-    case Type::BOOL:
+    case Type::boolean:
       return "boolean";
-    case Type::NULL_VALUE:
+    case Type::null:
       return "null";
-    case Type::ARRAY:
+    case Type::array:
       return "array";
-    case Type::OBJECT:
+    case Type::object:
       return "object";
   }
   return "value";
+}
+
+std::string_view json_type_name(simdjson::dom::element value) {
+  using Dom = simdjson::dom::element_type;
+  using Json = simdjson::ondemand::json_type;
+  const Dom type = value.type();
+  return json_type_name(type == Dom::STRING       ? Json::string
+                        : type == Dom::BOOL       ? Json::boolean
+                        : type == Dom::NULL_VALUE ? Json::null
+                        : type == Dom::ARRAY      ? Json::array
+                        : type == Dom::OBJECT     ? Json::object
+                                                  : Json::number);
 }
 
 }  // namespace crossnews::detail

@@ -28,7 +28,11 @@ bool epoch_seconds_plausible(std::int64_t seconds);
 /// 1e2 -> "100.0", true -> "True", containers as Python's repr of lists and dicts.
 void append_python_str(simdjson::dom::element value, std::string& out);
 
+/// As append_python_str, for a number read On-Demand.
+void append_python_number(simdjson::ondemand::number value, std::string& out);
+
 /// "string", "number", "boolean", "null", "array" or "object", for messages.
 std::string_view json_type_name(simdjson::dom::element value);
+std::string_view json_type_name(simdjson::ondemand::json_type type);
 
 }  // namespace crossnews::detail

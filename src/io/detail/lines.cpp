@@ -2,6 +2,7 @@
 
 #include <crossnews/error.hpp>
 
+#include <fcntl.h>
 #include <simdjson.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -14,47 +15,27 @@
 namespace crossnews::detail {
 namespace {
 
-class GzFileSource final : public ByteSource {
+class FdSource final : public ByteSource {
  public:
-  explicit GzFileSource(const std::string& path) {
-    if (path == "-") {
-      const int fd = ::dup(STDIN_FILENO);  // gzclose closes it; stdin itself stays open
-      file_ = fd < 0 ? nullptr : gzdopen(fd, "rb");
-      if (file_ == nullptr && fd >= 0) ::close(fd);
-    } else {
-      file_ = gzopen(path.c_str(), "rb");
-    }
-    if (file_ == nullptr) {
-      const int err = errno;
-      throw IoError("cannot open input '" + path +
-                    "': " + (err != 0 ? std::strerror(err) : "out of memory"));
-    }
-    gzbuffer(file_, 1U << 18);
-  }
-  GzFileSource(const GzFileSource&) = delete;
-  GzFileSource& operator=(const GzFileSource&) = delete;
-  ~GzFileSource() override { gzclose(file_); }
+  explicit FdSource(int fd) : fd_(fd) {}
+  FdSource(const FdSource&) = delete;
+  FdSource& operator=(const FdSource&) = delete;
+  ~FdSource() override { ::close(fd_); }
 
   std::size_t read(char* out, std::size_t size) override {
     if (!error_.empty()) return 0;
-    const auto chunk = static_cast<unsigned>(std::min<std::size_t>(size, INT_MAX / 2));
-    const int n = gzread(file_, out, chunk);
-    if (n >= 0) {
-      // a gzip stream cut short reports its error only after handing out what it had
-      int code = Z_OK;
-      const char* message = gzerror(file_, &code);
-      if (n == 0 && code != Z_OK && code != Z_STREAM_END) error_ = message;
-      return static_cast<std::size_t>(n);
+    for (;;) {
+      const ssize_t n = ::read(fd_, out, std::min<std::size_t>(size, SSIZE_MAX));
+      if (n >= 0) return static_cast<std::size_t>(n);
+      if (errno != EINTR) {
+        error_ = std::strerror(errno);
+        return 0;
+      }
     }
-    int code = Z_OK;
-    const char* message = gzerror(file_, &code);
-    error_ = code == Z_ERRNO ? std::strerror(errno) : message;
-    if (error_.empty()) error_ = "read error";
-    return 0;
   }
 
  private:
-  gzFile file_ = nullptr;
+  int fd_;
 };
 
 class MemorySource final : public ByteSource {
@@ -71,16 +52,154 @@ class MemorySource final : public ByteSource {
   std::string_view bytes_;
 };
 
+/// Decompresses gzip members as long as they follow one another, then passes the rest through.
+class GzipOrPlain final : public ByteSource {
+ public:
+  explicit GzipOrPlain(std::unique_ptr<ByteSource> raw)
+      : raw_(std::move(raw)), in_(std::make_unique_for_overwrite<char[]>(kInBytes)) {}
+  GzipOrPlain(const GzipOrPlain&) = delete;
+  GzipOrPlain& operator=(const GzipOrPlain&) = delete;
+  ~GzipOrPlain() override {
+    if (inflating_) inflateEnd(&stream_);
+  }
+
+  std::size_t read(char* out, std::size_t size) override {
+    if (!error_.empty() || size == 0) return 0;
+    if (mode_ == Mode::kDetect) mode_ = opens_member() ? start_member() : Mode::kPlain;
+    const std::size_t n = mode_ == Mode::kGzip ? inflate_into(out, size) : read_plain(out, size);
+    if (n == 0) error_ = failure_;
+    return n;
+  }
+
+ private:
+  enum class Mode { kDetect, kGzip, kPlain, kDone };
+  static constexpr std::size_t kInBytes = std::size_t{256} << 10;
+
+  [[nodiscard]] std::size_t pending() const { return in_end_ - in_begin_; }
+
+  /// Tries to have at least wanted unread bytes; false if the raw input ended first.
+  bool refill(std::size_t wanted) {
+    if (pending() >= wanted) return true;
+    std::memmove(in_.get(), in_.get() + in_begin_, pending());
+    in_end_ = pending();
+    in_begin_ = 0;
+    while (in_end_ < wanted && !raw_eof_) {
+      const std::size_t n = raw_->read(in_.get() + in_end_, kInBytes - in_end_);
+      if (n == 0) {
+        raw_eof_ = true;
+        if (!raw_->error().empty()) failure_ = raw_->error();
+      }
+      in_end_ += n;
+    }
+    return in_end_ >= wanted;
+  }
+
+  bool opens_member() {
+    return refill(2) && in_[in_begin_] == '\x1f' && in_[in_begin_ + 1] == '\x8b';
+  }
+
+  Mode start_member() {
+    ++member_;
+    const int status = inflating_ ? inflateReset(&stream_) : inflateInit2(&stream_, 16 + MAX_WBITS);
+    if (status != Z_OK) {
+      failure_ = "gzip: cannot start decompressing (out of memory)";
+      return Mode::kDone;
+    }
+    inflating_ = true;
+    return Mode::kGzip;
+  }
+
+  std::size_t read_plain(char* out, std::size_t size) {
+    if (mode_ == Mode::kDone) return 0;
+    std::size_t n = std::min(size, pending());
+    std::memcpy(out, in_.get() + in_begin_, n);
+    in_begin_ += n;
+    if (n < size && !raw_eof_) {
+      const std::size_t more = raw_->read(out + n, size - n);
+      if (more == 0) {
+        raw_eof_ = true;
+        failure_ = raw_->error();
+      }
+      n += more;
+    }
+    return n;
+  }
+
+  std::size_t inflate_into(char* out, std::size_t size) {
+    std::size_t produced = 0;
+    while (produced < size && mode_ == Mode::kGzip) {
+      if (!refill(1)) {
+        if (failure_.empty()) {
+          failure_ = "gzip stream cut short in member " + std::to_string(member_) +
+                     " after compressed byte " + std::to_string(consumed_) +
+                     "; the rest of its data is missing";
+        }
+        mode_ = Mode::kDone;
+        break;
+      }
+      stream_.next_in = reinterpret_cast<Bytef*>(in_.get() + in_begin_);
+      stream_.avail_in = static_cast<uInt>(std::min<std::size_t>(pending(), UINT_MAX));
+      stream_.next_out = reinterpret_cast<Bytef*>(out + produced);
+      stream_.avail_out = static_cast<uInt>(std::min<std::size_t>(size - produced, UINT_MAX));
+      const uInt avail_in = stream_.avail_in;
+      const int status = inflate(&stream_, Z_NO_FLUSH);
+      in_begin_ += avail_in - stream_.avail_in;
+      consumed_ += avail_in - stream_.avail_in;
+      produced = static_cast<std::size_t>(reinterpret_cast<char*>(stream_.next_out) - out);
+      if (status == Z_STREAM_END) {
+        mode_ = opens_member() ? start_member() : pending() > 0 ? Mode::kPlain : Mode::kDone;
+      } else if (status != Z_OK && status != Z_BUF_ERROR) {
+        failure_ = describe_failure(status);
+        mode_ = Mode::kDone;
+      }
+    }
+    // bytes after the last member are read as they are
+    if (mode_ == Mode::kPlain) produced += read_plain(out + produced, size - produced);
+    return produced;
+  }
+
+  [[nodiscard]] std::string describe_failure(int status) const {
+    const std::string what = stream_.msg != nullptr ? stream_.msg : zError(status);
+    const std::string where = "gzip member " + std::to_string(member_) + " at compressed byte " +
+                              std::to_string(consumed_);
+    if (what == "incorrect data check" || what == "incorrect length check") {
+      return where + " fails its integrity check (" + what +
+             "): its data was read but may be damaged; nothing after it was read";
+    }
+    return where + " is damaged (" + what + "); nothing after it could be read";
+  }
+
+  std::unique_ptr<ByteSource> raw_;
+  std::unique_ptr<char[]> in_;
+  std::size_t in_begin_ = 0;
+  std::size_t in_end_ = 0;
+  bool raw_eof_ = false;
+  Mode mode_ = Mode::kDetect;
+  z_stream stream_{};
+  bool inflating_ = false;
+  std::uint64_t member_ = 0;
+  std::uint64_t consumed_ = 0;  ///< compressed bytes decoded, for messages
+  std::string failure_;         ///< becomes error() once every decoded byte is handed out
+};
+
 }  // namespace
 
-std::unique_ptr<ByteSource> open_file_source(const std::string& path) {
-  return std::make_unique<GzFileSource>(path);
-}
+std::unique_ptr<ByteSource> fd_source(int fd) { return std::make_unique<FdSource>(fd); }
 
 std::unique_ptr<ByteSource> memory_source(std::string_view bytes) {
   return std::make_unique<MemorySource>(bytes);
 }
 
+std::unique_ptr<ByteSource> gzip_or_plain(std::unique_ptr<ByteSource> raw) {
+  return std::make_unique<GzipOrPlain>(std::move(raw));
+}
+
+std::unique_ptr<ByteSource> open_file_source(const std::string& path) {
+  const int fd = path == "-" ? ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
+                             : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw IoError("cannot open input '" + path + "': " + std::strerror(errno));
+  return gzip_or_plain(fd_source(fd));
+}
 LineReader::LineReader(std::unique_ptr<ByteSource> source, std::size_t block_bytes,
                        std::size_t max_line_bytes)
     : source_(std::move(source)),
@@ -94,7 +213,7 @@ void LineReader::make_room() {
   const std::size_t needed = std::max(block_bytes_, pending + 1);
   if (capacity_ < needed || capacity_ > 2 * wanted) {
     const std::size_t capacity = std::max(wanted, needed);
-    auto grown = std::make_unique<char[]>(capacity + simdjson::SIMDJSON_PADDING);
+    auto grown = std::make_unique_for_overwrite<char[]>(capacity + simdjson::SIMDJSON_PADDING);
     if (pending > 0) std::memcpy(grown.get(), buffer_.get() + begin_, pending);
     buffer_ = std::move(grown);
     capacity_ = capacity;
@@ -118,17 +237,49 @@ void LineReader::fill() {
   std::memset(buffer_.get() + end_, 0, simdjson::SIMDJSON_PADDING);
 }
 
+std::string_view LineReader::head(std::size_t min_bytes) {
+  while (end_ - begin_ < min_bytes && !eof_) fill();
+  return {buffer_.get() + begin_, end_ - begin_};
+}
+
+const char* LineReader::find_line_end(std::size_t from) {
+  const char* base = buffer_.get();
+  for (std::size_t i = from; !line_end_known_ && i < end_; ++i) {
+    if (base[i] != '\r' && base[i] != '\n') continue;
+    // a '\r' at the end of the data read so far waits for the byte after it
+    if (base[i] == '\r' && i + 1 == end_ && !eof_) return nullptr;
+    line_end_known_ = true;
+    line_end_ = base[i] == '\r' && (i + 1 == end_ || base[i + 1] != '\n') ? '\r' : '\n';
+  }
+  if (!line_end_known_ || end_ <= from) return nullptr;
+  return static_cast<const char*>(std::memchr(base + from, line_end_, end_ - from));
+}
+
+void LineReader::zero_padding_after(std::size_t end) {
+  if (!hidden_bytes_)
+    hidden_bytes_ = std::make_unique_for_overwrite<char[]>(simdjson::SIMDJSON_PADDING);
+  std::memcpy(hidden_bytes_.get(), buffer_.get() + end, simdjson::SIMDJSON_PADDING);
+  std::memset(buffer_.get() + end, 0, simdjson::SIMDJSON_PADDING);
+  zeroed_at_ = end;
+  zeroed_ = true;
+}
+
+void LineReader::restore_padding() {
+  if (!zeroed_) return;
+  std::memcpy(buffer_.get() + zeroed_at_, hidden_bytes_.get(), simdjson::SIMDJSON_PADDING);
+  zeroed_ = false;
+}
+
 bool LineReader::next(Line& line) {
+  restore_padding();
   for (;;) {
     const char* base = buffer_.get();
-    const std::size_t from = begin_ + scanned_;
-    const void* newline = end_ > from ? std::memchr(base + from, '\n', end_ - from) : nullptr;
+    const char* line_end = find_line_end(begin_ + scanned_);
     // a read error with nothing pending still yields one kReadError line, so it is accounted
     const bool error_pending = eof_ && !source_->error().empty() && !error_reported_;
-    if (newline != nullptr || (eof_ && (end_ > begin_ || skipping_)) || error_pending) {
+    if (line_end != nullptr || (eof_ && (end_ > begin_ || skipping_)) || error_pending) {
       const std::size_t stop =
-          newline != nullptr ? static_cast<std::size_t>(static_cast<const char*>(newline) - base)
-                             : end_;
+          line_end != nullptr ? static_cast<std::size_t>(line_end - base) : end_;
       line.number = ++line_number_;
       if (skipping_) {
         line.status = Line::Status::kTooLong;
@@ -139,20 +290,23 @@ bool LineReader::next(Line& line) {
       } else {
         line.length = stop - begin_;
         line.text = std::string_view(base + begin_, stop - begin_);
-        line.status = line.length > max_line_bytes_                     ? Line::Status::kTooLong
-                      : newline == nullptr && !source_->error().empty() ? Line::Status::kReadError
-                                                                        : Line::Status::kOk;
+        line.status = line.length > max_line_bytes_                      ? Line::Status::kTooLong
+                      : line_end == nullptr && !source_->error().empty() ? Line::Status::kReadError
+                                                                         : Line::Status::kOk;
         if (line.status == Line::Status::kTooLong) line.text = {};
       }
-      if (newline == nullptr && !source_->error().empty()) {
+      if (line_end == nullptr && !source_->error().empty()) {
         error_reported_ = line.status == Line::Status::kReadError;
       }
-      begin_ = newline != nullptr ? stop + 1 : stop;
+      begin_ = line_end != nullptr ? stop + 1 : stop;
       scanned_ = 0;
+      if (!line.text.empty()) zero_padding_after(stop);
       return true;
     }
     if (eof_) return false;
     scanned_ = end_ - begin_;
+    // an undecided trailing '\r' is looked at again once the byte after it is read
+    if (!line_end_known_ && scanned_ > 0 && base[end_ - 1] == '\r') --scanned_;
     if (!skipping_ && scanned_ > max_line_bytes_) {
       // drop the line's bytes as they come instead of holding them
       skipping_ = true;

@@ -19,7 +19,25 @@ namespace crossnews::detail {
 /// Warnings about an article that is accepted only if nothing later rejects it.
 using Notes = std::vector<std::string>;
 
-/// Decodes JSONL lines with one reused simdjson parser. Not thread-safe.
+/// A known field's last occurrence in a line. The views point into the line or the parser's
+/// string buffer and stay valid until the next line is decoded.
+struct FieldValue {
+  bool present = false;
+  simdjson::ondemand::json_type type = simdjson::ondemand::json_type::null;
+  std::string_view string;                           ///< a string's content
+  std::optional<simdjson::ondemand::number> number;  ///< a number's value
+  bool boolean = false;
+  std::string_view raw;  ///< the JSON text of an array or object
+};
+
+/// The fields the reader uses, from one line.
+struct LineFields {
+  FieldValue id, text, title, lang, time, story;
+};
+
+/// Decodes JSONL lines with one reused simdjson On-Demand parser: no document tree is built,
+/// so the memory for a line is its simdjson index (4 bytes per byte of the line at most) and
+/// string buffer, not a tree of every value. Not thread-safe.
 class JsonlDecoder {
  public:
   explicit JsonlDecoder(const ReadOptions& options) : options_(options) {}
@@ -31,12 +49,19 @@ class JsonlDecoder {
                                     std::string_view source, Article& out, Notes& notes);
 
  private:
-  std::optional<std::string> decode_object(simdjson::dom::object object, std::uint64_t line_number,
-                                           std::string_view source, Article& out, Notes& notes);
+  simdjson::error_code read_line(std::string_view padded_line);
+  simdjson::error_code read_root_object(simdjson::ondemand::document& doc);
+  std::optional<std::string> make_article(std::uint64_t line_number, std::string_view source,
+                                          Article& out, Notes& notes);
+  std::optional<std::string> append_story(const FieldValue& story, std::string& out);
 
   ReadOptions options_;
-  simdjson::dom::parser parser_;
-  std::string repaired_;  ///< a line with invalid UTF-8 replaced, plus padding
+  simdjson::ondemand::parser parser_;
+  simdjson::dom::parser story_parser_;  ///< for a story that is an array or object (small)
+  simdjson::ondemand::json_type root_type_ = simdjson::ondemand::json_type::object;
+  LineFields fields_;
+  std::string_view current_line_;  ///< the line being read, followed by its padding
+  std::string repaired_;           ///< a line with invalid UTF-8 replaced, plus padding
 };
 
 /// Decodes a .txt file's content: first line title, rest text, id = stem.

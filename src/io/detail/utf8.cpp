@@ -1,5 +1,6 @@
 #include "io/detail/utf8.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace crossnews::detail {
@@ -74,6 +75,36 @@ void append_repaired_utf8(std::string_view s, std::string& out) {
     run = i;
   }
   out.append(s.substr(run));
+}
+
+std::string repaired_utf8(std::string_view s) {
+  if (scan_utf8(s).invalid_sequences == 0) return std::string(s);
+  std::string out;
+  append_repaired_utf8(s, out);
+  return out;
+}
+
+std::string_view wide_encoding(std::string_view head) {
+  using namespace std::string_view_literals;
+  if (head.starts_with("\x00\x00\xFE\xFF"sv)) return "UTF-32BE";
+  if (head.starts_with("\xFF\xFE\x00\x00"sv)) return "UTF-32LE";
+  if (head.starts_with("\xFE\xFF"sv)) return "UTF-16BE";
+  if (head.starts_with("\xFF\xFE"sv)) return "UTF-16LE";
+  // without a byte order mark: which bytes of each code unit of ASCII text are zero
+  const std::size_t n = std::min<std::size_t>(head.size(), 16);
+  if (n < 2) return {};
+  const auto zero_pattern = [&](std::size_t unit, std::size_t nonzero_at) {
+    const std::size_t whole_units = n - n % unit;
+    for (std::size_t i = 0; i < whole_units; ++i) {
+      if ((head[i] == '\0') == (i % unit == nonzero_at)) return false;
+    }
+    return whole_units > 0;
+  };
+  if (zero_pattern(4, 0)) return "UTF-32LE";
+  if (zero_pattern(4, 3)) return "UTF-32BE";
+  if (zero_pattern(2, 0)) return "UTF-16LE";
+  if (zero_pattern(2, 1)) return "UTF-16BE";
+  return {};
 }
 
 std::size_t utf8_prefix_length(std::string_view s, std::size_t max_bytes) {

@@ -24,6 +24,14 @@ Utf8Scan scan_utf8(std::string_view s, bool allow_surrogates = false);
 /// Appends s to out with each maximal invalid subpart replaced by U+FFFD.
 void append_repaired_utf8(std::string_view s, std::string& out);
 
+/// s itself if it is valid UTF-8, else s with each maximal invalid subpart replaced by U+FFFD.
+std::string repaired_utf8(std::string_view s);
+
+/// "UTF-16LE", "UTF-16BE", "UTF-32LE" or "UTF-32BE" if the first bytes of a text are a byte
+/// order mark of that encoding or, without one, the zero bytes that an ASCII character such as
+/// '{' leaves there in it (at least 2 bytes, checked up to 16); else an empty view.
+std::string_view wide_encoding(std::string_view head);
+
 /// Length of the longest prefix of valid UTF-8 s that is at most max_bytes long and does not
 /// split a code point.
 std::size_t utf8_prefix_length(std::string_view s, std::size_t max_bytes);
