@@ -26,25 +26,23 @@ void register_explain(CLI::App& root) {
       "Document frequencies come from all --input articles.\n\nExamples:\n"
       "  crossnews explain --input examples/data/articles.jsonl ex-001 ex-002\n"
       "  crossnews explain --input seeds/ 000_9732e21ef075ca18 002_f3dc3a387aed0902");
-  // `--input FILE... ID_A ID_B`: --input takes every value up to the end, so the two ids are the
-  // last two values, whether CLI11 gave them to --input or as positionals.
-  app->add_option("--input", args->inputs,
-                  "JSONL files, '-', or directories of .txt files, then ID_A ID_B")
+  one_value_each(app->add_option("--input", args->inputs,
+                                 "JSONL file, '-' for stdin, or directory of .txt files; one per "
+                                 "option, repeatable"))
       ->required();
   app->add_option("ids", args->ids, "ID_A ID_B: the two article ids");
-  app->add_option("--top", args->top, "Shared features to list")->capture_default_str();
+  app->add_option("--top", args->top, "Shared features to list")
+      ->check(whole_number())
+      ->capture_default_str();
   add_cluster_options(*app, args->options, args->mode, args->strategy);
   add_lexicon_options(*app, args->lexicon);
   app->callback([args] {
-    args->inputs.insert(args->inputs.end(), args->ids.begin(), args->ids.end());
-    if (args->inputs.size() < 3) {
-      throw ExitError{kUsage, "explain needs --input FILE... ID_A ID_B"};
+    if (args->ids.size() != 2) {
+      throw ExitError{kUsage, "explain needs two article ids: --input FILE ID_A ID_B"};
     }
-    args->id_b = args->inputs.back();
-    args->inputs.pop_back();
-    args->id_a = args->inputs.back();
-    args->inputs.pop_back();
-    apply_mode(args->options, args->mode, args->strategy);
+    args->id_a = args->ids[0];
+    args->id_b = args->ids[1];
+    apply_cluster_args(args->options, args->mode, args->strategy);
     Corpus corpus = read_inputs(args->inputs);
     auto find = [&](const std::string& id) {
       for (std::size_t i = 0; i < corpus.articles.size(); ++i) {

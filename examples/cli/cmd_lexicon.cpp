@@ -3,7 +3,6 @@
 #include "common.hpp"
 #include "json_writer.hpp"
 
-#include <fstream>
 #include <iostream>
 
 namespace crossnews::cli {
@@ -19,6 +18,7 @@ void register_lexicon(CLI::App& root) {
   struct ImportArgs {
     std::string index;
     std::string output = "-";
+    FreeDictOptions options;
   };
   auto import_args = std::make_shared<ImportArgs>();
   auto* import = app->add_subcommand(
@@ -28,22 +28,26 @@ void register_lexicon(CLI::App& root) {
   import->add_option("INDEX", import_args->index, "FreeDict .index file")
       ->required()
       ->check(CLI::ExistingFile);
-  import->add_option("-o,--output", import_args->output, "Pairs TSV (default: stdout)");
+  import->add_option("-o,--output", import_args->output, "Pairs TSV, '-' for stdout (default)");
+  import->add_option("--from", import_args->options.lang_from,
+                     "Language of the headwords (ISO 639-1), for an index not named "
+                     "freedict-<from>-<to>.index");
+  import->add_option("--to", import_args->options.lang_to,
+                     "Language of the translations (ISO 639-1), with --from");
   import->callback([import_args] {
+    check_outputs({{"INDEX", import_args->index}}, {{"-o", import_args->output}});
+    AtomicOutput out({"-o", import_args->output});
     FreeDict dict;
     try {
-      dict = read_freedict(import_args->index);
+      dict = read_freedict(import_args->index, import_args->options);
     } catch (const IoError& e) {
       throw ExitError{kUsage, e.what()};
+    } catch (const InputError&) {
+      throw ExitError{kUsage, "'" + import_args->index + "': " + kFreeDictNaming +
+                                  "; or give the languages with --from and --to"};
     }
-    std::ofstream file;
-    if (import_args->output != "-") {
-      file.open(import_args->output, std::ios::binary | std::ios::trunc);
-      if (!file) throw ExitError{kFailure, "cannot write '" + import_args->output + "'"};
-    }
-    std::ostream& out = import_args->output == "-" ? std::cout : file;
-    write_pairs_tsv(out, dict);
-    if (!out.flush()) throw ExitError{kFailure, "writing the pairs failed"};
+    write_pairs_tsv(out.stream(), dict);
+    out.commit();
     std::cerr << "{\"entries\":" << dict.entries.size() << ",\"lang_from\":\"" << dict.lang_from
               << "\",\"lang_to\":\"" << dict.lang_to << "\"}\n";
   });
@@ -66,25 +70,26 @@ void register_lexicon(CLI::App& root) {
       "covers). Writes pairs TSV with scores, ready for --lexicon.\n\nExample:\n"
       "  crossnews lexicon learn --input news.jsonl -o learned.tsv\n"
       "  crossnews cluster --lexicon learned.tsv news.jsonl");
-  learn->add_option("--input", learn_args->inputs, "JSONL files or directories")->required();
-  learn->add_option("-o,--output", learn_args->output, "Learned pairs TSV (default: stdout)");
+  one_value_each(learn->add_option("--input", learn_args->inputs,
+                                   "JSONL file, '-' for stdin, or directory; one per option, "
+                                   "repeatable"))
+      ->required();
+  learn->add_option("-o,--output", learn_args->output, "Learned pairs TSV, '-' for stdout (default)");
   learn->add_option("--min-similarity", learn_args->min_similarity,
-                    "Only article pairs at least this similar teach pairs")
-      ->check(CLI::Range(0.0, 1.0))
+                    "Only article pairs at least this similar teach pairs, in [0, 1]")
+      ->check(finite_number() & CLI::Range(0.0, 1.0))
       ->capture_default_str();
   learn->add_option("--min-count", learn_args->min_count,
                     "Linked article pairs a term pair must appear in")
+      ->check(whole_number())
       ->capture_default_str();
   add_cluster_options(*learn, learn_args->options, learn_args->mode, learn_args->strategy);
   add_lexicon_options(*learn, learn_args->lexicon);
   learn->callback([learn_args] {
     auto& a = *learn_args;
-    apply_mode(a.options, a.mode, a.strategy);
-    std::ofstream file;
-    if (a.output != "-") {
-      file.open(a.output, std::ios::binary | std::ios::trunc);
-      if (!file) throw ExitError{kFailure, "cannot write '" + a.output + "'"};
-    }
+    apply_cluster_args(a.options, a.mode, a.strategy);
+    check_outputs(named_inputs("--input", a.inputs, &a.lexicon), {{"-o", a.output}});
+    AtomicOutput out({"-o", a.output});
     Corpus corpus = read_inputs(a.inputs);
     Analyzer analyzer;
     const Lexicon lexicon = build_lexicon(analyzer, a.lexicon, false);
@@ -93,9 +98,8 @@ void register_lexicon(CLI::App& root) {
     const ClusteringResult result = clusterer.run();
     const auto pairs = learn_pairs(clusterer.featurizer(), result.assignment, a.options,
                                    a.min_similarity, a.min_count);
-    std::ostream& out = a.output == "-" ? std::cout : file;
-    write_learned_tsv(out, pairs);
-    if (!out.flush()) throw ExitError{kFailure, "writing the learned pairs failed"};
+    write_learned_tsv(out.stream(), pairs);
+    out.commit();
     std::cerr << "{\"articles\":" << corpus.articles.size() << ",\"pairs\":" << pairs.size()
               << "}\n";
   });
@@ -109,7 +113,9 @@ void register_lexicon(CLI::App& root) {
       "stats",
       "Print, as one JSON line, the concepts linking each language pair and, with --input, the\n"
       "share of each language's word tokens that map to a concept.");
-  stats->add_option("--input", stats_args->inputs, "JSONL files or directories to measure");
+  one_value_each(stats->add_option("--input", stats_args->inputs,
+                                   "JSONL file, '-' for stdin, or directory to measure; one per "
+                                   "option, repeatable"));
   add_lexicon_options(*stats, stats_args->lexicon);
   stats->callback([stats_args] {
     Analyzer analyzer;
