@@ -297,11 +297,13 @@ void register_cluster(CLI::App& root) {
       "Assign every article to a story.\n\n"
       "INPUT is a JSONL file (id, text, optional title, lang, time), '-' for stdin, or a directory\n"
       "of .txt files (first line the title). Writes 'id<TAB>story' per accepted article in input\n"
-      "order.\n\nExamples:\n"
+      "order. Output files are written whole when the run succeeds and left as they were when\n"
+      "it fails; an output may not be an input or another output.\n\nExamples:\n"
       "  crossnews cluster examples/data/articles.jsonl\n"
       "  crossnews cluster news.jsonl -o assign.tsv --stories stories.jsonl --rejected bad.jsonl\n"
       "  crossnews cluster --mode stream --window-days 3 --threads 2 day1.jsonl day2.jsonl\n"
-      "  crossnews cluster --freedict /usr/share/dictd/freedict-deu-ita.index news.jsonl");
+      "  crossnews cluster --freedict /usr/share/dictd/freedict-deu-ita.index news.jsonl\n"
+      "  crossnews cluster -q news.jsonl --stories - --stories-format text");
   app->add_option("INPUT", args->inputs, "JSONL file, '-' for stdin, or a directory of .txt files")
       ->required();
   app->add_option("-o,--output", args->output,

@@ -60,9 +60,11 @@ void register_eval(CLI::App& root) {
     if (args->gold == "-" && args->predicted == "-") {
       throw ExitError{kUsage, "--gold ('-') and PRED ('-') cannot both read stdin"};
     }
+    // The library reads files by name; stdin has one.
+    const auto path = [](const std::string& name) { return name == "-" ? "/dev/stdin" : name; };
     ClusteringScores s;
     try {
-      s = evaluate_files(args->gold, args->predicted);
+      s = evaluate_files(path(args->gold), path(args->predicted));
     } catch (const IoError& e) {
       throw ExitError{kUsage, e.what()};
     } catch (const InputError& e) {

@@ -25,7 +25,7 @@ void register_explain(CLI::App& root) {
       "weights and where each link comes from (lexicon, freedict, pivot, learned, entity, word).\n"
       "Document frequencies come from all --input articles.\n\nExamples:\n"
       "  crossnews explain --input examples/data/articles.jsonl ex-001 ex-002\n"
-      "  crossnews explain --input seeds/ 000_9732e21ef075ca18 002_f3dc3a387aed0902");
+      "  crossnews explain --input examples/data/articles.jsonl --top 5 ex-002 ex-004");
   one_value_each(app->add_option("--input", args->inputs,
                                  "JSONL file, '-' for stdin, or directory of .txt files; one per "
                                  "option, repeatable"))

@@ -24,7 +24,9 @@ void register_lexicon(CLI::App& root) {
   auto* import = app->add_subcommand(
       "import-freedict",
       "Convert a FreeDict dictionary (dictd .index + .dict.dz) into pairs TSV:\n"
-      "lang_a<TAB>term_a<TAB>lang_b<TAB>term_b<TAB>weight");
+      "lang_a<TAB>term_a<TAB>lang_b<TAB>term_b<TAB>weight\n\nExamples:\n"
+      "  crossnews lexicon import-freedict /usr/share/dictd/freedict-deu-ita.index -o de-it.tsv\n"
+      "  crossnews lexicon import-freedict --from de --to it /usr/share/dictd/freedict-deu-ita.index");
   import->add_option("INDEX", import_args->index, "FreeDict .index file")
       ->required()
       ->check(CLI::ExistingFile);
@@ -67,7 +69,7 @@ void register_lexicon(CLI::App& root) {
       "learn",
       "Cluster the input, then learn term pairs from articles of different languages linked with\n"
       "high confidence (co-occurrence across linked pairs, and cognates among words no concept\n"
-      "covers). Writes pairs TSV with scores, ready for --lexicon.\n\nExample:\n"
+      "covers). Writes pairs TSV with scores, ready for --lexicon.\n\nExamples:\n"
       "  crossnews lexicon learn --input news.jsonl -o learned.tsv\n"
       "  crossnews cluster --lexicon learned.tsv news.jsonl");
   one_value_each(learn->add_option("--input", learn_args->inputs,
@@ -112,7 +114,9 @@ void register_lexicon(CLI::App& root) {
   auto* stats = app->add_subcommand(
       "stats",
       "Print, as one JSON line, the concepts linking each language pair and, with --input, the\n"
-      "share of each language's word tokens that map to a concept.");
+      "share of each language's word tokens that map to a concept.\n\nExamples:\n"
+      "  crossnews lexicon stats\n"
+      "  crossnews lexicon stats --input examples/data/articles.jsonl");
   one_value_each(stats->add_option("--input", stats_args->inputs,
                                    "JSONL file, '-' for stdin, or directory to measure; one per "
                                    "option, repeatable"));
