@@ -116,6 +116,9 @@ TEST_CASE("'-' is stdin or stdout for every file option; two outputs on stdout a
   CHECK(r.code == 0);
   CHECK(contains(r.out, "\"missing\":0"));
   CHECK(run("eval --gold - -").code == 2);
+  r = run("cluster -q --lexicon - -", corpus);
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "cannot both read stdin"));
 }
 
 TEST_CASE("-q prints nothing but errors") {

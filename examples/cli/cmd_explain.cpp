@@ -43,6 +43,7 @@ void register_explain(CLI::App& root) {
     args->id_a = args->ids[0];
     args->id_b = args->ids[1];
     apply_cluster_args(args->options, args->mode, args->strategy);
+    check_outputs(named_inputs("--input", args->inputs, &args->lexicon), {});
     Corpus corpus = read_inputs(args->inputs);
     auto find = [&](const std::string& id) {
       for (std::size_t i = 0; i < corpus.articles.size(); ++i) {

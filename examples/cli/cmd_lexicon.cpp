@@ -7,21 +7,17 @@
 
 namespace crossnews::cli {
 
-void register_lexicon(CLI::App& root) {
-  auto* app = root.add_subcommand(
-      "lexicon",
-      "Work with the bilingual keyword map.\n\nExamples:\n"
-      "  crossnews lexicon import-freedict /usr/share/dictd/freedict-deu-ita.index -o de-it.tsv\n"
-      "  crossnews lexicon stats --input examples/data/articles.jsonl");
-  app->require_subcommand(1);
+namespace {
 
+void register_import_freedict(CLI::App& lexicon) {
   struct ImportArgs {
     std::string index;
     std::string output = "-";
     FreeDictOptions options;
+    bool quiet = false;
   };
   auto import_args = std::make_shared<ImportArgs>();
-  auto* import = app->add_subcommand(
+  auto* import = lexicon.add_subcommand(
       "import-freedict",
       "Convert a FreeDict dictionary (dictd .index + .dict.dz) into pairs TSV:\n"
       "lang_a<TAB>term_a<TAB>lang_b<TAB>term_b<TAB>weight\n\nExamples:\n"
@@ -36,6 +32,7 @@ void register_lexicon(CLI::App& root) {
                      "freedict-<from>-<to>.index");
   import->add_option("--to", import_args->options.lang_to,
                      "Language of the translations (ISO 639-1), with --from");
+  import->add_flag("-q,--quiet", import_args->quiet, "Print nothing on stderr but errors");
   import->callback([import_args] {
     check_outputs({{"INDEX", import_args->index}}, {{"-o", import_args->output}});
     AtomicOutput out({"-o", import_args->output});
@@ -50,22 +47,26 @@ void register_lexicon(CLI::App& root) {
     }
     write_pairs_tsv(out.stream(), dict);
     out.commit();
+    if (import_args->quiet) return;
     std::cerr << "{\"entries\":" << dict.entries.size() << ",\"lang_from\":\"" << dict.lang_from
               << "\",\"lang_to\":\"" << dict.lang_to << "\"}\n";
   });
+}
 
+void register_learn(CLI::App& lexicon) {
   struct LearnArgs {
     std::vector<std::string> inputs;
     std::string output = "-";
     float min_similarity = 0.5f;
     std::size_t min_count = 2;
+    bool quiet = false;
     std::string mode = "batch";
     std::string strategy = "joint";
     ClusterOptions options;
     LexiconArgs lexicon;
   };
   auto learn_args = std::make_shared<LearnArgs>();
-  auto* learn = app->add_subcommand(
+  auto* learn = lexicon.add_subcommand(
       "learn",
       "Cluster the input, then learn term pairs from articles of different languages linked with\n"
       "high confidence (co-occurrence across linked pairs, and cognates among words no concept\n"
@@ -85,6 +86,8 @@ void register_lexicon(CLI::App& root) {
                     "Linked article pairs a term pair must appear in")
       ->check(whole_number())
       ->capture_default_str();
+  learn->add_flag("-q,--quiet", learn_args->quiet,
+                  "Print nothing on stderr but errors: no skipped lexicon lines, no summary");
   add_cluster_options(*learn, learn_args->options, learn_args->mode, learn_args->strategy);
   add_lexicon_options(*learn, learn_args->lexicon);
   learn->callback([learn_args] {
@@ -94,7 +97,7 @@ void register_lexicon(CLI::App& root) {
     AtomicOutput out({"-o", a.output});
     Corpus corpus = read_inputs(a.inputs);
     Analyzer analyzer;
-    const Lexicon lexicon = build_lexicon(analyzer, a.lexicon, false);
+    const Lexicon lexicon = build_lexicon(analyzer, a.lexicon, a.quiet);
     BatchClusterer clusterer(analyzer, &lexicon, a.options);
     clusterer.add(corpus.articles);
     const ClusteringResult result = clusterer.run();
@@ -102,16 +105,19 @@ void register_lexicon(CLI::App& root) {
                                    a.min_similarity, a.min_count);
     write_learned_tsv(out.stream(), pairs);
     out.commit();
+    if (a.quiet) return;
     std::cerr << "{\"articles\":" << corpus.articles.size() << ",\"pairs\":" << pairs.size()
               << "}\n";
   });
+}
 
+void register_stats(CLI::App& lexicon) {
   struct StatsArgs {
     std::vector<std::string> inputs;
     LexiconArgs lexicon;
   };
   auto stats_args = std::make_shared<StatsArgs>();
-  auto* stats = app->add_subcommand(
+  auto* stats = lexicon.add_subcommand(
       "stats",
       "Print, as one JSON line, the concepts linking each language pair and, with --input, the\n"
       "share of each language's word tokens that map to a concept.\n\nExamples:\n"
@@ -152,6 +158,20 @@ void register_lexicon(CLI::App& root) {
     }
     out << "}\n";
   });
+}
+
+}  // namespace
+
+void register_lexicon(CLI::App& root) {
+  auto* app = root.add_subcommand(
+      "lexicon",
+      "Work with the bilingual keyword map.\n\nExamples:\n"
+      "  crossnews lexicon import-freedict /usr/share/dictd/freedict-deu-ita.index -o de-it.tsv\n"
+      "  crossnews lexicon stats --input examples/data/articles.jsonl");
+  app->require_subcommand(1);
+  register_import_freedict(*app);
+  register_learn(*app);
+  register_stats(*app);
 }
 
 }  // namespace crossnews::cli

@@ -90,7 +90,15 @@ void track_temporary(const char* path, bool tracked) {
 
 void check_outputs(const std::vector<NamedPath>& inputs, const std::vector<NamedPath>& outputs) {
   std::vector<FileIdentity> input_ids;
-  for (const auto& input : inputs) input_ids.emplace_back(input.path == "-" ? "" : input.path);
+  const NamedPath* stdin_reader = nullptr;
+  for (const auto& input : inputs) {
+    if (input.path == "-" && stdin_reader) {
+      throw ExitError{kUsage, describe(*stdin_reader) + " and " + describe(input) +
+                                  " cannot both read stdin"};
+    }
+    if (input.path == "-") stdin_reader = &input;
+    input_ids.emplace_back(input.path == "-" ? "" : input.path);
+  }
   for (std::size_t o = 0; o < outputs.size(); ++o) {
     const NamedPath& out = outputs[o];
     for (std::size_t other = 0; other < o; ++other) {

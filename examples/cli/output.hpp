@@ -16,7 +16,8 @@ struct NamedPath {
 
 /// Refuses, with a usage error naming both, an output that is the same file as an input or as
 /// another output (existing files compared by device and inode, new ones by normalised path),
-/// and two outputs that both ask for stdout. An output inside an input directory is fine.
+/// two outputs that both ask for stdout, and two inputs that both read stdin. An output inside an
+/// input directory is fine.
 void check_outputs(const std::vector<NamedPath>& inputs, const std::vector<NamedPath>& outputs);
 
 /// One output of a run. A regular file is written to a temporary file created beside it (same
