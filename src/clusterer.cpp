@@ -159,8 +159,7 @@ namespace {
 void check_range(const char* field, double value, double lo, double hi, const char* unit = "") {
   if (value >= lo && value <= hi) return;
   char text[160];
-  std::snprintf(text, sizeof text, "%s must lie in [%g, %g]%s, got %g", field, lo, hi, unit,
-                value);
+  std::snprintf(text, sizeof text, "%s must lie in [%g, %g]%s, got %g", field, lo, hi, unit, value);
   throw ConfigError(text);
 }
 
@@ -180,8 +179,7 @@ void validate(const ClusterOptions& o) {
   check_range("ClusterOptions::candidate_min_score", o.candidate_min_score, 0, 1);
   check_range("ClusterOptions::crosslingual_scale", o.crosslingual_scale, 0, kMaxCrosslingualScale);
   check_range("ClusterOptions::window_days", o.window_days, 0, kMaxDays, " days (0: no window)");
-  check_range("ClusterOptions::time_sigma_days", o.time_sigma_days, 0, kMaxDays,
-              " days (above 0)");
+  check_range("ClusterOptions::time_sigma_days", o.time_sigma_days, 0, kMaxDays, " days (above 0)");
   if (o.time_sigma_days == 0) throw ConfigError("ClusterOptions::time_sigma_days must be above 0");
   if (o.neighbours == 0) throw ConfigError("ClusterOptions::neighbours must be at least 1, got 0");
   validate(o.features);

@@ -85,7 +85,8 @@ fs::path workspace() {
   fs::remove_all(dir);
   fs::create_directories(dir / "examples");
   fs::create_directories(dir / "bin");
-  fs::create_symlink(fs::path(CROSSNEWS_SOURCE_DIR) / "examples" / "data", dir / "examples" / "data");
+  fs::create_symlink(fs::path(CROSSNEWS_SOURCE_DIR) / "examples" / "data",
+                     dir / "examples" / "data");
   fs::create_symlink(CROSSNEWS_CLI, dir / "bin" / "crossnews");
   const std::string corpus = slurp(example_corpus());
   std::size_t middle = corpus.size() / 2;
@@ -113,8 +114,9 @@ void run_examples(bool with_dictionary) {
     CAPTURE(example);
     ++ran;
     const fs::path script = temp_dir() / "example.sh";
-    std::ofstream(script) << "export PATH=" << quote(dir / "bin") << ":\"$PATH\"\ncd "
-                          << quote(dir) << "\n" << example << "\n";
+    std::ofstream(script) << "export PATH=" << quote(dir / "bin") << ":\"$PATH\"\ncd " << quote(dir)
+                          << "\n"
+                          << example << "\n";
     const fs::path out = temp_dir() / "example.out", err = temp_dir() / "example.err";
     const std::string command =
         "bash " + quote(script) + " > " + quote(out) + " 2> " + quote(err) + " < /dev/null";

@@ -34,7 +34,8 @@ TEST_CASE("invalid values are usage errors naming the option and what is accepte
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"cluster --threshold abc", "--threshold: 'abc' is not a number"},
       {"cluster --threshold 1.5", "--threshold must lie in [0, 1], got 1.5"},
-      {"cluster --window-days -1", "--window-days must lie in [0, 36500] days (0: no window), got -1"},
+      {"cluster --window-days -1",
+       "--window-days must lie in [0, 36500] days (0: no window), got -1"},
       {"cluster --window-days nan", "--window-days: 'nan' is not a number"},
       {"cluster --window-days inf", "--window-days: 'inf' is out of range"},
       {"cluster --window-days 1e15", "--window-days must lie in [0, 36500]"},
@@ -43,7 +44,8 @@ TEST_CASE("invalid values are usage errors naming the option and what is accepte
       {"cluster --crosslingual-scale 1000", "--crosslingual-scale must lie in [0, 100]"},
       {"cluster --top-terms -1", "--top-terms: '-1' is not a whole number >= 0"},
       {"cluster --threads 0", "--threads must lie in [1, 256], got 0"},
-      {"cluster --threads 99999999999999999999999", "--threads: '99999999999999999999999' is out of range"},
+      {"cluster --threads 99999999999999999999999",
+       "--threads: '99999999999999999999999' is out of range"},
       {"cluster --entity-weight 2", "--entity-weight must lie in [0, 1], got 2"},
       {"explain --time-weight -0.5 ex-001 ex-002 --input", "--time-weight must lie in [0, 1]"},
       {"lexicon learn --min-similarity nan --input", "--min-similarity: 'nan' is not a number"},
@@ -69,8 +71,7 @@ TEST_CASE("each option takes one value; repeat it for more") {
   CHECK(r.code == 0);
   CHECK(count_lines(r.out) == count_lines(slurp(example_corpus())));
   const fs::path lexicon = write_file("extra.tsv", "de\tHochwasser\tit\talluvione\n");
-  r = run("cluster -q --lexicon " + quote(lexicon) + " " + kInput + " --lexicon " +
-          quote(lexicon));
+  r = run("cluster -q --lexicon " + quote(lexicon) + " " + kInput + " --lexicon " + quote(lexicon));
   CHECK(r.code == 0);
   r = run("explain --input " + kInput + " ex-001 ex-002");
   CHECK(r.code == 0);
@@ -92,7 +93,8 @@ TEST_CASE("'-' is stdin or stdout for every file option; two outputs on stdout a
   // --rejected - : the report on stdout, the assignments (not asked for) nowhere
   Run r = run("cluster -q --rejected - -", bad);
   REQUIRE(r.code == 0);
-  CHECK(r.out == "{\"source\":\"<stdin>\",\"line\":1,\"reason\":\"not a JSON object (found array)\"}\n");
+  CHECK(r.out ==
+        "{\"source\":\"<stdin>\",\"line\":1,\"reason\":\"not a JSON object (found array)\"}\n");
   const fs::path assign = temp_dir() / "dash_assign.tsv";
   r = run("cluster -q --stories - -o " + quote(assign) + " " + kInput);
   REQUIRE(r.code == 0);
@@ -187,11 +189,11 @@ TEST_CASE("import-freedict on a file not named like a FreeDict index speaks to a
 }
 
 TEST_CASE("eval reports missing, extra and duplicate ids and refuses partial predictions") {
-  const fs::path gold = write_file(
-      "eval_gold.jsonl",
-      "{\"id\":\"x\",\"text\":\"t\",\"lang\":\"de\",\"story\":\"s1\"}\n"
-      "{\"id\":\"y\",\"text\":\"t\",\"lang\":\"it\",\"story\":\"s1\"}\n"
-      "{\"id\":\"z\",\"text\":\"t\",\"lang\":\"en\",\"story\":\"s2\"}\n");
+  const fs::path gold =
+      write_file("eval_gold.jsonl",
+                 "{\"id\":\"x\",\"text\":\"t\",\"lang\":\"de\",\"story\":\"s1\"}\n"
+                 "{\"id\":\"y\",\"text\":\"t\",\"lang\":\"it\",\"story\":\"s1\"}\n"
+                 "{\"id\":\"z\",\"text\":\"t\",\"lang\":\"en\",\"story\":\"s2\"}\n");
   const fs::path partial = write_file("eval_partial.tsv", "x\t1\nx\t2\nq\t1\nw\t3\n");
   Run r = run("eval --gold " + quote(gold) + " " + quote(partial));
   CHECK(r.code == 1);
@@ -209,11 +211,13 @@ TEST_CASE("eval reports missing, extra and duplicate ids and refuses partial pre
 }
 
 TEST_CASE("story times before year 1000 and before 1970 keep four-digit years") {
-  const fs::path input = write_file(
-      "old.jsonl",
-      "{\"id\":\"a\",\"lang\":\"de\",\"text\":\"Die Donau hat Passau überflutet.\",\"time\":\"0999-01-01\"}\n"
-      "{\"id\":\"b\",\"lang\":\"de\",\"text\":\"Der Rhein hat Köln überflutet.\",\"time\":\"0005-06-07T08:09:10Z\"}\n"
-      "{\"id\":\"c\",\"lang\":\"de\",\"text\":\"Die Elbe hat Dresden überflutet.\",\"time\":-86400}\n");
+  const fs::path input = write_file("old.jsonl",
+                                    "{\"id\":\"a\",\"lang\":\"de\",\"text\":\"Die Donau hat Passau "
+                                    "überflutet.\",\"time\":\"0999-01-01\"}\n"
+                                    "{\"id\":\"b\",\"lang\":\"de\",\"text\":\"Der Rhein hat Köln "
+                                    "überflutet.\",\"time\":\"0005-06-07T08:09:10Z\"}\n"
+                                    "{\"id\":\"c\",\"lang\":\"de\",\"text\":\"Die Elbe hat Dresden "
+                                    "überflutet.\",\"time\":-86400}\n");
   const Run r = run("cluster -q --window-days 0 --stories - -o /dev/null " + quote(input));
   REQUIRE(r.code == 0);
   CHECK(contains(r.out, "\"first_time\":\"0999-01-01T00:00:00Z\""));

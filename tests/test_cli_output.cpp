@@ -5,6 +5,9 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
+#include <csignal>
 #include <string>
 #include <vector>
 
@@ -38,6 +41,13 @@ fs::path corrupt_freedict(const fs::path& dir) {
   std::ofstream(index, std::ios::binary) << "Hochwasser\tA\tV\nFeuerwehr\tV\tb\n";
   std::ofstream(dir / "freedict-deu-ita.dict", std::ios::binary) << "Hochwasser\nalluvio";
   return index;
+}
+
+/// Whether process `pid` still runs (a zombie no parent reaps has ended too).
+bool running(pid_t pid) {
+  const std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+  const std::size_t state = stat.rfind(") ");
+  return state != std::string::npos && stat[state + 2] != 'Z';
 }
 
 }  // namespace
@@ -87,9 +97,9 @@ TEST_CASE("a failed run leaves earlier outputs untouched and no temporary file")
   const std::string all_outputs = "-o assign.tsv --stories stories.jsonl --rejected rejected.jsonl";
   // a typo in the input path (exit 2), a corrupt dictionary (exit 1), no article (exit 1)
   write_file("failed_run/array.jsonl", "[1,2]\n");
-  for (const std::string& failing : {"-q news.jsonl nwes.jsonl"s,
-                                     "-q --freedict " + quote(index) + " news.jsonl",
-                                     "-q array.jsonl"s}) {
+  for (const std::string& failing :
+       {"-q news.jsonl nwes.jsonl"s, "-q --freedict " + quote(index) + " news.jsonl",
+        "-q array.jsonl"s}) {
     CAPTURE(failing);
     const Run r = run("cluster " + failing + " " + all_outputs, "", "", dir);
     CHECK(r.code != 0);
@@ -125,8 +135,9 @@ TEST_CASE("two runs writing one -o at once leave one run's whole output") {
   REQUIRE(count_lines(expected_other) == 3000);
   for (int round = 0; round < 4; ++round) {
     const std::string cli = "'"s + CROSSNEWS_CLI + "'";
-    const std::string both = "cd " + quote(dir) + " && (" + cli + " cluster -q other.jsonl -o out.tsv & " +
-                             cli + " cluster -q news.jsonl -o out.tsv & wait)";
+    const std::string both = "cd " + quote(dir) + " && (" + cli +
+                             " cluster -q other.jsonl -o out.tsv & " + cli +
+                             " cluster -q news.jsonl -o out.tsv & wait)";
     REQUIRE(std::system(both.c_str()) == 0);
     const std::string written = slurp(dir / "out.tsv");
     CHECK((written == expected_news || written == expected_other));
@@ -153,4 +164,28 @@ TEST_CASE("write errors exit 1 with a message, on stdout and on -o") {
     CHECK(contains(r.err, option + ": cannot write '/dev/full': "));
   }
   CHECK(run("lexicon learn --input news.jsonl -o /dev/full", "", "", dir).code == 1);
+}
+
+TEST_CASE("a run ended by a signal leaves no temporary file and the old output") {
+  const fs::path dir = workspace("signalled");
+  write_file("signalled/assign.tsv", "earlier\n");
+  const fs::path fifo = dir / "stdin.fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const fs::path pid_file = dir / "pid";
+  // The shell opening the FIFO waits for our writer; the CLI then waits for input that never
+  // comes, with its temporary output open.
+  const std::string start = "cd " + quote(dir) + " && ('" + CROSSNEWS_CLI +
+                            "' cluster -q - -o assign.tsv < stdin.fifo > /dev/null 2>&1 & echo $! > " +
+                            quote(pid_file) + ")";
+  REQUIRE(std::system(start.c_str()) == 0);
+  std::ofstream writer(fifo);
+  for (int i = 0; i < 600 && temporaries(dir).empty(); ++i) ::usleep(50'000);
+  REQUIRE(temporaries(dir).size() == 1);
+  const pid_t pid = std::stoi(slurp(pid_file));
+  REQUIRE(::kill(pid, SIGTERM) == 0);
+  for (int i = 0; i < 600 && running(pid); ++i) ::usleep(50'000);
+  writer.close();
+  CHECK_FALSE(running(pid));
+  CHECK(temporaries(dir).empty());
+  CHECK(slurp(dir / "assign.tsv") == "earlier\n");
 }

@@ -167,8 +167,9 @@ TEST_CASE("validate: NaN, infinities, zero threads and huge windows name the fie
   CHECK(message(ClusterOptions{}).empty());
   ClusterOptions options;
   options.window_days = std::numeric_limits<double>::infinity();
-  CHECK(message(options) == "ClusterOptions::window_days must lie in [0, 36500] days "
-                            "(0: no window), got inf");
+  CHECK(message(options) ==
+        "ClusterOptions::window_days must lie in [0, 36500] days "
+        "(0: no window), got inf");
   CHECK_THROWS_AS(BatchClusterer(shared_analyzer(), nullptr, options), ConfigError);
   options = {};
   options.window_days = 1.1e14;  // would overflow int64 seconds

@@ -50,8 +50,7 @@ void register_eval(CLI::App& root) {
       "Examples:\n"
       "  crossnews eval --gold examples/data/articles.jsonl assign.tsv\n"
       "  crossnews cluster -q news.jsonl | crossnews eval --gold news.jsonl -");
-  app->add_option("--gold", args->gold, "JSONL with id, story and lang; '-' for stdin")
-      ->required();
+  app->add_option("--gold", args->gold, "JSONL with id, story and lang; '-' for stdin")->required();
   app->add_option("PRED", args->predicted, "TSV id<TAB>story from crossnews cluster; '-' for stdin")
       ->required();
   app->add_flag("--allow-missing", args->allow_missing,
@@ -71,9 +70,9 @@ void register_eval(CLI::App& root) {
       throw ExitError{kFailure, e.what()};
     }
     if (s.n == 0) {
-      throw ExitError{kFailure, "the gold file '" + args->gold + "' has no article with an id "
-                                "and a story (" + std::to_string(s.gold_skipped_lines) +
-                                " lines skipped)"};
+      throw ExitError{kFailure, "the gold file '" + args->gold +
+                                    "' has no article with an id and a story (" +
+                                    std::to_string(s.gold_skipped_lines) + " lines skipped)"};
     }
     print_scores(std::cout, s);
     if (s.missing > 0 && !args->allow_missing) {

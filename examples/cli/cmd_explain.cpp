@@ -38,7 +38,9 @@ void register_explain(CLI::App& root) {
   add_lexicon_options(*app, args->lexicon);
   app->callback([args] {
     if (args->ids.size() != 2) {
-      throw ExitError{kUsage, "explain needs two article ids: --input FILE ID_A ID_B"};
+      throw ExitError{kUsage, "explain needs two article ids, got " +
+                                  std::to_string(args->ids.size()) +
+                                  ": --input FILE ID_A ID_B (repeat --input for more files)"};
     }
     args->id_a = args->ids[0];
     args->id_b = args->ids[1];

@@ -22,7 +22,8 @@ void register_import_freedict(CLI::App& lexicon) {
       "Convert a FreeDict dictionary (dictd .index + .dict.dz) into pairs TSV:\n"
       "lang_a<TAB>term_a<TAB>lang_b<TAB>term_b<TAB>weight\n\nExamples:\n"
       "  crossnews lexicon import-freedict /usr/share/dictd/freedict-deu-ita.index -o de-it.tsv\n"
-      "  crossnews lexicon import-freedict --from de --to it /usr/share/dictd/freedict-deu-ita.index");
+      "  crossnews lexicon import-freedict -q --from de --to it "
+      "/usr/share/dictd/freedict-deu-ita.index");
   import->add_option("INDEX", import_args->index, "FreeDict .index file")
       ->required()
       ->check(CLI::ExistingFile);
@@ -77,7 +78,8 @@ void register_learn(CLI::App& lexicon) {
                                    "JSONL file, '-' for stdin, or directory; one per option, "
                                    "repeatable"))
       ->required();
-  learn->add_option("-o,--output", learn_args->output, "Learned pairs TSV, '-' for stdout (default)");
+  learn->add_option("-o,--output", learn_args->output,
+                    "Learned pairs TSV, '-' for stdout (default)");
   learn->add_option("--min-similarity", learn_args->min_similarity,
                     "Only article pairs at least this similar teach pairs, in [0, 1]")
       ->check(finite_number() & CLI::Range(0.0, 1.0))

@@ -36,7 +36,8 @@ CLI::Validator whole_number() {
         std::uint64_t number = 0;
         const auto [end, error] =
             std::from_chars(value.data(), value.data() + value.size(), number);
-        if (value.empty() || end != value.data() + value.size() || error == std::errc::invalid_argument) {
+        if (value.empty() || end != value.data() + value.size() ||
+            error == std::errc::invalid_argument) {
           return "'" + value + "' is not a whole number >= 0";
         }
         if (error == std::errc::result_out_of_range) return "'" + value + "' is out of range";

@@ -61,8 +61,7 @@ std::string unknown_name(CLI::App& root, int argc, char** argv) {
       if (sub->get_name() == arg) next = sub;
     }
     if (!next) {
-      return path + ": unknown command '" + std::string(arg) + "'" +
-             did_you_mean(arg, known);
+      return path + ": unknown command '" + std::string(arg) + "'" + did_you_mean(arg, known);
     }
     command = next;
     path += " " + next->get_name();

@@ -93,8 +93,8 @@ void check_outputs(const std::vector<NamedPath>& inputs, const std::vector<Named
   const NamedPath* stdin_reader = nullptr;
   for (const auto& input : inputs) {
     if (input.path == "-" && stdin_reader) {
-      throw ExitError{kUsage, describe(*stdin_reader) + " and " + describe(input) +
-                                  " cannot both read stdin"};
+      throw ExitError{
+          kUsage, describe(*stdin_reader) + " and " + describe(input) + " cannot both read stdin"};
     }
     if (input.path == "-") stdin_reader = &input;
     input_ids.emplace_back(input.path == "-" ? "" : input.path);
