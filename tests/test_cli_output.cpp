@@ -120,6 +120,13 @@ TEST_CASE("a failed run leaves earlier outputs untouched and no temporary file")
   CHECK(contains(slurp(dir / "stories.jsonl"), "\"members\""));
   CHECK(slurp(dir / "rejected.jsonl").empty());
   CHECK(temporaries(dir).empty());
+  // through a symlink, the file it names is replaced and the link kept
+  fs::create_symlink("assign.tsv", dir / "link.tsv");
+  r = run("cluster -q -o link.tsv array.jsonl news.jsonl", "", "", dir);
+  REQUIRE(r.code == 0);
+  CHECK(fs::is_symlink(dir / "link.tsv"));
+  CHECK(slurp(dir / "assign.tsv").starts_with("ex-001\t"));
+  CHECK(count_lines(slurp(dir / "assign.tsv")) == count_lines(slurp(dir / "news.jsonl")));
 }
 
 TEST_CASE("two runs writing one -o at once leave one run's whole output") {

@@ -182,7 +182,11 @@ AtomicOutput::AtomicOutput(NamedPath target) : target_(std::move(target)) {
     fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) fail_write(target_, errno);
   } else {
-    const fs::path file(path);
+    // Through a symlink the file it names is replaced, not the link.
+    std::error_code ec;
+    destination_ = exists ? fs::canonical(path, ec).string() : path;
+    if (ec) destination_ = path;
+    const fs::path file(destination_);
     temp_ = (file.parent_path() / ("." + file.filename().string() + ".tmp-XXXXXX")).string();
     fd = ::mkostemp(temp_.data(), O_CLOEXEC);
     if (fd < 0) {
@@ -225,11 +229,11 @@ void AtomicOutput::commit() {
   if (!temp_.empty() && ::fsync(buffer_->fd()) != 0) fail_write(target_, errno);
   if (buffer_->close() != 0) fail_write(target_, errno);
   if (!temp_.empty()) {
-    if (::rename(temp_.c_str(), target_.path.c_str()) != 0) fail_write(target_, errno);
+    if (::rename(temp_.c_str(), destination_.c_str()) != 0) fail_write(target_, errno);
     track_temporary(temp_.c_str(), false);
     temp_.clear();
     // The rename itself survives a crash only once the directory is synced.
-    const fs::path dir = fs::path(target_.path).parent_path();
+    const fs::path dir = fs::path(destination_).parent_path();
     const int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir_fd >= 0) {
       ::fsync(dir_fd);

@@ -39,6 +39,7 @@ class AtomicOutput {
  private:
   class FdBuffer;
   NamedPath target_;
+  std::string destination_;  ///< the file renamed over: the path, or what its symlink names
   std::string temp_;  ///< the temporary file while uncommitted; empty when writing directly
   std::unique_ptr<FdBuffer> buffer_;
   std::unique_ptr<std::ostream> owned_stream_;
