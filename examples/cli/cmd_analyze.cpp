@@ -79,7 +79,10 @@ void register_analyze(CLI::App& root) {
       "  echo 'Twitter sperrt Kaspersky für Werbung' | crossnews analyze --text --lang de");
   app->add_option("FILE", args->inputs, "JSONL files (or text with --text); '-' for stdin")
       ->capture_default_str();
-  app->add_option("--lang", args->lang, "Language of every article (ISO 639-1), overriding input");
+  app->add_option("--lang", args->lang,
+                  "Language of every article (ISO 639-1 code of a language crossnews analyses), "
+                  "overriding the input")
+      ->check(CLI::IsMember(Analyzer::supported_languages()));
   app->add_flag("--text", args->text, "Inputs are plain text, one article per line");
   app->callback([args] {
     std::vector<Article> articles;

@@ -3,18 +3,19 @@
 #include "common.hpp"
 #include "json_writer.hpp"
 
-#include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace crossnews::cli {
 namespace {
 
 struct ClusterArgs {
   std::vector<std::string> inputs;
-  std::string output = "-";
+  std::string output;  // empty: stdout, unless --stories or --rejected asked for it
   std::string stories;
   std::string stories_format = "jsonl";
+  bool stories_format_given = false;
   std::string rejected;
   std::string mode = "batch";
   std::string strategy = "joint";
@@ -23,29 +24,211 @@ struct ClusterArgs {
   LexiconArgs lexicon;
 };
 
-// Opens an output file before any work, so an unwritable path fails fast (exit 1).
-std::unique_ptr<std::ofstream> open_output(const std::string& path) {
-  auto out = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
-  if (!*out) throw ExitError{kFailure, "cannot write '" + path + "'"};
-  return out;
+/// The run's outputs, opened (as temporary files) before any work and committed after it.
+struct ClusterOutputs {
+  std::unique_ptr<AtomicOutput> assignments, stories, rejected;
+
+  void commit() {
+    for (auto* out : {assignments.get(), stories.get(), rejected.get()}) {
+      if (out) out->commit();
+    }
+  }
+};
+
+// Checks every option and where each output goes, before anything is read or written.
+std::vector<NamedPath> check_args(ClusterArgs& args) {
+  apply_cluster_args(args.options, args.mode, args.strategy);
+  if (args.stories_format_given && args.stories.empty()) {
+    throw ExitError{kUsage, "--stories-format needs --stories FILE (or --stories - for stdout)"};
+  }
+  if (args.output.empty() && args.stories != "-" && args.rejected != "-") args.output = "-";
+  std::vector<NamedPath> outputs;
+  if (!args.output.empty()) outputs.push_back({"-o", args.output});
+  if (!args.stories.empty()) outputs.push_back({"--stories", args.stories});
+  if (!args.rejected.empty()) outputs.push_back({"--rejected", args.rejected});
+  check_outputs(named_inputs("INPUT", args.inputs, &args.lexicon), outputs);
+  return outputs;
 }
+
+ClusterOutputs open_outputs(const std::vector<NamedPath>& outputs) {
+  ClusterOutputs opened;
+  for (const auto& out : outputs) {
+    auto& slot = out.option == "-o"          ? opened.assignments
+                 : out.option == "--stories" ? opened.stories
+                                             : opened.rejected;
+    slot = std::make_unique<AtomicOutput>(out);
+  }
+  return opened;
+}
+
+void write_rejected(std::ostream& out, const Rejected& r) {
+  out << "{\"source\":";
+  write_json_string(out, r.source);
+  out << ",\"line\":" << r.line << ",\"reason\":";
+  write_json_string(out, r.reason);
+  out << "}\n";
+}
+
+// One run of `crossnews cluster`: reads every input, streams rejected lines to their report,
+// clusters, and writes the results.
+class ClusterRun {
+ public:
+  ClusterRun(ClusterArgs& args, ClusterOutputs& outputs, std::unique_ptr<ArticleReader> reader)
+      : args_(args), outputs_(outputs), reader_(std::move(reader)), progress_(args.quiet) {}
+
+  void run() {
+    const Lexicon lexicon = build_lexicon(analyzer_, args_.lexicon, args_.quiet);
+    if (args_.options.mode == ClusterMode::batch) {
+      BatchClusterer clusterer(analyzer_, &lexicon, args_.options);
+      read([&](const std::vector<Article>& articles) { clusterer.add(articles); });
+      ClusteringResult result = clusterer.run(progress_callback());
+      assignment_ = std::move(result.assignment);
+      stories_ = std::move(result.stories);
+      find_truncated(clusterer.featurizer());
+      describe(clusterer.featurizer(), lexicon);
+    } else {
+      StreamClusterer clusterer(analyzer_, &lexicon, args_.options);
+      read([&](const std::vector<Article>& articles) {
+        for (const auto& a : articles) clusterer.add(a);
+      });
+      assignment_ = clusterer.assignment();
+      stories_ = clusterer.stories();
+      find_truncated(clusterer.featurizer());
+      describe(clusterer.featurizer(), lexicon);
+      if (!args_.quiet) {
+        for (const auto& m : clusterer.merges()) {
+          std::cerr << "crossnews: merged story " << m.from.value() << " into " << m.into.value()
+                    << '\n';
+        }
+      }
+    }
+    progress_.finish();
+    warn_truncated();
+    write_results();
+  }
+
+  void print_summary(double seconds) const {
+    if (args_.quiet) return;
+    std::cerr << "{\"articles\":" << ids_.size() << ",\"rejected\":" << rejected_
+              << ",\"stories\":" << stories_.size() << ",\"seconds\":";
+    write_json_number(std::cerr, seconds);
+    std::cerr << ",\"articles_per_s\":";
+    write_json_number(std::cerr, seconds > 0 ? double(ids_.size()) / seconds : 0.0);
+    std::cerr << "}\n";
+  }
+
+ private:
+  static constexpr std::size_t kBatch = 4096;
+  static constexpr std::uint64_t kWarningsShown = 20;
+
+  ProgressCallback progress_callback() {
+    return [this](std::string_view stage, std::uint64_t done, std::uint64_t total) {
+      progress_.update(stage, done, total);
+    };
+  }
+
+  void warn(const std::string& source, std::uint64_t line, const std::string& message) {
+    if (!args_.quiet && warnings_ < kWarningsShown) {
+      std::cerr << "crossnews: warning: " << source << ":" << line << ": " << message << '\n';
+    }
+    ++warnings_;
+  }
+
+  // Feeds every accepted article to `consume`; rejected lines go to their report as they come.
+  template <typename Consume>
+  void read(Consume&& consume) {
+    std::vector<Article> batch;
+    bool more = true;
+    while (more) {
+      more = reader_->next(batch, kBatch, &origins_);
+      if (!batch.empty()) {
+        consume(batch);
+        for (const auto& a : batch) ids_.push_back(a.id);
+        progress_.update("read", ids_.size(), 0);
+        batch.clear();
+      }
+      for (const auto& r : reader_->rejected()) {
+        if (outputs_.rejected) write_rejected(outputs_.rejected->stream(), r);
+        if (rejected_++ == 0) first_rejected_ = r;
+      }
+      reader_->rejected().clear();
+      for (const auto& w : reader_->warnings()) warn(w.source, w.line, w.message);
+      reader_->warnings().clear();
+    }
+    require_articles(ids_.size(), rejected_, first_rejected_ ? &*first_rejected_ : nullptr);
+  }
+
+  // Giant pages keep only their first terms (AnalyzerOptions::max_terms); warned of at the end.
+  void find_truncated(const Featurizer& featurizer) {
+    for (std::size_t i = 0; i < featurizer.size(); ++i) {
+      if (featurizer.features(i).truncated) truncated_.push_back(i);
+    }
+  }
+
+  // The HTML report shows, per story, its time line and what links its languages.
+  void describe(const Featurizer& featurizer, const Lexicon& lexicon) {
+    if (!html_report()) return;
+    for (const auto& s : stories_) {
+      details_.push_back(describe_story(featurizer, &lexicon, s, args_.options));
+    }
+  }
+
+  [[nodiscard]] bool html_report() const {
+    return outputs_.stories && parse_story_format(args_.stories_format) == StoryFormat::html;
+  }
+
+  void warn_truncated() {
+    for (const std::size_t i : truncated_) {
+      warn(origins_[i].source, origins_[i].line,
+           "article '" + ids_[i] + "' has more than " +
+               std::to_string(analyzer_.options().max_terms) +
+               " terms; only the first were analysed");
+    }
+    if (!args_.quiet && warnings_ > kWarningsShown) {
+      std::cerr << "crossnews: " << warnings_ << " warnings in all (first " << kWarningsShown
+                << " shown)\n";
+    }
+  }
+
+  void write_results() {
+    if (outputs_.assignments) {
+      std::ostream& out = outputs_.assignments->stream();
+      for (std::size_t i = 0; i < ids_.size(); ++i) {
+        out << ids_[i] << '\t' << assignment_[i].value() << '\n';
+      }
+    }
+    if (outputs_.stories) {
+      StoryWriter writer(outputs_.stories->stream(), parse_story_format(args_.stories_format));
+      for (std::size_t i = 0; i < stories_.size(); ++i) {
+        if (html_report()) {
+          writer.write(stories_[i], details_[i]);
+        } else {
+          writer.write(stories_[i]);
+        }
+      }
+      writer.finish();
+    }
+  }
+
+  ClusterArgs& args_;
+  ClusterOutputs& outputs_;
+  std::unique_ptr<ArticleReader> reader_;
+  Progress progress_;
+  Analyzer analyzer_;
+  std::vector<std::string> ids_;
+  std::vector<ArticleOrigin> origins_;
+  std::vector<ClusterId> assignment_;
+  std::vector<StorySummary> stories_;
+  std::vector<StoryDetails> details_;
+  std::vector<std::size_t> truncated_;
+  std::uint64_t rejected_ = 0;
+  std::optional<Rejected> first_rejected_;
+  std::uint64_t warnings_ = 0;
+};
 
 void run(ClusterArgs& args) {
   const auto start = std::chrono::steady_clock::now();
-  apply_mode(args.options, args.mode, args.strategy);
-  const StoryFormat stories_format = parse_story_format(args.stories_format);
-  // The report shows titles and the articles' own words: the featurizer must keep them.
-  const bool html_report = stories_format == StoryFormat::html && !args.stories.empty();
-  args.options.features.keep_articles = html_report;
-  std::unique_ptr<std::ofstream> assign_file, stories_file, rejected_file;
-  if (args.output != "-") assign_file = open_output(args.output);
-  if (!args.stories.empty() && args.stories != "-") stories_file = open_output(args.stories);
-  if (args.stories == "-" && args.output == "-") {
-    throw ExitError{kUsage, "--stories - needs -o FILE: stdout is taken by the assignments"};
-  }
-  if (!args.rejected.empty()) rejected_file = open_output(args.rejected);
-  std::ostream& assign_out = assign_file ? *assign_file : std::cout;
-
+  const std::vector<NamedPath> outputs = check_args(args);
   // One reader over all inputs, opened before any work: a missing input is a usage error, and
   // duplicate ids are caught across files.
   std::unique_ptr<ArticleReader> reader;
@@ -54,128 +237,14 @@ void run(ClusterArgs& args) {
   } catch (const IoError& e) {
     throw ExitError{kUsage, e.what()};
   }
-
-  Analyzer analyzer;
-  const Lexicon lexicon = build_lexicon(analyzer, args.lexicon, args.quiet);
-  Progress progress(args.quiet);
-  const ProgressCallback report = [&](std::string_view stage, std::uint64_t done,
-                                      std::uint64_t total) { progress.update(stage, done, total); };
-
-  std::vector<std::string> ids;
-  std::vector<ArticleOrigin> origins;
-  std::vector<ClusterId> assignment;
-  std::vector<StorySummary> stories;
-  std::vector<StoryDetails> details;
-  std::vector<Rejected> rejected;
-  std::uint64_t warnings = 0;
-  std::vector<Article> batch;
-  constexpr std::size_t kBatch = 4096;
-
-  auto warn = [&](const std::string& source, std::uint64_t line, const std::string& message) {
-    if (!args.quiet && warnings < 20) {
-      std::cerr << "crossnews: warning: " << source << ":" << line << ": " << message << '\n';
-    }
-    ++warnings;
-  };
-  auto drain = [&](auto&& consume) {
-    while (true) {
-      const bool more = reader->next(batch, kBatch, &origins);
-      if (!batch.empty()) {
-        consume(batch);
-        for (const auto& a : batch) ids.push_back(a.id);
-        report("read", ids.size(), 0);
-        batch.clear();
-      }
-      for (auto& r : reader->rejected()) rejected.push_back(std::move(r));
-      reader->rejected().clear();
-      for (const auto& w : reader->warnings()) warn(w.source, w.line, w.message);
-      reader->warnings().clear();
-      if (!more) break;
-    }
-  };
-
-  // Giant pages keep only their first terms (AnalyzerOptions::max_terms); warned of at the end.
-  std::vector<std::size_t> truncated;
-  auto find_truncated = [&](const Featurizer& featurizer) {
-    for (std::size_t i = 0; i < featurizer.size(); ++i) {
-      if (featurizer.features(i).truncated) truncated.push_back(i);
-    }
-  };
-  auto describe = [&](const Featurizer& featurizer) {
-    if (!html_report) return;
-    for (const auto& s : stories) {
-      details.push_back(describe_story(featurizer, &lexicon, s, args.options));
-    }
-  };
-  if (args.options.mode == ClusterMode::batch) {
-    BatchClusterer clusterer(analyzer, &lexicon, args.options);
-    drain([&](const std::vector<Article>& articles) { clusterer.add(articles); });
-    ClusteringResult result = clusterer.run(report);
-    assignment = std::move(result.assignment);
-    stories = std::move(result.stories);
-    find_truncated(clusterer.featurizer());
-    describe(clusterer.featurizer());
-  } else {
-    StreamClusterer clusterer(analyzer, &lexicon, args.options);
-    drain([&](const std::vector<Article>& articles) {
-      for (const auto& a : articles) clusterer.add(a);
-    });
-    assignment = clusterer.assignment();
-    stories = clusterer.stories();
-    find_truncated(clusterer.featurizer());
-    describe(clusterer.featurizer());
-    if (!args.quiet) {
-      for (const auto& m : clusterer.merges()) {
-        std::cerr << "crossnews: merged story " << m.from.value() << " into " << m.into.value()
-                  << '\n';
-      }
-    }
-  }
-  progress.finish();
-  for (const std::size_t i : truncated) {
-    warn(origins[i].source, origins[i].line,
-         "article '" + ids[i] + "' has more than " + std::to_string(analyzer.options().max_terms) +
-             " terms; only the first were analysed");
-  }
-  if (!args.quiet && warnings > 20) {
-    std::cerr << "crossnews: " << warnings << " warnings in all (first 20 shown)\n";
-  }
-
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    assign_out << ids[i] << '\t' << assignment[i].value() << '\n';
-  }
-  if (!args.stories.empty()) {
-    StoryWriter writer(stories_file ? *stories_file : std::cout, stories_format);
-    for (std::size_t i = 0; i < stories.size(); ++i) {
-      if (html_report) {
-        writer.write(stories[i], details[i]);
-      } else {
-        writer.write(stories[i]);
-      }
-    }
-    writer.finish();
-  }
-  if (rejected_file) {
-    for (const auto& r : rejected) {
-      *rejected_file << "{\"source\":";
-      write_json_string(*rejected_file, r.source);
-      *rejected_file << ",\"line\":" << r.line << ",\"reason\":";
-      write_json_string(*rejected_file, r.reason);
-      *rejected_file << "}\n";
-    }
-  }
-  for (auto* f : {assign_file.get(), stories_file.get(), rejected_file.get()}) {
-    if (f && !f->flush()) throw ExitError{kFailure, "writing an output file failed"};
-  }
-  if (!assign_file && !std::cout.flush()) throw ExitError{kFailure, "writing stdout failed"};
-
-  const double seconds = seconds_since(start);
-  std::cerr << "{\"articles\":" << ids.size() << ",\"rejected\":" << rejected.size()
-            << ",\"stories\":" << stories.size() << ",\"seconds\":";
-  write_json_number(std::cerr, seconds);
-  std::cerr << ",\"articles_per_s\":";
-  write_json_number(std::cerr, seconds > 0 ? double(ids.size()) / seconds : 0.0);
-  std::cerr << "}\n";
+  // The report shows titles and the articles' own words: the featurizer must keep them.
+  args.options.features.keep_articles =
+      !args.stories.empty() && parse_story_format(args.stories_format) == StoryFormat::html;
+  ClusterOutputs opened = open_outputs(outputs);
+  ClusterRun clustering(args, opened, std::move(reader));
+  clustering.run();
+  opened.commit();
+  clustering.print_summary(seconds_since(start));
 }
 
 }  // namespace
@@ -187,26 +256,34 @@ void register_cluster(CLI::App& root) {
       "Assign every article to a story.\n\n"
       "INPUT is a JSONL file (id, text, optional title, lang, time), '-' for stdin, or a directory\n"
       "of .txt files (first line the title). Writes 'id<TAB>story' per accepted article in input\n"
-      "order.\n\nExamples:\n"
+      "order. Output files are written whole when the run succeeds and left as they were when\n"
+      "it fails; an output may not be an input or another output.\n\nExamples:\n"
       "  crossnews cluster examples/data/articles.jsonl\n"
       "  crossnews cluster news.jsonl -o assign.tsv --stories stories.jsonl --rejected bad.jsonl\n"
       "  crossnews cluster --mode stream --window-days 3 --threads 2 day1.jsonl day2.jsonl\n"
-      "  crossnews cluster --freedict /usr/share/dictd/freedict-deu-ita.index news.jsonl");
+      "  crossnews cluster --freedict /usr/share/dictd/freedict-deu-ita.index news.jsonl\n"
+      "  crossnews cluster -q news.jsonl --stories - --stories-format text");
   app->add_option("INPUT", args->inputs, "JSONL file, '-' for stdin, or a directory of .txt files")
       ->required();
-  app->add_option("-o,--output", args->output, "Assignments TSV (default: stdout)");
-  app->add_option("--stories", args->stories,
-                  "Write story summaries here ('-': stdout, with -o FILE)");
-  app->add_option("--stories-format", args->stories_format,
-                  "jsonl (one summary per line), text (readable) or html (one page to open in a "
-                  "browser: time lines, and the words that link the languages)")
-      ->check(CLI::IsMember({"jsonl", "text", "html"}))
-      ->capture_default_str();
-  app->add_option("--rejected", args->rejected, "Write rejected input lines as JSONL here");
-  app->add_flag("-q,--quiet", args->quiet, "No progress and no warnings on stderr");
+  app->add_option("-o,--output", args->output,
+                  "Assignments TSV, '-' for stdout (the default, unless --stories or --rejected "
+                  "writes to stdout: then the assignments are not written)");
+  app->add_option("--stories", args->stories, "Write story summaries here; '-' for stdout");
+  auto* format = app->add_option("--stories-format", args->stories_format,
+                                 "jsonl (one summary per line), text (readable) or html (one page "
+                                 "to open in a browser); needs --stories")
+                     ->check(CLI::IsMember({"jsonl", "text", "html"}))
+                     ->capture_default_str();
+  app->add_option("--rejected", args->rejected,
+                  "Write rejected input lines as JSONL here; '-' for stdout");
+  app->add_flag("-q,--quiet", args->quiet,
+                "Print nothing on stderr but errors: no progress, warnings or summary");
   add_cluster_options(*app, args->options, args->mode, args->strategy);
   add_lexicon_options(*app, args->lexicon);
-  app->callback([args] { run(*args); });
+  app->callback([args, format] {
+    args->stories_format_given = format->count() > 0;
+    run(*args);
+  });
 }
 
 }  // namespace crossnews::cli

@@ -7,47 +7,79 @@
 
 namespace crossnews::cli {
 
+namespace {
+
+void print_scores(std::ostream& out, const ClusteringScores& s) {
+  out << "{\"n\":" << s.n << ",\"gold_stories\":" << s.gold_stories
+      << ",\"pred_stories\":" << s.pred_stories;
+  const std::pair<const char*, double> fields[] = {
+      {"bcubed_precision", s.bcubed_precision},
+      {"bcubed_recall", s.bcubed_recall},
+      {"bcubed_f1", s.bcubed_f1},
+      {"pairwise_precision", s.pairwise_precision},
+      {"pairwise_recall", s.pairwise_recall},
+      {"pairwise_f1", s.pairwise_f1},
+      {"crosslingual_precision", s.crosslingual_precision},
+      {"crosslingual_recall", s.crosslingual_recall},
+      {"crosslingual_f1", s.crosslingual_f1}};
+  for (const auto& [name, value] : fields) {
+    out << ",\"" << name << "\":";
+    write_json_number(out, value);
+  }
+  out << ",\"missing\":" << s.missing << ",\"extra\":" << s.extra
+      << ",\"duplicate\":" << s.duplicate << ",\"gold_skipped_lines\":" << s.gold_skipped_lines
+      << "}\n";
+}
+
+}  // namespace
+
 void register_eval(CLI::App& root) {
   struct Args {
     std::string gold;
     std::string predicted;
+    bool allow_missing = false;
   };
   auto args = std::make_shared<Args>();
   auto* app = root.add_subcommand(
       "eval",
       "Score predicted stories against gold labels: B-cubed, pairwise and cross-lingual pairwise\n"
-      "precision, recall and F1, as one JSON line.\n\nExamples:\n"
+      "precision, recall and F1, as one JSON line, with the counts of gold articles missing from\n"
+      "the prediction, prediction lines whose id is not in gold (extra) and repeated ids\n"
+      "(duplicate; the first line wins). A prediction missing gold articles exits 1 after\n"
+      "printing the scores, unless --allow-missing (each missing article then scores alone).\n\n"
+      "Examples:\n"
       "  crossnews eval --gold examples/data/articles.jsonl assign.tsv\n"
-      "  crossnews cluster news.jsonl | crossnews eval --gold news.jsonl -");
-  app->add_option("--gold", args->gold, "JSONL with id, story and lang")->required();
-  app->add_option("PRED", args->predicted, "TSV id<TAB>story from crossnews cluster")->required();
+      "  crossnews cluster -q news.jsonl | crossnews eval --gold news.jsonl -");
+  app->add_option("--gold", args->gold, "JSONL with id, story and lang; '-' for stdin")->required();
+  app->add_option("PRED", args->predicted, "TSV id<TAB>story from crossnews cluster; '-' for stdin")
+      ->required();
+  app->add_flag("--allow-missing", args->allow_missing,
+                "Score a prediction that covers only part of the gold file (exit 0)");
   app->callback([args] {
+    if (args->gold == "-" && args->predicted == "-") {
+      throw ExitError{kUsage, "--gold ('-') and PRED ('-') cannot both read stdin"};
+    }
+    // The library reads files by name; stdin has one.
+    const auto path = [](const std::string& name) { return name == "-" ? "/dev/stdin" : name; };
     ClusteringScores s;
     try {
-      s = evaluate_files(args->gold, args->predicted);
+      s = evaluate_files(path(args->gold), path(args->predicted));
     } catch (const IoError& e) {
       throw ExitError{kUsage, e.what()};
     } catch (const InputError& e) {
       throw ExitError{kFailure, e.what()};
     }
-    auto& out = std::cout;
-    out << "{\"n\":" << s.n << ",\"gold_stories\":" << s.gold_stories
-        << ",\"pred_stories\":" << s.pred_stories;
-    const std::pair<const char*, double> fields[] = {
-        {"bcubed_precision", s.bcubed_precision},
-        {"bcubed_recall", s.bcubed_recall},
-        {"bcubed_f1", s.bcubed_f1},
-        {"pairwise_precision", s.pairwise_precision},
-        {"pairwise_recall", s.pairwise_recall},
-        {"pairwise_f1", s.pairwise_f1},
-        {"crosslingual_precision", s.crosslingual_precision},
-        {"crosslingual_recall", s.crosslingual_recall},
-        {"crosslingual_f1", s.crosslingual_f1}};
-    for (const auto& [name, value] : fields) {
-      out << ",\"" << name << "\":";
-      write_json_number(out, value);
+    if (s.n == 0) {
+      throw ExitError{kFailure, "the gold file '" + args->gold +
+                                    "' has no article with an id and a story (" +
+                                    std::to_string(s.gold_skipped_lines) + " lines skipped)"};
     }
-    out << "}\n";
+    print_scores(std::cout, s);
+    if (s.missing > 0 && !args->allow_missing) {
+      throw ExitError{kFailure, "the prediction '" + args->predicted + "' lacks " +
+                                    std::to_string(s.missing) + " of the " + std::to_string(s.n) +
+                                    " gold articles; --allow-missing scores it anyway"};
+    }
   });
 }
 

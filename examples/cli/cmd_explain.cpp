@@ -190,18 +190,22 @@ void explain_pairs(const Explainer& e) {
 
 void run(ExplainArgs& args) {
   if (args.format.empty()) args.format = isatty(STDOUT_FILENO) != 0 ? "text" : "json";
-  args.inputs.insert(args.inputs.end(), args.ids.begin(), args.ids.end());
   const std::size_t ids_needed = args.pairs.empty() ? 2 : 0;
-  if (args.inputs.size() < ids_needed + 1) {
-    throw ExitError{kUsage, "explain needs --input FILE... ID_A ID_B, or --pairs FILE.tsv"};
+  if (args.ids.size() != ids_needed) {
+    throw ExitError{kUsage, args.pairs.empty()
+                                ? "explain needs two article ids, got " +
+                                      std::to_string(args.ids.size()) +
+                                      ": --input FILE ID_A ID_B (repeat --input for more files)"
+                                : "explain --pairs takes no article ids"};
   }
   if (ids_needed == 2) {
-    args.id_b = args.inputs.back();
-    args.inputs.pop_back();
-    args.id_a = args.inputs.back();
-    args.inputs.pop_back();
+    args.id_a = args.ids[0];
+    args.id_b = args.ids[1];
   }
-  apply_mode(args.options, args.mode, args.strategy);
+  apply_cluster_args(args.options, args.mode, args.strategy);
+  std::vector<NamedPath> inputs = named_inputs("--input", args.inputs, &args.lexicon);
+  if (!args.pairs.empty() && args.pairs != "-") inputs.push_back({"--pairs", args.pairs});
+  check_outputs(inputs, {});
   args.options.features.keep_articles = true;
   Corpus corpus = read_inputs(args.inputs);
   Analyzer analyzer;
@@ -230,13 +234,12 @@ void register_explain(CLI::App& root) {
       "Document frequencies come from all --input articles. Text for people when stdout is a\n"
       "terminal, else one JSON line per pair.\n\nExamples:\n"
       "  crossnews explain --input examples/data/articles.jsonl ex-001 ex-002\n"
-      "  crossnews explain --input seeds/ 000_9732e21ef075ca18 002_f3dc3a387aed0902\n"
+      "  crossnews explain --input examples/data/articles.jsonl --top 5 ex-002 ex-004\n"
       "  printf 'ex-001\\tex-002\\n' | crossnews explain --input examples/data/articles.jsonl "
       "--pairs -");
-  // `--input FILE... ID_A ID_B`: --input takes every value up to the end, so the two ids are the
-  // last two values, whether CLI11 gave them to --input or as positionals.
-  app->add_option("--input", args->inputs,
-                  "JSONL files, '-', or directories of .txt files, then ID_A ID_B")
+  one_value_each(app->add_option("--input", args->inputs,
+                                 "JSONL file, '-' for stdin, or directory of .txt files; one per "
+                                 "option, repeatable"))
       ->required();
   app->add_option("ids", args->ids, "ID_A ID_B: the two article ids");
   app->add_option("--pairs", args->pairs,
@@ -245,7 +248,9 @@ void register_explain(CLI::App& root) {
   app->add_option("--format", args->format,
                   "text (for people; the default on a terminal) or json (one line per pair)")
       ->check(CLI::IsMember({"text", "json"}));
-  app->add_option("--top", args->top, "Shared features to list")->capture_default_str();
+  app->add_option("--top", args->top, "Shared features to list")
+      ->check(whole_number())
+      ->capture_default_str();
   add_cluster_options(*app, args->options, args->mode, args->strategy);
   add_lexicon_options(*app, args->lexicon);
   app->callback([args] { run(*args); });

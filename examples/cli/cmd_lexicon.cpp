@@ -3,113 +3,131 @@
 #include "common.hpp"
 #include "json_writer.hpp"
 
-#include <fstream>
 #include <iostream>
 
 namespace crossnews::cli {
 
-void register_lexicon(CLI::App& root) {
-  auto* app = root.add_subcommand(
-      "lexicon",
-      "Work with the bilingual keyword map.\n\nExamples:\n"
-      "  crossnews lexicon import-freedict /usr/share/dictd/freedict-deu-ita.index -o de-it.tsv\n"
-      "  crossnews lexicon stats --input examples/data/articles.jsonl");
-  app->require_subcommand(1);
+namespace {
 
+void register_import_freedict(CLI::App& lexicon) {
   struct ImportArgs {
     std::string index;
     std::string output = "-";
+    FreeDictOptions options;
+    bool quiet = false;
   };
   auto import_args = std::make_shared<ImportArgs>();
-  auto* import = app->add_subcommand(
+  auto* import = lexicon.add_subcommand(
       "import-freedict",
       "Convert a FreeDict dictionary (dictd .index + .dict.dz) into pairs TSV:\n"
-      "lang_a<TAB>term_a<TAB>lang_b<TAB>term_b<TAB>weight");
+      "lang_a<TAB>term_a<TAB>lang_b<TAB>term_b<TAB>weight\n\nExamples:\n"
+      "  crossnews lexicon import-freedict /usr/share/dictd/freedict-deu-ita.index -o de-it.tsv\n"
+      "  crossnews lexicon import-freedict -q --from de --to it "
+      "/usr/share/dictd/freedict-deu-ita.index");
   import->add_option("INDEX", import_args->index, "FreeDict .index file")
       ->required()
       ->check(CLI::ExistingFile);
-  import->add_option("-o,--output", import_args->output, "Pairs TSV (default: stdout)");
+  import->add_option("-o,--output", import_args->output, "Pairs TSV, '-' for stdout (default)");
+  import->add_option("--from", import_args->options.lang_from,
+                     "Language of the headwords (ISO 639-1), for an index not named "
+                     "freedict-<from>-<to>.index");
+  import->add_option("--to", import_args->options.lang_to,
+                     "Language of the translations (ISO 639-1), with --from");
+  import->add_flag("-q,--quiet", import_args->quiet, "Print nothing on stderr but errors");
   import->callback([import_args] {
+    check_outputs({{"INDEX", import_args->index}}, {{"-o", import_args->output}});
+    AtomicOutput out({"-o", import_args->output});
     FreeDict dict;
     try {
-      dict = read_freedict(import_args->index);
+      dict = read_freedict(import_args->index, import_args->options);
     } catch (const IoError& e) {
       throw ExitError{kUsage, e.what()};
+    } catch (const InputError&) {
+      throw ExitError{kUsage, "'" + import_args->index + "': " + kFreeDictNaming +
+                                  "; or give the languages with --from and --to"};
     }
-    std::ofstream file;
-    if (import_args->output != "-") {
-      file.open(import_args->output, std::ios::binary | std::ios::trunc);
-      if (!file) throw ExitError{kFailure, "cannot write '" + import_args->output + "'"};
-    }
-    std::ostream& out = import_args->output == "-" ? std::cout : file;
-    write_pairs_tsv(out, dict);
-    if (!out.flush()) throw ExitError{kFailure, "writing the pairs failed"};
+    write_pairs_tsv(out.stream(), dict);
+    out.commit();
+    if (import_args->quiet) return;
     std::cerr << "{\"entries\":" << dict.entries.size() << ",\"lang_from\":\"" << dict.lang_from
               << "\",\"lang_to\":\"" << dict.lang_to << "\"}\n";
   });
+}
 
+void register_learn(CLI::App& lexicon) {
   struct LearnArgs {
     std::vector<std::string> inputs;
     std::string output = "-";
     float min_similarity = 0.5f;
     std::size_t min_count = 2;
+    bool quiet = false;
     std::string mode = "batch";
     std::string strategy = "joint";
     ClusterOptions options;
     LexiconArgs lexicon;
   };
   auto learn_args = std::make_shared<LearnArgs>();
-  auto* learn = app->add_subcommand(
+  auto* learn = lexicon.add_subcommand(
       "learn",
       "Cluster the input, then learn term pairs from articles of different languages linked with\n"
       "high confidence (co-occurrence across linked pairs, and cognates among words no concept\n"
-      "covers). Writes pairs TSV with scores, ready for --lexicon.\n\nExample:\n"
+      "covers). Writes pairs TSV with scores, ready for --lexicon.\n\nExamples:\n"
       "  crossnews lexicon learn --input news.jsonl -o learned.tsv\n"
       "  crossnews cluster --lexicon learned.tsv news.jsonl");
-  learn->add_option("--input", learn_args->inputs, "JSONL files or directories")->required();
-  learn->add_option("-o,--output", learn_args->output, "Learned pairs TSV (default: stdout)");
+  one_value_each(learn->add_option("--input", learn_args->inputs,
+                                   "JSONL file, '-' for stdin, or directory; one per option, "
+                                   "repeatable"))
+      ->required();
+  learn->add_option("-o,--output", learn_args->output,
+                    "Learned pairs TSV, '-' for stdout (default)");
   learn->add_option("--min-similarity", learn_args->min_similarity,
-                    "Only article pairs at least this similar teach pairs")
-      ->check(CLI::Range(0.0, 1.0))
+                    "Only article pairs at least this similar teach pairs, in [0, 1]")
+      ->check(finite_number() & CLI::Range(0.0, 1.0))
       ->capture_default_str();
   learn->add_option("--min-count", learn_args->min_count,
                     "Linked article pairs a term pair must appear in")
+      ->check(whole_number())
       ->capture_default_str();
+  learn->add_flag("-q,--quiet", learn_args->quiet,
+                  "Print nothing on stderr but errors: no skipped lexicon lines, no summary");
   add_cluster_options(*learn, learn_args->options, learn_args->mode, learn_args->strategy);
   add_lexicon_options(*learn, learn_args->lexicon);
   learn->callback([learn_args] {
     auto& a = *learn_args;
-    apply_mode(a.options, a.mode, a.strategy);
-    std::ofstream file;
-    if (a.output != "-") {
-      file.open(a.output, std::ios::binary | std::ios::trunc);
-      if (!file) throw ExitError{kFailure, "cannot write '" + a.output + "'"};
-    }
+    apply_cluster_args(a.options, a.mode, a.strategy);
+    check_outputs(named_inputs("--input", a.inputs, &a.lexicon), {{"-o", a.output}});
+    AtomicOutput out({"-o", a.output});
     Corpus corpus = read_inputs(a.inputs);
     Analyzer analyzer;
-    const Lexicon lexicon = build_lexicon(analyzer, a.lexicon, false);
+    const Lexicon lexicon = build_lexicon(analyzer, a.lexicon, a.quiet);
     BatchClusterer clusterer(analyzer, &lexicon, a.options);
     clusterer.add(corpus.articles);
     const ClusteringResult result = clusterer.run();
     const auto pairs = learn_pairs(clusterer.featurizer(), result.assignment, a.options,
                                    a.min_similarity, a.min_count);
-    std::ostream& out = a.output == "-" ? std::cout : file;
-    write_learned_tsv(out, pairs);
-    if (!out.flush()) throw ExitError{kFailure, "writing the learned pairs failed"};
+    write_learned_tsv(out.stream(), pairs);
+    out.commit();
+    if (a.quiet) return;
     std::cerr << "{\"articles\":" << corpus.articles.size() << ",\"pairs\":" << pairs.size()
               << "}\n";
   });
+}
 
+void register_stats(CLI::App& lexicon) {
   struct StatsArgs {
     std::vector<std::string> inputs;
     LexiconArgs lexicon;
   };
   auto stats_args = std::make_shared<StatsArgs>();
-  auto* stats = app->add_subcommand(
+  auto* stats = lexicon.add_subcommand(
       "stats",
       "Print, as one JSON line, the concepts linking each language pair and, with --input, the\n"
-      "share of each language's word tokens that map to a concept.");
-  stats->add_option("--input", stats_args->inputs, "JSONL files or directories to measure");
+      "share of each language's word tokens that map to a concept.\n\nExamples:\n"
+      "  crossnews lexicon stats\n"
+      "  crossnews lexicon stats --input examples/data/articles.jsonl");
+  one_value_each(stats->add_option("--input", stats_args->inputs,
+                                   "JSONL file, '-' for stdin, or directory to measure; one per "
+                                   "option, repeatable"));
   add_lexicon_options(*stats, stats_args->lexicon);
   stats->callback([stats_args] {
     Analyzer analyzer;
@@ -142,6 +160,20 @@ void register_lexicon(CLI::App& root) {
     }
     out << "}\n";
   });
+}
+
+}  // namespace
+
+void register_lexicon(CLI::App& root) {
+  auto* app = root.add_subcommand(
+      "lexicon",
+      "Work with the bilingual keyword map.\n\nExamples:\n"
+      "  crossnews lexicon import-freedict /usr/share/dictd/freedict-deu-ita.index -o de-it.tsv\n"
+      "  crossnews lexicon stats --input examples/data/articles.jsonl");
+  app->require_subcommand(1);
+  register_import_freedict(*app);
+  register_learn(*app);
+  register_stats(*app);
 }
 
 }  // namespace crossnews::cli

@@ -2,20 +2,69 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
-#include <filesystem>
 #include <iostream>
+#include <iterator>
 
 namespace crossnews::cli {
 
+CLI::Validator finite_number() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        const char* begin = value.c_str();
+        char* end = nullptr;
+        errno = 0;
+        const double number = std::strtod(begin, &end);
+        if (value.empty() || end != begin + value.size() || std::isnan(number) ||
+            value.find_first_of("xXpP") != std::string::npos) {
+          return "'" + value + "' is not a number";
+        }
+        if (errno == ERANGE || std::isinf(number)) return "'" + value + "' is out of range";
+        return "";
+      },
+      "", "finite number");
+}
+
+CLI::Validator whole_number() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        std::uint64_t number = 0;
+        const auto [end, error] =
+            std::from_chars(value.data(), value.data() + value.size(), number);
+        if (value.empty() || end != value.data() + value.size() ||
+            error == std::errc::invalid_argument) {
+          return "'" + value + "' is not a whole number >= 0";
+        }
+        if (error == std::errc::result_out_of_range) return "'" + value + "' is out of range";
+        return "";
+      },
+      "", "whole number");
+}
+
+CLI::Validator existing_file_or_stdin() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        return value == "-" ? std::string() : CLI::ExistingFile(value);
+      },
+      "", "file or -");
+}
+
+CLI::Option* one_value_each(CLI::Option* option) { return option->allow_extra_args(false); }
+
 void add_lexicon_options(CLI::App& app, LexiconArgs& args) {
-  app.add_option("--lexicon", args.lexicons,
-                 "Extra keyword-map TSV (pairs, concept or wide form); repeatable")
-      ->check(CLI::ExistingFile);
-  app.add_option("--freedict", args.freedicts,
-                 "FreeDict dictionary index, e.g. /usr/share/dictd/freedict-deu-ita.index; "
-                 "repeatable")
+  one_value_each(app.add_option("--lexicon", args.lexicons,
+                                "Extra keyword-map TSV (pairs, concept or wide form), '-' for "
+                                "stdin; one per option, repeatable"))
+      ->check(existing_file_or_stdin());
+  one_value_each(app.add_option("--freedict", args.freedicts,
+                                "FreeDict dictionary index, e.g. "
+                                "/usr/share/dictd/freedict-deu-ita.index (its .dict.dz is read "
+                                "from beside it, so not '-'); one per option, repeatable"))
       ->check(CLI::ExistingFile);
   app.add_flag("--no-builtin-lexicon", args.no_builtin,
                "Leave out the news lexicon compiled into crossnews");
@@ -26,15 +75,17 @@ void add_lexicon_options(CLI::App& app, LexiconArgs& args) {
 void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& mode,
                          std::string& strategy) {
   app.add_option("--threshold", options.threshold,
-                 "Minimum similarity to join a story (higher: smaller, purer stories)")
-      ->check(CLI::Range(0.0, 1.0))
+                 "Minimum similarity to join a story, in [0, 1] (higher: smaller, purer stories)")
+      ->check(finite_number())
       ->capture_default_str();
   app.add_option("--window-days", options.window_days,
-                 "Articles further apart in time are never linked; 0 = no window")
-      ->check(CLI::NonNegativeNumber)
+                 "Articles further apart in time are never linked; 0 = no window, at most " +
+                     std::to_string(static_cast<int>(kMaxDays)))
+      ->check(finite_number())
       ->capture_default_str();
-  app.add_option("--threads", options.features.threads, "Worker threads")
-      ->check(CLI::Range(1, 256))
+  app.add_option("--threads", options.features.threads,
+                 "Worker threads, 1 to " + std::to_string(kMaxThreads))
+      ->check(whole_number())
       ->capture_default_str();
   app.add_option("--mode", mode, "batch (whole corpus, refined) or stream (in input order)")
       ->check(CLI::IsMember({"batch", "stream"}))
@@ -44,25 +95,45 @@ void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& mo
       ->check(CLI::IsMember({"joint", "monolingual_first"}))
       ->capture_default_str();
   app.add_option("--entity-weight", options.entity_weight,
-                 "Weight of shared names and numbers in the similarity")
-      ->check(CLI::Range(0.0, 1.0))
+                 "Weight of shared names and numbers in the similarity, in [0, 1]")
+      ->check(finite_number())
       ->capture_default_str();
-  app.add_option("--time-weight", options.time_weight, "Weight of closeness in time")
-      ->check(CLI::Range(0.0, 1.0))
+  app.add_option("--time-weight", options.time_weight, "Weight of closeness in time, in [0, 1]")
+      ->check(finite_number())
       ->capture_default_str();
   app.add_option("--top-terms", options.features.weighting.top_k,
                  "Terms kept per article vector, heaviest first; 0 keeps all (slower)")
+      ->check(whole_number())
       ->capture_default_str();
   app.add_option("--crosslingual-scale", options.crosslingual_scale,
-                 "Multiplier of cross-lingual similarities")
-      ->check(CLI::NonNegativeNumber)
+                 "Multiplier of cross-lingual similarities, in [0, " +
+                     std::to_string(static_cast<int>(kMaxCrosslingualScale)) + "]")
+      ->check(finite_number())
       ->capture_default_str();
 }
 
-void apply_mode(ClusterOptions& options, const std::string& mode, const std::string& strategy) {
+void apply_cluster_args(ClusterOptions& options, const std::string& mode,
+                        const std::string& strategy) {
   options.mode = mode == "stream" ? ClusterMode::stream : ClusterMode::batch;
   options.strategy =
       strategy == "monolingual_first" ? ClusterStrategy::monolingual_first : ClusterStrategy::joint;
+  // The library words its messages after its fields; the user typed options.
+  static const std::pair<std::string_view, std::string_view> kOptionOfField[] = {
+      {"ClusterOptions::threshold", "--threshold"},
+      {"ClusterOptions::window_days", "--window-days"},
+      {"ClusterOptions::entity_weight", "--entity-weight"},
+      {"ClusterOptions::time_weight", "--time-weight"},
+      {"ClusterOptions::crosslingual_scale", "--crosslingual-scale"},
+      {"FeaturizerOptions::threads", "--threads"}};
+  try {
+    validate(options);
+  } catch (const ConfigError& e) {
+    std::string message = e.what();
+    for (const auto& [field, option] : kOptionOfField) {
+      if (message.starts_with(field)) message.replace(0, field.size(), option);
+    }
+    throw ExitError{kUsage, message};
+  }
 }
 
 Lexicon build_lexicon(const Analyzer& analyzer, const LexiconArgs& args, bool quiet) {
@@ -77,7 +148,12 @@ Lexicon build_lexicon(const Analyzer& analyzer, const LexiconArgs& args, bool qu
   };
   for (const auto& path : args.lexicons) {
     try {
-      report_skipped(builder.load_tsv(path));
+      if (path == "-") {
+        const std::string text(std::istreambuf_iterator<char>(std::cin), {});
+        report_skipped(builder.load_tsv_text("<stdin>", text));
+      } else {
+        report_skipped(builder.load_tsv(path));
+      }
     } catch (const IoError& e) {
       throw ExitError{kUsage, e.what()};
     }
@@ -89,37 +165,70 @@ Lexicon build_lexicon(const Analyzer& analyzer, const LexiconArgs& args, bool qu
       throw ExitError{kUsage, e.what()};
     } catch (const FormatError& e) {
       throw ExitError{kFailure, e.what()};
+    } catch (const InputError&) {
+      throw ExitError{kUsage, "--freedict '" + path + "': " + kFreeDictNaming};
     }
   }
   if (!args.no_pivot && !args.freedicts.empty()) builder.compose_pivot("en");
   return builder.build();
 }
 
+std::vector<NamedPath> named_inputs(const std::string& option,
+                                    const std::vector<std::string>& paths,
+                                    const LexiconArgs* lexicon) {
+  std::vector<NamedPath> named;
+  for (const auto& path : paths) named.push_back({option, path});
+  if (lexicon) {
+    for (const auto& path : lexicon->lexicons) named.push_back({"--lexicon", path});
+    for (const auto& path : lexicon->freedicts) named.push_back({"--freedict", path});
+  }
+  return named;
+}
+
 Corpus read_inputs(const std::vector<std::string>& inputs) {
+  Corpus corpus;
   try {
-    return read_corpus(inputs);
+    corpus = read_corpus(inputs);
   } catch (const IoError& e) {
     throw ExitError{kUsage, e.what()};
   }
+  require_articles(corpus.articles.size(), corpus.rejected.size(),
+                   corpus.rejected.empty() ? nullptr : &corpus.rejected.front());
+  return corpus;
+}
+
+void require_articles(std::size_t accepted, std::uint64_t rejected, const Rejected* first) {
+  if (accepted > 0) return;
+  if (!first) throw ExitError{kFailure, "no article in the input: it is empty"};
+  throw ExitError{kFailure, "no article in the input: all " + std::to_string(rejected) +
+                                " lines were rejected; the first, " + first->source + ":" +
+                                std::to_string(first->line) + ", because: " + first->reason};
 }
 
 Progress::Progress(bool quiet) : enabled_(!quiet && isatty(STDERR_FILENO) != 0) {}
 
 void Progress::update(std::string_view stage, std::uint64_t done, std::uint64_t total) {
   if (!enabled_) return;
-  const double fraction = total > 0 ? double(done) / double(total) : 0.0;
-  if (stage == last_stage_ && fraction - last_draw_ < 0.01 && done != total) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (stage == last_stage_ && done != total && now - last_draw_ < std::chrono::milliseconds(100)) {
+    return;
+  }
   last_stage_ = std::string(stage);
-  last_draw_ = fraction;
-  constexpr int kWidth = 30;
-  const int filled = static_cast<int>(fraction * kWidth);
-  std::fprintf(stderr, "\r%-10s [", last_stage_.c_str());
-  for (int i = 0; i < kWidth; ++i) std::fputc(i < filled ? '#' : '.', stderr);
-  if (total > 0) {
-    std::fprintf(stderr, "] %llu/%llu ", static_cast<unsigned long long>(done),
-                 static_cast<unsigned long long>(total));
+  last_draw_ = now;
+  // "\033[K" clears what a longer earlier line left behind.
+  if (total == 0) {
+    if (done == 0) {
+      std::fprintf(stderr, "\r%s ...\033[K", last_stage_.c_str());
+    } else {
+      std::fprintf(stderr, "\r%-10s %llu\033[K", last_stage_.c_str(),
+                   static_cast<unsigned long long>(done));
+    }
   } else {
-    std::fprintf(stderr, "] %llu ", static_cast<unsigned long long>(done));
+    constexpr int kWidth = 30;
+    const int filled = static_cast<int>(double(std::min(done, total)) / double(total) * kWidth);
+    const std::string bar = std::string(filled, '#') + std::string(kWidth - filled, '.');
+    std::fprintf(stderr, "\r%-10s [%s] %llu/%llu\033[K", last_stage_.c_str(), bar.c_str(),
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
   }
   std::fflush(stderr);
 }
@@ -132,8 +241,11 @@ std::string format_time(std::int64_t seconds) {
   const std::time_t t = static_cast<std::time_t>(seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  const long long year = 1900LL + tm.tm_year;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s%04lld-%02d-%02dT%02d:%02d:%02dZ", year < 0 ? "-" : "",
+                year < 0 ? -year : year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                tm.tm_sec);
   return buf;
 }
 

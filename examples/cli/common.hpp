@@ -4,6 +4,8 @@
 
 #include <crossnews/crossnews.hpp>
 
+#include "output.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -24,6 +26,11 @@ struct ExitError {
   std::string message;
 };
 
+/// Why a FreeDict file's languages are unknown, for CLI users.
+inline constexpr const char* kFreeDictNaming =
+    "cannot tell the dictionary's languages from its name: FreeDict indexes are named "
+    "freedict-<from>-<to>.index with ISO 639-3 codes, e.g. freedict-deu-ita.index";
+
 /// Options of the keyword map, shared by cluster, explain and lexicon stats.
 struct LexiconArgs {
   std::vector<std::string> lexicons;
@@ -32,20 +39,45 @@ struct LexiconArgs {
   bool no_pivot = false;
 };
 
+/// CLI11 checks of the text of a value, before any range check: a finite decimal number ("abc",
+/// "nan", "1e400" refused), or a whole number >= 0 that fits 64 bits ("-1", "2.5" refused).
+CLI::Validator finite_number();
+CLI::Validator whole_number();
+/// An existing file, or "-" for stdin.
+CLI::Validator existing_file_or_stdin();
+/// Makes a repeatable option take one value per occurrence: `--lexicon A INPUT` leaves INPUT
+/// to the positional argument.
+CLI::Option* one_value_each(CLI::Option* option);
+
 void add_lexicon_options(CLI::App& app, LexiconArgs& args);
 void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& mode,
                          std::string& strategy);
-/// Applies --mode / --strategy strings (validated by CLI11) to the options.
-void apply_mode(ClusterOptions& options, const std::string& mode, const std::string& strategy);
+/// Applies --mode / --strategy strings (checked by CLI11) to the options, then checks every
+/// value with the library's validate(): an out-of-range value ends with kUsage naming the option
+/// and its accepted range.
+void apply_cluster_args(ClusterOptions& options, const std::string& mode,
+                        const std::string& strategy);
 
 /// Builds the keyword map; skipped lexicon lines are reported on stderr (unless quiet).
-/// Missing files end with kUsage, corrupt dictionaries with kFailure.
+/// Missing files end with kUsage, corrupt dictionaries with kFailure. "-" reads a lexicon
+/// from stdin.
 Lexicon build_lexicon(const Analyzer& analyzer, const LexiconArgs& args, bool quiet);
+/// The inputs and lexicon files as NamedPaths, for check_outputs.
+std::vector<NamedPath> named_inputs(const std::string& option,
+                                    const std::vector<std::string>& paths,
+                                    const LexiconArgs* lexicon = nullptr);
 
-/// Reads all inputs at once (for commands that need every article in memory).
+/// Reads all inputs at once (for commands that need every article in memory). Unreadable
+/// inputs end with kUsage; inputs without a single accepted article with kFailure.
 Corpus read_inputs(const std::vector<std::string>& inputs);
+/// Ends with kFailure when no input line became an article, giving the count of rejected lines
+/// and the first reason (a JSON array file, a CSV, a corrupt gzip).
+void require_articles(std::size_t accepted, std::uint64_t rejected, const Rejected* first);
 
 /// Progress on stderr, drawn only when stderr is a terminal and not quiet.
+/// A stage with a known total draws a bar and done/total; one without (reading, clustering)
+/// draws its count, or only its name while the count is 0. Redrawn at most 10 times a second,
+/// and on every change of stage.
 class Progress {
  public:
   explicit Progress(bool quiet);
@@ -55,10 +87,10 @@ class Progress {
  private:
   bool enabled_;
   std::string last_stage_;
-  double last_draw_ = -1.0;
+  std::chrono::steady_clock::time_point last_draw_;
 };
 
-/// "2018-01-26T10:00:00Z"
+/// "2018-01-26T10:00:00Z"; years before 1000 keep four digits ("0999-01-01T00:00:00Z").
 std::string format_time(std::int64_t seconds);
 double seconds_since(const std::chrono::steady_clock::time_point& start);
 

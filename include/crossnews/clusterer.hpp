@@ -79,6 +79,20 @@ struct ClusterOptions {
   FeaturizerOptions features;
 };
 
+/// Largest accepted ClusterOptions::window_days and time_sigma_days (a century): beyond it
+/// times in seconds would come near the int64 limits.
+inline constexpr double kMaxDays = 36'500;
+/// Largest accepted ClusterOptions::crosslingual_scale.
+inline constexpr float kMaxCrosslingualScale = 100.0f;
+/// Largest accepted FeaturizerOptions::threads (each keeps vocabulary-sized buffers).
+inline constexpr std::size_t kMaxThreads = 256;
+
+/// Throw ConfigError naming the first field out of its accepted range (given in the message),
+/// NaN and infinities included. The clusterers call them on construction; callers taking
+/// options from users call them first to report every mistake in one place.
+void validate(const FeaturizerOptions& options);
+void validate(const ClusterOptions& options);
+
 /// What a story is about, for people and for scripts.
 struct StorySummary {
   ClusterId id;

@@ -32,6 +32,8 @@ struct ClusteringScores {
                 cl_correct_pairs = 0;  ///< same, cross-lingual
   std::size_t missing = 0;  ///< gold articles absent from the prediction (evaluate_files)
   std::size_t gold_skipped_lines = 0;  ///< gold lines without usable id/story (evaluate_files)
+  std::size_t extra = 0;      ///< prediction lines whose id is not in gold (evaluate_files)
+  std::size_t duplicate = 0;  ///< prediction lines repeating a predicted id (evaluate_files)
 };
 
 /// Scores predicted labels against gold labels; the three spans describe the same articles in
@@ -46,7 +48,8 @@ ClusteringScores evaluate(std::span<const std::string> gold, std::span<const std
 ///    are skipped and counted in gold_skipped_lines. Ids and stories are taken as Python's str()
 ///    of the JSON value; "lang" counts only if it is a string.
 ///  - prediction: each line is split at its last tab (after dropping trailing CR/LF; lines
-///    without a tab are ignored); the first line of an id wins; ids not in gold are ignored;
+///    without a tab are ignored); the first line of an id wins (later ones count as duplicate);
+///    ids not in gold are ignored (counted as extra);
 ///    gold articles without a line are "missing" and each is a singleton cluster.
 /// Throws IoError if a file cannot be opened or read, InputError if the prediction is not UTF-8
 /// (score.py fails on it too). Known differences from Python's json module, all on input that is

@@ -13,23 +13,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 namespace crossnews {
 namespace {
 
 constexpr double kSecondsPerDay = 86400.0;
-
-void check_options(const ClusterOptions& o) {
-  auto in_unit = [](double v) { return v >= 0.0 && v <= 1.0; };
-  if (!in_unit(o.threshold)) throw ConfigError("threshold must lie in [0, 1]");
-  if (!in_unit(o.entity_weight)) throw ConfigError("entity_weight must lie in [0, 1]");
-  if (!in_unit(o.time_weight)) throw ConfigError("time_weight must lie in [0, 1]");
-  if (o.window_days < 0.0) throw ConfigError("window_days must not be negative");
-  if (o.time_sigma_days <= 0.0) throw ConfigError("time_sigma_days must be positive");
-  if (o.crosslingual_scale < 0.0f) throw ConfigError("crosslingual_scale must not be negative");
-  if (o.neighbours == 0) throw ConfigError("neighbours must be at least 1");
-}
 
 double time_factor(const DocFeatures& a, const DocFeatures& b, const ClusterOptions& o) {
   if (!a.time || !b.time || o.time_weight == 0.0f) return 1.0;
@@ -164,6 +154,38 @@ std::vector<ClusterId> number_groups(std::span<const std::uint32_t> root) {
 
 }  // namespace
 
+namespace {
+
+// Throws unless lo <= value <= hi (NaN fails every comparison, so it is refused too).
+void check_range(const char* field, double value, double lo, double hi, const char* unit = "") {
+  if (value >= lo && value <= hi) return;
+  char text[160];
+  std::snprintf(text, sizeof text, "%s must lie in [%g, %g]%s, got %g", field, lo, hi, unit, value);
+  throw ConfigError(text);
+}
+
+}  // namespace
+
+void validate(const FeaturizerOptions& o) {
+  check_range("FeaturizerOptions::threads", double(o.threads), 1, double(kMaxThreads));
+  check_range("FeaturizerOptions::weighting.title_boost", o.weighting.title_boost, 0, 1e6);
+  check_range("FeaturizerOptions::weighting.entity_boost", o.weighting.entity_boost, 0, 1e6);
+}
+
+void validate(const ClusterOptions& o) {
+  check_range("ClusterOptions::threshold", o.threshold, 0, 1);
+  check_range("ClusterOptions::entity_weight", o.entity_weight, 0, 1);
+  check_range("ClusterOptions::time_weight", o.time_weight, 0, 1);
+  check_range("ClusterOptions::merge_threshold", o.merge_threshold, 0, 1);
+  check_range("ClusterOptions::candidate_min_score", o.candidate_min_score, 0, 1);
+  check_range("ClusterOptions::crosslingual_scale", o.crosslingual_scale, 0, kMaxCrosslingualScale);
+  check_range("ClusterOptions::window_days", o.window_days, 0, kMaxDays, " days (0: no window)");
+  check_range("ClusterOptions::time_sigma_days", o.time_sigma_days, 0, kMaxDays, " days (above 0)");
+  if (o.time_sigma_days == 0) throw ConfigError("ClusterOptions::time_sigma_days must be above 0");
+  if (o.neighbours == 0) throw ConfigError("ClusterOptions::neighbours must be at least 1, got 0");
+  validate(o.features);
+}
+
 float similarity(const Featurizer& featurizer, const DocFeatures& a, const DocFeatures& b,
                  const ClusterOptions& options) {
   return similarity_parts(featurizer, a, b, options).total;
@@ -180,7 +202,7 @@ struct BatchClusterer::Impl {
 
   Impl(const Analyzer& analyzer, const Lexicon* l, ClusterOptions o)
       : options(o), lexicon(l), featurizer(analyzer, l, o.features) {
-    check_options(options);
+    validate(options);
   }
 
   struct Edge {
@@ -370,7 +392,7 @@ struct StreamClusterer::Impl {
           f.threads = 1;
           return f;
         }()) {
-    check_options(options);
+    validate(options);
   }
 
   std::uint32_t find(std::uint32_t s) const {

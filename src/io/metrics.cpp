@@ -222,7 +222,7 @@ Gold load_gold(const std::string& path) {
 }
 
 /// The predicted cluster of each gold article (kUnset where the prediction has none).
-Codes load_pred(const std::string& path, const Gold& gold) {
+Codes load_pred(const std::string& path, const Gold& gold, ClusteringScores& counts) {
   Codes pred;
   pred.of_item.assign(gold.stories.size(), kUnset);
   absl::flat_hash_map<std::string, std::uint32_t> labels;
@@ -241,7 +241,14 @@ Codes load_pred(const std::string& path, const Gold& gold) {
     if (tab == std::string_view::npos) continue;
     const std::string_view id = text.substr(0, tab);
     const auto article = gold.index.find(absl::string_view(id.data(), id.size()));
-    if (article == gold.index.end() || pred.of_item[article->second] != kUnset) continue;
+    if (article == gold.index.end()) {
+      ++counts.extra;
+      continue;
+    }
+    if (pred.of_item[article->second] != kUnset) {
+      ++counts.duplicate;
+      continue;
+    }
     const std::string_view label = text.substr(tab + 1);
     auto known = labels.find(absl::string_view(label.data(), label.size()));
     if (known == labels.end()) known = labels.emplace(std::string(label), pred.count++).first;
@@ -266,7 +273,8 @@ ClusteringScores evaluate(std::span<const std::string> gold, std::span<const std
 
 ClusteringScores evaluate_files(const std::string& gold_jsonl, const std::string& pred_tsv) {
   const Gold gold = load_gold(gold_jsonl);
-  Codes pred = load_pred(pred_tsv, gold);
+  ClusteringScores counts;
+  Codes pred = load_pred(pred_tsv, gold, counts);
   std::size_t missing = 0;
   for (std::uint32_t& code : pred.of_item) {
     if (code == kUnset) {
@@ -276,6 +284,8 @@ ClusteringScores evaluate_files(const std::string& gold_jsonl, const std::string
   }
   ClusteringScores scores = score(encode(gold.stories), pred, encode(gold.langs));
   scores.missing = missing;
+  scores.extra = counts.extra;
+  scores.duplicate = counts.duplicate;
   scores.gold_skipped_lines = gold.skipped;
   return scores;
 }

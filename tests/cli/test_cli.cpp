@@ -1,5 +1,7 @@
 // The CLI contract: subcommands, output formats and exit codes that scripts depend on.
 
+#include "cli_harness.hpp"
+
 #include <doctest/doctest.h>
 
 #include <sys/wait.h>
@@ -12,58 +14,9 @@
 #include <string>
 #include <utility>
 
-namespace fs = std::filesystem;
+using namespace cli_harness;
 
 namespace {
-
-struct Run {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-fs::path temp_dir() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("crossnews_cli_test_" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-// Runs the CLI through the shell with stdout and stderr captured in files.
-Run run(const std::string& args, const std::string& stdin_text = "") {
-  const fs::path out = temp_dir() / "stdout", err = temp_dir() / "stderr",
-                 in = temp_dir() / "stdin";
-  std::ofstream(in, std::ios::binary) << stdin_text;
-  const std::string command = std::string("'") + CROSSNEWS_CLI + "' " + args + " < '" +
-                              in.string() + "' > '" + out.string() + "' 2> '" + err.string() + "'";
-  const int status = std::system(command.c_str());
-  Run r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-std::size_t count_lines(const std::string& s) {
-  std::size_t n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
-
-fs::path write_file(const std::string& name, const std::string& content) {
-  const fs::path p = temp_dir() / name;
-  std::ofstream(p, std::ios::binary) << content;
-  return p;
-}
 
 const char* kMixed =
     R"({"id":"a1","lang":"de","title":"Hochwasser in Passau","text":"Die Donau hat die Altstadt von Passau überflutet.","time":"2025-03-04"})"
@@ -116,7 +69,7 @@ TEST_CASE("cluster: every input line is assigned or rejected, and the summary ad
   const fs::path input = write_file("mixed.jsonl", kMixed);
   const fs::path rejected = temp_dir() / "rejected.jsonl";
   const fs::path stories = temp_dir() / "stories.jsonl";
-  const Run r = run("cluster --quiet '" + input.string() + "' --rejected '" + rejected.string() +
+  const Run r = run("cluster '" + input.string() + "' --rejected '" + rejected.string() +
                     "' --stories '" + stories.string() + "'");
   REQUIRE(r.code == 0);
   const std::string rejects = slurp(rejected);
@@ -136,7 +89,7 @@ TEST_CASE("cluster: every input line is assigned or rejected, and the summary ad
 }
 
 TEST_CASE("cluster reads stdin and stream mode gives the same accounting") {
-  const Run r = run("cluster --quiet --mode stream -", kMixed);
+  const Run r = run("cluster --mode stream -", kMixed);
   REQUIRE(r.code == 0);
   CHECK(count_lines(r.out) == 3);
   CHECK(r.err.find("\"rejected\":4") != std::string::npos);

@@ -5,8 +5,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -151,6 +153,43 @@ TEST_CASE("options out of range are a ConfigError") {
   options = {};
   options.time_sigma_days = 0.0;
   CHECK_THROWS_AS(StreamClusterer(shared_analyzer(), nullptr, options), ConfigError);
+}
+
+TEST_CASE("validate: NaN, infinities, zero threads and huge windows name the field and range") {
+  const auto message = [](const ClusterOptions& options) -> std::string {
+    try {
+      validate(options);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  CHECK(message(ClusterOptions{}).empty());
+  ClusterOptions options;
+  options.window_days = std::numeric_limits<double>::infinity();
+  CHECK(message(options) ==
+        "ClusterOptions::window_days must lie in [0, 36500] days "
+        "(0: no window), got inf");
+  CHECK_THROWS_AS(BatchClusterer(shared_analyzer(), nullptr, options), ConfigError);
+  options = {};
+  options.window_days = 1.1e14;  // would overflow int64 seconds
+  CHECK(message(options).find("window_days") != std::string::npos);
+  options = {};
+  options.time_sigma_days = std::nan("");
+  CHECK(message(options).find("ClusterOptions::time_sigma_days must lie in [0, 36500]") == 0);
+  CHECK_THROWS_AS(StreamClusterer(shared_analyzer(), nullptr, options), ConfigError);
+  options = {};
+  options.candidate_min_score = std::nanf("");
+  CHECK(message(options) == "ClusterOptions::candidate_min_score must lie in [0, 1], got nan");
+  options = {};
+  options.crosslingual_scale = std::numeric_limits<float>::quiet_NaN();
+  CHECK(message(options).find("ClusterOptions::crosslingual_scale must lie in [0, 100]") == 0);
+  options = {};
+  options.features.threads = 0;
+  CHECK(message(options) == "FeaturizerOptions::threads must lie in [1, 256], got 0");
+  CHECK_THROWS_AS(BatchClusterer(shared_analyzer(), nullptr, options), ConfigError);
+  options.features.threads = 256;
+  CHECK(message(options).empty());
 }
 
 TEST_CASE("batch clustering: every article in exactly one story, deterministic across threads") {
