@@ -9,6 +9,7 @@ namespace {
 
 struct Link {
   std::uint32_t other;
+  std::uint32_t edges;  // candidate edges summed into `sum`
   double sum;
 };
 
@@ -47,8 +48,8 @@ std::vector<Links> build_links(std::size_t n, std::span<const GroupEdge> edges) 
   for (std::size_t i = 0; i < n; ++i) links[i].reserve(degree[i]);
   for (const auto& e : edges) {
     if (e.a == e.b) continue;
-    links[e.a].push_back({e.b, e.sum});
-    links[e.b].push_back({e.a, e.sum});
+    links[e.a].push_back({e.b, 1, e.sum});
+    links[e.b].push_back({e.a, 1, e.sum});
   }
   const auto by_other = [](const Link& x, const Link& y) { return x.other < y.other; };
   for (auto& row : links) {
@@ -60,6 +61,7 @@ std::vector<Links> build_links(std::size_t n, std::span<const GroupEdge> edges) 
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (kept > 0 && row[kept - 1].other == row[i].other) {
         row[kept - 1].sum += row[i].sum;
+        row[kept - 1].edges += row[i].edges;
       } else {
         row[kept++] = row[i];
       }
@@ -83,7 +85,7 @@ void merge_rows(Links& keep_row, const Links& gone_row, std::uint32_t keep, std:
       if (g->other != keep) scratch.push_back(*g);
       ++g;
     } else {
-      scratch.push_back({k->other, k->sum + g->sum});
+      scratch.push_back({k->other, k->edges + g->edges, k->sum + g->sum});
       ++k;
       ++g;
     }
@@ -94,7 +96,8 @@ void merge_rows(Links& keep_row, const Links& gone_row, std::uint32_t keep, std:
 }  // namespace
 
 std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge> edges,
-                                       double threshold, std::span<const std::uint32_t> sizes) {
+                                       double threshold, std::span<const std::uint32_t> sizes,
+                                       Linkage linkage) {
   std::vector<Links> links = build_links(n, edges);
   std::vector<std::uint32_t> parent(n);
   for (std::size_t i = 0; i < n; ++i) parent[i] = static_cast<std::uint32_t>(i);
@@ -104,7 +107,7 @@ std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge>
   // Averaging over the candidate edges alone let large corpora chain unrelated stories (100k
   // synthetic articles: B-cubed F1 0.06 against 0.66 this way).
   const auto average = [&](std::uint32_t x, const Link& l) {
-    return l.sum / (size[x] * size[l.other]);
+    return linkage == Linkage::all_pairs ? l.sum / (size[x] * size[l.other]) : l.sum / l.edges;
   };
 
   std::vector<Candidate> initial;
@@ -143,9 +146,9 @@ std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge>
       const auto it = lower_link(row, keep);
       const Link& merged = *find_link(links[keep], l.other);
       if (it != row.end() && it->other == keep) {
-        it->sum = merged.sum;
+        *it = {keep, merged.edges, merged.sum};
       } else {
-        row.insert(it, {keep, merged.sum});
+        row.insert(it, {keep, merged.edges, merged.sum});
       }
       const double a = average(keep, merged);
       if (a >= threshold) heap.push({a, std::min(keep, l.other), std::max(keep, l.other)});

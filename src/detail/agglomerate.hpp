@@ -15,12 +15,22 @@ struct GroupEdge {
   double sum = 0.0;
 };
 
-/// Average linkage on a graph: merges groups while the best pair's average similarity over all
-/// pairs of their members (edge sum / (size_a * size_b); a pair without an edge counts as 0) is
-/// at least `threshold`; ties go to the smaller ids, so the result is deterministic. `sizes` gives
-/// each group's member count (1 when left out). Returns, for each of the `n` groups, the smallest
-/// group id of its final cluster.
+/// What the average of two groups is taken over.
+enum class Linkage : std::uint8_t {
+  /// All pairs of their members: edge sum / (size_a * size_b), a pair without an edge counting
+  /// as 0, so one strong edge cannot chain two groups.
+  all_pairs,
+  /// The pairs that have an edge: edge sum / number of edges. For near-copies, whose pairs left
+  /// out of a bounded neighbour list are as alike as those in it.
+  linked_pairs,
+};
+
+/// Average linkage on a graph: merges groups while the best pair's average similarity is at
+/// least `threshold`; ties go to the smaller ids, so the result is deterministic. `sizes` gives
+/// each group's member count (1 when left out; all_pairs only). Returns, for each of the `n`
+/// groups, the smallest group id of its final cluster.
 std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge> edges,
-                                       double threshold, std::span<const std::uint32_t> sizes = {});
+                                       double threshold, std::span<const std::uint32_t> sizes = {},
+                                       Linkage linkage = Linkage::all_pairs);
 
 }  // namespace crossnews::detail
