@@ -3,6 +3,7 @@
 //
 //   corpus_bench --docs 100000 --threads 2
 //   corpus_bench --input corpus.jsonl --threads 2 --score
+//   corpus_bench --docs 20000 --repeat 5 --no-times --threads 2   (repeated content, no dates)
 
 #include <crossnews/crossnews.hpp>
 
@@ -130,7 +131,8 @@ class SyntheticCorpus {
 int main(int argc, char** argv) {
   CLI::App app{"crossnews corpus-scale benchmark: prints one JSON line of stage timings"};
   std::string input;
-  std::size_t docs = 10000, threads = 1, days = 30;
+  std::size_t docs = 10000, threads = 1, days = 30, repeat = 1;
+  bool no_times = false;
   std::uint64_t seed = 1;
   std::string mode = "batch";
   bool score = false;
@@ -145,6 +147,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"batch", "stream"}))
       ->capture_default_str();
   app.add_flag("--score", score, "Score against the corpus's story labels");
+  app.add_option("--repeat", repeat, "Read the corpus this many times, ids made unique (copies)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_flag("--no-times", no_times, "Drop the articles' times, as in files without dates");
   app.add_option("--query-terms", options.query_terms, "Heaviest terms per neighbour query (0: all)")
       ->capture_default_str();
   app.add_option("--postings-per-term", options.postings_per_term,
@@ -178,19 +184,31 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<crossnews::ArticleReader> reader;
   std::unique_ptr<SyntheticCorpus> synthetic;
-  if (!input.empty()) {
-    reader = std::make_unique<crossnews::ArticleReader>(input);
-  } else {
-    synthetic = std::make_unique<SyntheticCorpus>(docs, seed, days);
-  }
+  std::size_t pass = 0;  // of `repeat`
+  const auto open_corpus = [&] {
+    if (!input.empty()) {
+      reader = std::make_unique<crossnews::ArticleReader>(input);
+    } else {
+      synthetic = std::make_unique<SyntheticCorpus>(docs, seed, days);
+    }
+  };
+  open_corpus();
   std::vector<crossnews::Article> batch;
   std::uint64_t bytes = 0, articles = 0;
   std::vector<std::string> gold, langs;
   auto next_batch = [&] {
     enter("read");
     batch.clear();
-    const bool more = reader ? reader->next(batch, 8192) : synthetic->next(batch, 8192);
-    for (const auto& a : batch) {
+    const std::size_t this_pass = pass;
+    bool more = reader ? reader->next(batch, 8192) : synthetic->next(batch, 8192);
+    if (!more && pass + 1 < repeat) {
+      ++pass;
+      open_corpus();
+      more = true;
+    }
+    for (auto& a : batch) {
+      if (this_pass > 0) a.id += "-copy" + std::to_string(this_pass);
+      if (no_times) a.time.reset();
       bytes += a.text.size() + a.title.size();
       if (score) {
         gold.push_back(a.story);

@@ -297,27 +297,38 @@ struct BatchClusterer::Impl {
   // over the pairs the candidate graph links (a near-copy missing from a bounded neighbour list
   // is as alike as those in it).
   static std::vector<std::uint32_t> near_copies(std::span<const Edge> edges, std::size_t nodes) {
+    // A node none of whose links reaches the bar joins no group (every average with it stays
+    // below): leaving its links out changes nothing and keeps this pass small.
+    std::vector<std::uint8_t> close(nodes, 0);
+    for (const Edge& e : edges) {
+      if (e.same_language && e.overlap >= kNearCopyOverlap) close[e.a] = close[e.b] = 1;
+    }
     std::vector<detail::GroupEdge> overlaps;
     for (const Edge& e : edges) {
-      if (e.same_language) overlaps.push_back({e.a, e.b, e.overlap});
+      if (e.same_language && close[e.a] && close[e.b]) overlaps.push_back({e.a, e.b, e.overlap});
     }
     return detail::agglomerate(nodes, overlaps, kNearCopyOverlap, {}, detail::Linkage::linked_pairs);
   }
 
   // The links between groups of near-copies (`copies`: each node's group; `sizes`: articles per
   // node): each pair of groups gets the average similarity of its linked node pairs, weighted by
-  // their articles, counted for all its pairs of articles. A node alone is its own group, so its
-  // links keep their sums.
+  // their articles, counted for all its pairs of articles. Between two nodes alone in their
+  // groups that is the edge's own sum, so only the edges of groups of several nodes are summed.
   static std::vector<GroupLink> copy_group_links(std::span<const Edge> edges,
                                                  std::span<const std::uint32_t> copies,
                                                  std::span<const std::uint32_t> sizes,
                                                  std::span<const std::uint32_t> group_size) {
+    std::vector<GroupLink> alone;  // in edge order, so sorted
     absl::flat_hash_map<std::uint64_t, std::size_t> slot;
     std::vector<GroupLink> links;
     std::vector<double> pairs;
     for (const Edge& e : edges) {
       const std::uint32_t ga = copies[e.a], gb = copies[e.b];
       if (ga == gb) continue;
+      if (group_size[ga] == sizes[e.a] && group_size[gb] == sizes[e.b]) {
+        alone.push_back({ga, gb, double(e.s) * sizes[e.a] * sizes[e.b], e.same_language});
+        continue;
+      }
       const auto lo = std::min(ga, gb), hi = std::max(ga, gb);
       auto [it, added] = slot.try_emplace((std::uint64_t(lo) << 32) | hi, links.size());
       if (added) {
@@ -331,9 +342,14 @@ struct BatchClusterer::Impl {
     for (std::size_t i = 0; i < links.size(); ++i) {
       links[i].sum = links[i].sum / pairs[i] * group_size[links[i].a] * group_size[links[i].b];
     }
-    std::sort(links.begin(), links.end(),
-              [](const auto& x, const auto& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
-    return links;
+    const auto by_pair = [](const auto& x, const auto& y) {
+      return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+    };
+    std::sort(links.begin(), links.end(), by_pair);
+    const auto middle = static_cast<std::ptrdiff_t>(alone.size());
+    alone.insert(alone.end(), links.begin(), links.end());
+    std::inplace_merge(alone.begin(), alone.begin() + middle, alone.end(), by_pair);
+    return alone;
   }
 
   // Each node's story (the smallest group id in it); `sizes`: articles per node.

@@ -1,6 +1,7 @@
 #include <crossnews/crossnews.hpp>
 
 #include "detail/agglomerate.hpp"
+#include "detail/parallel.hpp"
 
 #include <doctest/doctest.h>
 
@@ -12,6 +13,7 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <thread>
 
 using namespace crossnews;
 namespace fs = std::filesystem;
@@ -480,6 +482,14 @@ TEST_CASE("times at the ends of int64 and huge windows still link, without overf
     CHECK(cluster_batch(corpus.articles, huge).assignment == expected);
     CHECK(cluster_stream(corpus.articles, huge) == cluster_stream(corpus.articles, unbounded));
   }
+}
+
+TEST_CASE("no more workers than items or than a few per hardware thread") {
+  const std::size_t hardware = std::max(1u, std::thread::hardware_concurrency());
+  CHECK(detail::worker_count(256, 1000000) == std::min<std::size_t>(256, 2 * hardware));
+  CHECK(detail::worker_count(256, 1) == 1);
+  CHECK(detail::worker_count(0, 100) == 1);
+  CHECK(detail::worker_count(2, 100) == std::min<std::size_t>(2, 2 * hardware));
 }
 
 TEST_CASE("batch results are the same for 1, 2 and 256 threads") {
