@@ -20,13 +20,6 @@ namespace crossnews {
 namespace {
 
 using detail::kSecondsPerDay;
-// Same-language articles of which each holds at least this share of the other's terms are
-// near-copies: one wire story with a sentence changed. TF-IDF similarity cannot tell them: when a
-// story is copied hundreds of times its words become common, their weights fall towards 0, and
-// what is left are the few words each copy has of its own (1,000 copies of a 107-word article
-// that differ by a dateline: similarity below 0.45, term overlap 0.98).
-constexpr double kNearCopyOverlap = 0.8;
-
 void check_options(const ClusterOptions& o) {
   auto in_unit = [](double v) { return v >= 0.0 && v <= 1.0; };
   if (!in_unit(o.threshold)) throw ConfigError("threshold must lie in [0, 1]");
@@ -199,21 +192,9 @@ struct BatchClusterer::Impl {
     check_options(options);
   }
 
-  // Between two nodes of the candidate graph (groups of exact duplicates).
-  struct Edge {
-    std::uint32_t a, b;
-    float s;
-    float overlap;  // SimilarityParts::overlap, for near-copies
-    bool same_language;
-  };
-  // Between two groups of nodes: the sum of their pairs' similarities.
-  struct GroupLink {
-    std::uint32_t a, b;
-    double sum;
-    bool same_language;
-  };
-
   // `representative`: the article each node of the graph is linked through.
+  using Edge = detail::CandidateEdge;
+
   std::vector<Edge> candidate_edges(std::span<const std::uint32_t> representative,
                                     const ProgressCallback& progress) {
     const std::size_t n = representative.size();
@@ -240,15 +221,14 @@ struct BatchClusterer::Impl {
     const std::size_t chunk = 8192;
     for (std::size_t start = 0; start < n; start += chunk) {
       const std::size_t stop = std::min(n, start + chunk);
-      detail::parallel_for(stop - start, workers,
-                           [&](std::size_t worker, std::size_t begin, std::size_t end) {
-                             std::vector<Hit> hits, xl_hits;
-                             for (std::size_t i = start + begin; i < start + end; ++i) {
-                               collect(index, representative, static_cast<std::uint32_t>(i),
-                                       *scratches[worker], articles[worker], hits, xl_hits,
-                                       per_worker[worker]);
-                             }
-                           });
+      detail::parallel_for(
+          stop - start, workers, [&](std::size_t worker, std::size_t begin, std::size_t end) {
+            std::vector<Hit> hits, xl_hits;
+            for (std::size_t i = start + begin; i < start + end; ++i) {
+              collect(index, representative, static_cast<std::uint32_t>(i), *scratches[worker],
+                      articles[worker], hits, xl_hits, per_worker[worker]);
+            }
+          });
       if (progress) progress("link", stop, n);
     }
     std::vector<Edge> edges;
@@ -292,102 +272,6 @@ struct BatchClusterer::Impl {
     }
     article.clear();
   }
-
-  // Groups of near-copies, by node: average linkage on the term overlap of same-language pairs,
-  // over the pairs the candidate graph links (a near-copy missing from a bounded neighbour list
-  // is as alike as those in it).
-  static std::vector<std::uint32_t> near_copies(std::span<const Edge> edges, std::size_t nodes) {
-    // A node none of whose links reaches the bar joins no group (every average with it stays
-    // below): leaving its links out changes nothing and keeps this pass small.
-    std::vector<std::uint8_t> close(nodes, 0);
-    for (const Edge& e : edges) {
-      if (e.same_language && e.overlap >= kNearCopyOverlap) close[e.a] = close[e.b] = 1;
-    }
-    std::vector<detail::GroupEdge> overlaps;
-    for (const Edge& e : edges) {
-      if (e.same_language && close[e.a] && close[e.b]) overlaps.push_back({e.a, e.b, e.overlap});
-    }
-    return detail::agglomerate(nodes, overlaps, kNearCopyOverlap, {}, detail::Linkage::linked_pairs);
-  }
-
-  // The links between groups of near-copies (`copies`: each node's group; `sizes`: articles per
-  // node): each pair of groups gets the average similarity of its linked node pairs, weighted by
-  // their articles, counted for all its pairs of articles. Between two nodes alone in their
-  // groups that is the edge's own sum, so only the edges of groups of several nodes are summed.
-  static std::vector<GroupLink> copy_group_links(std::span<const Edge> edges,
-                                                 std::span<const std::uint32_t> copies,
-                                                 std::span<const std::uint32_t> sizes,
-                                                 std::span<const std::uint32_t> group_size) {
-    std::vector<GroupLink> alone;  // in edge order, so sorted
-    absl::flat_hash_map<std::uint64_t, std::size_t> slot;
-    std::vector<GroupLink> links;
-    std::vector<double> pairs;
-    for (const Edge& e : edges) {
-      const std::uint32_t ga = copies[e.a], gb = copies[e.b];
-      if (ga == gb) continue;
-      if (group_size[ga] == sizes[e.a] && group_size[gb] == sizes[e.b]) {
-        alone.push_back({ga, gb, double(e.s) * sizes[e.a] * sizes[e.b], e.same_language});
-        continue;
-      }
-      const auto lo = std::min(ga, gb), hi = std::max(ga, gb);
-      auto [it, added] = slot.try_emplace((std::uint64_t(lo) << 32) | hi, links.size());
-      if (added) {
-        links.push_back({lo, hi, 0.0, e.same_language});
-        pairs.push_back(0.0);
-      }
-      const double weight = double(sizes[e.a]) * sizes[e.b];
-      links[it->second].sum += e.s * weight;
-      pairs[it->second] += weight;
-    }
-    for (std::size_t i = 0; i < links.size(); ++i) {
-      links[i].sum = links[i].sum / pairs[i] * group_size[links[i].a] * group_size[links[i].b];
-    }
-    const auto by_pair = [](const auto& x, const auto& y) {
-      return std::tie(x.a, x.b) < std::tie(y.a, y.b);
-    };
-    std::sort(links.begin(), links.end(), by_pair);
-    const auto middle = static_cast<std::ptrdiff_t>(alone.size());
-    alone.insert(alone.end(), links.begin(), links.end());
-    std::inplace_merge(alone.begin(), alone.begin() + middle, alone.end(), by_pair);
-    return alone;
-  }
-
-  // Each node's story (the smallest group id in it); `sizes`: articles per node.
-  std::vector<std::uint32_t> cluster(std::span<const Edge> edges,
-                                     std::span<const std::uint32_t> sizes) const {
-    const std::size_t n = sizes.size();
-    std::vector<std::uint32_t> root = near_copies(edges, n);
-    std::vector<std::uint32_t> group_size(n, 0);
-    for (std::size_t i = 0; i < n; ++i) group_size[root[i]] += sizes[i];
-    const std::vector<GroupLink> links = copy_group_links(edges, root, sizes, group_size);
-    const bool two_stage = options.strategy == ClusterStrategy::monolingual_first;
-    std::vector<detail::GroupEdge> group_edges;
-    group_edges.reserve(links.size());
-    for (const GroupLink& l : links) {
-      if (!two_stage || l.same_language) group_edges.push_back({l.a, l.b, l.sum});
-    }
-    const auto stories = detail::agglomerate(n, group_edges, options.threshold, group_size);
-    for (auto& r : root) r = stories[r];
-    if (!two_stage) return root;
-    // Second stage: the monolingual stories become the nodes; all links between them count.
-    absl::flat_hash_map<std::uint64_t, std::size_t> slot;
-    group_edges.clear();
-    for (const GroupLink& l : links) {
-      const std::uint32_t ra = stories[l.a], rb = stories[l.b];
-      if (ra == rb) continue;
-      const auto lo = std::min(ra, rb), hi = std::max(ra, rb);
-      auto [it, added] = slot.try_emplace((std::uint64_t(lo) << 32) | hi, group_edges.size());
-      if (added) group_edges.push_back({lo, hi, 0.0});
-      group_edges[it->second].sum += l.sum;
-    }
-    std::sort(group_edges.begin(), group_edges.end(),
-              [](const auto& x, const auto& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
-    std::vector<std::uint32_t> story_size(n, 0);
-    for (std::size_t i = 0; i < n; ++i) story_size[root[i]] += sizes[i];
-    const auto merged = detail::agglomerate(n, group_edges, options.threshold, story_size);
-    for (auto& r : root) r = merged[r];
-    return root;
-  }
 };
 
 BatchClusterer::BatchClusterer(const Analyzer& analyzer, const Lexicon* lexicon,
@@ -399,8 +283,9 @@ BatchClusterer& BatchClusterer::operator=(BatchClusterer&&) noexcept = default;
 
 void BatchClusterer::add(std::span<const Article> articles) {
   if (impl_->ran) {
-    throw ConfigError("BatchClusterer::add after run(): a batch clusterer clusters one corpus; "
-                      "use a new one for more articles");
+    throw ConfigError(
+        "BatchClusterer::add after run(): a batch clusterer clusters one corpus; "
+        "use a new one for more articles");
   }
   impl_->featurizer.add(articles);
   for (const auto& a : articles) impl_->meta.push_back({a.id, a.title});
@@ -412,10 +297,13 @@ ClusteringResult BatchClusterer::run(const ProgressCallback& progress) {
   m.ran = true;
   m.featurizer.finish(progress);
   const auto copies = detail::group_exact_duplicates(
-      m.featurizer, m.options.window_days > 0.0 ? detail::window_seconds(m.options.window_days) : 0);
+      m.featurizer,
+      m.options.window_days > 0.0 ? detail::window_seconds(m.options.window_days) : 0);
   const auto edges = m.candidate_edges(copies.representative, progress);
   if (progress) progress("cluster", 0, 0);
-  const auto node_root = m.cluster(edges, copies.size);
+  const auto node_root =
+      detail::cluster_graph(edges, copies.size, m.options.threshold,
+                            m.options.strategy == ClusterStrategy::monolingual_first);
   std::vector<std::uint32_t> root;
   root.reserve(copies.group_of.size());
   for (const std::uint32_t node : copies.group_of) root.push_back(node_root[node]);

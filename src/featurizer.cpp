@@ -94,7 +94,8 @@ struct Featurizer::Impl {
   Impl(const Analyzer& a, const Lexicon* l, FeaturizerOptions o)
       : analyzer(a), lexicon(l), options(o), df(vocabulary, o.df) {
     // Each worker holds an analyzer's buffers: no more of them than can run at once.
-    options.threads = detail::worker_count(options.threads, std::numeric_limits<std::size_t>::max());
+    options.threads =
+        detail::worker_count(options.threads, std::numeric_limits<std::size_t>::max());
     for (std::size_t i = 0; i < options.threads; ++i) workers.push_back(analyzer.worker());
   }
 

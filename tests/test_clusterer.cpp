@@ -427,7 +427,8 @@ std::vector<ClusterId> cluster_stream(const std::vector<Article>& articles,
 }  // namespace
 
 TEST_CASE("copies of one article end in one story at any count, in batch and stream") {
-  const std::size_t corpus = load(CROSSNEWS_SOURCE_DIR "/examples/data/articles.jsonl").articles.size();
+  const std::size_t corpus =
+      load(CROSSNEWS_SOURCE_DIR "/examples/data/articles.jsonl").articles.size();
   for (const bool vary : {false, true}) {
     for (const std::size_t copies : {1, 10, 100, 1000}) {
       CAPTURE(vary);

@@ -1,5 +1,6 @@
 #pragma once
-// Average-linkage agglomeration over a sparse candidate graph.
+// Average-linkage agglomeration over a sparse candidate graph, and the batch clusterer's stories
+// over its graph of articles.
 
 #include <cstdint>
 #include <span>
@@ -32,5 +33,23 @@ enum class Linkage : std::uint8_t {
 std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge> edges,
                                        double threshold, std::span<const std::uint32_t> sizes = {},
                                        Linkage linkage = Linkage::all_pairs);
+
+/// An edge of the batch candidate graph, between two nodes (groups of exact duplicates).
+struct CandidateEdge {
+  std::uint32_t a = 0, b = 0;  // a < b
+  float similarity = 0.0f;
+  float overlap = 0.0f;  // share of the longer vector's terms that both hold
+  bool same_language = false;
+};
+
+/// Stories over the batch candidate graph (edges sorted by (a, b), no repeats; `sizes`: articles
+/// per node). Near-copies first: same-language nodes each holding 80 % of the other's terms, on
+/// average over their linked pairs, form one group, and its similarity to another group is the
+/// average of their linked pairs counted for all their pairs of articles. Then average linkage
+/// over all pairs at `threshold`; with `monolingual_first`, over same-language links first, then
+/// over all links between the stories that gives. Returns each node's story as its smallest node.
+std::vector<std::uint32_t> cluster_graph(std::span<const CandidateEdge> edges,
+                                         std::span<const std::uint32_t> sizes, double threshold,
+                                         bool monolingual_first);
 
 }  // namespace crossnews::detail

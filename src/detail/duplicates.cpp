@@ -23,11 +23,10 @@ std::uint64_t fingerprint(const DocFeatures& doc) {
 
 bool same_vector(const DocFeatures& a, const DocFeatures& b) {
   const auto ea = a.vector.entries(), eb = b.vector.entries();
-  return a.lang_slot == b.lang_slot &&
-         std::equal(ea.begin(), ea.end(), eb.begin(), eb.end(),
-                    [](const SparseEntry& x, const SparseEntry& y) {
-                      return x.term == y.term && x.weight == y.weight;
-                    });
+  return a.lang_slot == b.lang_slot && std::equal(ea.begin(), ea.end(), eb.begin(), eb.end(),
+                                                  [](const SparseEntry& x, const SparseEntry& y) {
+                                                    return x.term == y.term && x.weight == y.weight;
+                                                  });
 }
 
 bool within_window(const DocFeatures& first, const DocFeatures& doc, std::int64_t window) {
