@@ -20,6 +20,7 @@ namespace crossnews {
 namespace {
 
 using detail::kSecondsPerDay;
+
 void check_options(const ClusterOptions& o) {
   auto in_unit = [](double v) { return v >= 0.0 && v <= 1.0; };
   if (!in_unit(o.threshold)) throw ConfigError("threshold must lie in [0, 1]");
@@ -192,9 +193,9 @@ struct BatchClusterer::Impl {
     check_options(options);
   }
 
-  // `representative`: the article each node of the graph is linked through.
   using Edge = detail::CandidateEdge;
 
+  // `representative`: the article each node of the graph is linked through.
   std::vector<Edge> candidate_edges(std::span<const std::uint32_t> representative,
                                     const ProgressCallback& progress) {
     const std::size_t n = representative.size();
