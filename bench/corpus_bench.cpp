@@ -4,6 +4,7 @@
 //   corpus_bench --docs 100000 --threads 2
 //   corpus_bench --input corpus.jsonl --threads 2 --score
 //   corpus_bench --input c1M.jsonl --sizes 10000,100000,1000000 --threads 2 --score   (one table)
+//   corpus_bench --docs 20000 --repeat 5 --no-times --threads 2   (repeated content, no dates)
 
 #include <crossnews/crossnews.hpp>
 
@@ -138,6 +139,10 @@ struct BenchConfig {
   bool score = false;
   /// Articles read at most from --input (0: all), so one corpus serves several sizes.
   std::size_t limit = 0;
+  /// The corpus read this many times, ids made unique: copies, as wire stories make them.
+  std::size_t repeat = 1;
+  /// Times dropped, as in files without dates.
+  bool no_times = false;
   crossnews::ClusterOptions options;
 };
 
@@ -194,11 +199,15 @@ BenchSummary run_once(BenchConfig config) {
 
   std::unique_ptr<crossnews::ArticleReader> reader;
   std::unique_ptr<SyntheticCorpus> synthetic;
-  if (!config.input.empty()) {
-    reader = std::make_unique<crossnews::ArticleReader>(config.input);
-  } else {
-    synthetic = std::make_unique<SyntheticCorpus>(config.docs, config.seed, config.days);
-  }
+  std::size_t pass = 0;  // of `repeat`
+  const auto open_corpus = [&] {
+    if (!config.input.empty()) {
+      reader = std::make_unique<crossnews::ArticleReader>(config.input);
+    } else {
+      synthetic = std::make_unique<SyntheticCorpus>(config.docs, config.seed, config.days);
+    }
+  };
+  open_corpus();
   const std::uint64_t limit = config.limit > 0 ? config.limit : UINT64_MAX;
   std::vector<crossnews::Article> batch;
   std::uint64_t bytes = 0, articles = 0;
@@ -208,8 +217,16 @@ BenchSummary run_once(BenchConfig config) {
     batch.clear();
     if (articles >= limit) return false;
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(8192, limit - articles));
-    const bool more = reader ? reader->next(batch, want) : synthetic->next(batch, want);
-    for (const auto& a : batch) {
+    const std::size_t this_pass = pass;
+    bool more = reader ? reader->next(batch, want) : synthetic->next(batch, want);
+    if (!more && pass + 1 < config.repeat) {
+      ++pass;
+      open_corpus();
+      more = true;
+    }
+    for (auto& a : batch) {
+      if (this_pass > 0) a.id += "-copy" + std::to_string(this_pass);
+      if (config.no_times) a.time.reset();
       bytes += a.text.size() + a.title.size();
       if (config.score) {
         gold.push_back(a.story);
@@ -358,6 +375,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"batch", "stream"}))
       ->capture_default_str();
   app.add_flag("--score", config.score, "Score against the corpus's story labels");
+  app.add_option("--repeat", config.repeat,
+                 "Read the corpus this many times, ids made unique (copies)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_flag("--no-times", config.no_times,
+               "Drop the articles' times, as in files without dates");
   app.add_option("--query-terms", config.options.query_terms,
                  "Heaviest terms per neighbour query (0: all)")
       ->capture_default_str();

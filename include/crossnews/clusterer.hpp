@@ -14,7 +14,12 @@
 // Batch: a k-nearest-neighbour candidate graph, then average-linkage agglomeration over it (the
 // average of two stories is over all pairs of their articles, a pair without a candidate edge
 // counting as 0, so one strong edge cannot chain two stories), which a single pass cannot do: it
-// revisits every decision with the whole corpus in view.
+// revisits every decision with the whole corpus in view. Copies are kept together however many
+// there are: exact duplicates (same language and vector, within the window) are linked as one
+// node that weighs as many articles as it holds, and near-copies (same language, each holding
+// 80% of the other's terms, on average over their linked pairs) form one group whose similarity
+// to others is the average over its linked pairs, counted for all its articles: a bounded
+// neighbour list cannot hold every copy of a story repeated hundreds of times.
 // Stream: each article joins the most similar live story above the threshold or starts one;
 // stories idle for longer than the window are evicted; two stories that one article links strongly
 // (merge_threshold) and that are alike themselves (a pair of their centroids at the threshold) are
@@ -59,7 +64,8 @@ struct ClusterOptions {
   float time_weight = 0.2f;
   /// Width of the Gaussian on the time difference, in days.
   double time_sigma_days = 2.0;
-  /// Articles further apart in time are never compared; 0 = no window.
+  /// Articles further apart in time are never compared; 0 = no window. Windows reaching past the
+  /// range of int64 seconds are cut at its ends.
   double window_days = 7.0;
   /// Neighbours fetched per article from the index (batch). Raising it finds more links, slower.
   std::size_t neighbours = 25;
@@ -69,7 +75,8 @@ struct ClusterOptions {
   std::size_t query_terms = 20;
   /// Per query term, only the articles this many nearest in time are read (0: all in the
   /// window): a term shared by most of the window says little about neighbours, and reading all
-  /// of it makes linking quadratic in the corpus. Needs every article to have a time.
+  /// of it makes linking quadratic in the corpus. Articles without a time (or with window_days
+  /// 0) read the postings of the articles nearest them in corpus order instead.
   std::size_t postings_per_term = 150;
   /// Index score below which candidates are not considered.
   float candidate_min_score = 0.02f;
@@ -123,7 +130,8 @@ struct ClusteringResult {
   std::vector<MergeEvent> merges;
 };
 
-/// Clusters a whole corpus at once. Feed articles in batches (their text is not kept), then run().
+/// Clusters a whole corpus at once. Feed articles in batches (their text is not kept), then run()
+/// once: add() or run() after run() throw ConfigError (use a new clusterer for another corpus).
 /// Deterministic for a given input order and options, whatever the thread count. Not thread-safe.
 class BatchClusterer {
  public:

@@ -34,8 +34,14 @@ struct IndexQuery {
   /// Per term, read only the postings of this many entries nearest in time to the middle of
   /// [time_from, time_to] (0: all). Bounds the cost of a term most entries share, which grows
   /// with the index; the hits are then exact only over those postings. Applies when both time
-  /// bounds are set and every entry was inserted with a time, in time order.
+  /// bounds are set and every entry was inserted with a time, in time order; otherwise see
+  /// `anchor`.
   std::size_t nearest_per_term = 0;
+  /// Where the index cannot cut by time (a query without bounds, or entries without times),
+  /// nearest_per_term reads the postings of the entries inserted nearest to this key's entry,
+  /// as long as no entry was ever removed: insertion order stands in for time (corpus order,
+  /// for a batch without dates), so a query's cost stays bounded either way.
+  std::optional<std::uint32_t> anchor;
   /// Key to leave out (the query's own entry), if any.
   std::optional<std::uint32_t> exclude;
 };

@@ -5,9 +5,11 @@
 #include <crossnews/lexicon.hpp>
 
 #include "cluster/detail/agglomerate.hpp"
+#include "cluster/detail/duplicates.hpp"
 #include "cluster/detail/link_score.hpp"
 #include "cluster/detail/parallel.hpp"
 #include "cluster/detail/story_builder.hpp"
+#include "cluster/detail/time_window.hpp"
 
 #include <absl/container/flat_hash_map.h>
 
@@ -19,11 +21,11 @@
 namespace crossnews {
 namespace {
 
-constexpr double kSecondsPerDay = 86400.0;
+using detail::kSecondsPerDay;
 
 double time_factor(const DocFeatures& a, const DocFeatures& b, const ClusterOptions& o) {
   if (!a.time || !b.time || o.time_weight == 0.0f) return 1.0;
-  const double dt = double(*a.time - *b.time) / kSecondsPerDay;
+  const double dt = detail::seconds_between(*a.time, *b.time) / kSecondsPerDay;
   const double sigma = o.time_sigma_days;
   return 1.0 - o.time_weight + o.time_weight * std::exp(-dt * dt / (2.0 * sigma * sigma));
 }
@@ -33,12 +35,16 @@ struct SimilarityParts {
   float names = 0.0f;
   float time = 1.0f;
   float total = 0.0f;
+  float overlap = 0.0f;  // share of the longer vector's terms the other holds too
 };
 
-// The similarity from the two dot products of a and b: over all their terms, and over names.
-SimilarityParts combine(double dot_all, double dot_neutral, const DocFeatures& a,
-                        const DocFeatures& b, const ClusterOptions& o) {
+// The similarity from the two dot products of a and b (over all their terms, and over names)
+// and the number of terms they share.
+SimilarityParts combine(double dot_all, double dot_neutral, std::size_t shared,
+                        const DocFeatures& a, const DocFeatures& b, const ClusterOptions& o) {
   SimilarityParts s;
+  const std::size_t longer = std::max(a.vector.size(), b.vector.size());
+  s.overlap = longer == 0 ? 0.0f : static_cast<float>(double(shared) / double(longer));
   if (a.lang_slot == b.lang_slot) {
     s.content = static_cast<float>(dot_all);
   } else if (a.crosslingual_norm > 0.0f && b.crosslingual_norm > 0.0f) {
@@ -58,6 +64,7 @@ SimilarityParts combine(double dot_all, double dot_neutral, const DocFeatures& a
 SimilarityParts similarity_parts(const Featurizer& f, const DocFeatures& a, const DocFeatures& b,
                                  const ClusterOptions& o) {
   double dot_all = 0.0, dot_neutral = 0.0;
+  std::size_t shared = 0;
   auto ea = a.vector.entries(), eb = b.vector.entries();
   std::size_t i = 0, j = 0;
   while (i < ea.size() && j < eb.size()) {
@@ -69,11 +76,12 @@ SimilarityParts similarity_parts(const Featurizer& f, const DocFeatures& a, cons
       const double p = double(ea[i].weight) * eb[j].weight;
       dot_all += p;
       if (f.is_name(ea[i].term)) dot_neutral += p;
+      ++shared;
       ++i;
       ++j;
     }
   }
-  return combine(dot_all, dot_neutral, a, b, o);
+  return combine(dot_all, dot_neutral, shared, a, b, o);
 }
 
 // One article scored against many: its weights scattered by term, so each other article costs a
@@ -99,14 +107,16 @@ class ScatteredArticle {
   [[nodiscard]] SimilarityParts similarity(const DocFeatures& other,
                                            const ClusterOptions& o) const {
     double dot_all = 0.0, dot_neutral = 0.0;
+    std::size_t shared = 0;
     for (const auto& e : other.vector.entries()) {
       const float w = weight_[e.term.value()];
       if (w == 0.0f) continue;
       const double p = double(w) * e.weight;
       dot_all += p;
       if (featurizer_->is_name(e.term)) dot_neutral += p;
+      ++shared;
     }
-    return combine(dot_all, dot_neutral, *doc_, other, o);
+    return combine(dot_all, dot_neutral, shared, *doc_, other, o);
   }
 
  private:
@@ -121,9 +131,9 @@ IndexQuery window_query(const DocFeatures& doc, const ClusterOptions& o, std::si
   q.k = k;
   q.min_score = min_score;
   if (doc.time && o.window_days > 0.0) {
-    const auto half = static_cast<std::int64_t>(o.window_days * kSecondsPerDay);
-    q.time_from = *doc.time - half;
-    q.time_to = *doc.time + half;
+    const std::int64_t half = detail::window_seconds(o.window_days);
+    q.time_from = detail::saturating_sub(*doc.time, half);
+    q.time_to = detail::saturating_add(*doc.time, half);
   }
   return q;
 }
@@ -199,52 +209,50 @@ struct BatchClusterer::Impl {
   const Lexicon* lexicon;
   Featurizer featurizer;
   std::vector<detail::ArticleMeta> meta;
+  bool ran = false;
 
   Impl(const Analyzer& analyzer, const Lexicon* l, ClusterOptions o)
       : options(o), lexicon(l), featurizer(analyzer, l, o.features) {
     validate(options);
   }
 
-  struct Edge {
-    std::uint32_t a, b;
-    float s;
-    bool same_language;
-  };
+  using Edge = detail::CandidateEdge;
 
-  std::vector<Edge> candidate_edges(const ProgressCallback& progress) {
-    const std::size_t n = featurizer.size();
+  // `representative`: the article each node of the graph is linked through.
+  std::vector<Edge> candidate_edges(std::span<const std::uint32_t> representative,
+                                    const ProgressCallback& progress) {
+    const std::size_t n = representative.size();
     if (progress) progress("link", 0, n);
+    const auto doc = [&](std::uint32_t node) -> const DocFeatures& {
+      return featurizer.features(representative[node]);
+    };
     // Inserted in time order, the index cuts each posting list to a query's window (see
-    // inverted_index.cpp). Keys stay the article indices, so the hits are the same.
+    // inverted_index.cpp); articles without time come first, in corpus order.
     std::vector<std::uint32_t> by_time(n);
     std::iota(by_time.begin(), by_time.end(), 0u);
-    std::stable_sort(by_time.begin(), by_time.end(), [&](std::uint32_t x, std::uint32_t y) {
-      return featurizer.features(x).time < featurizer.features(y).time;
-    });
+    std::stable_sort(by_time.begin(), by_time.end(),
+                     [&](std::uint32_t x, std::uint32_t y) { return doc(x).time < doc(y).time; });
     InvertedIndex index;
-    for (const std::uint32_t i : by_time) {
-      const auto& d = featurizer.features(i);
-      index.insert(i, d.vector, d.time);
-    }
-    const std::size_t threads = std::max<std::size_t>(1, options.features.threads);
-    std::vector<std::vector<Edge>> per_worker(threads);
+    for (const std::uint32_t node : by_time) index.insert(node, doc(node).vector, doc(node).time);
+    const std::size_t workers = detail::worker_count(options.features.threads, n);
+    std::vector<std::vector<Edge>> per_worker(workers);
     // Each worker's buffers live across the chunks: both are as large as the index or the
     // vocabulary, and refilling them per chunk would cost more than the chunk's queries.
     std::vector<std::unique_ptr<QueryScratch, void (*)(QueryScratch*)>> scratches;
-    for (std::size_t w = 0; w < threads; ++w) scratches.push_back(InvertedIndex::make_scratch());
-    std::vector<ScatteredArticle> articles(threads,
+    for (std::size_t w = 0; w < workers; ++w) scratches.push_back(InvertedIndex::make_scratch());
+    std::vector<ScatteredArticle> articles(workers,
                                            ScatteredArticle(featurizer.vocabulary().size()));
     const std::size_t chunk = 8192;
     for (std::size_t start = 0; start < n; start += chunk) {
       const std::size_t stop = std::min(n, start + chunk);
-      detail::parallel_for(stop - start, threads,
-                           [&](std::size_t worker, std::size_t begin, std::size_t end) {
-                             std::vector<Hit> hits, xl_hits;
-                             for (std::size_t i = start + begin; i < start + end; ++i) {
-                               collect(index, i, *scratches[worker], articles[worker], hits,
-                                       xl_hits, per_worker[worker]);
-                             }
-                           });
+      detail::parallel_for(
+          stop - start, workers, [&](std::size_t worker, std::size_t begin, std::size_t end) {
+            std::vector<Hit> hits, xl_hits;
+            for (std::size_t i = start + begin; i < start + end; ++i) {
+              collect(index, representative, static_cast<std::uint32_t>(i), *scratches[worker],
+                      articles[worker], hits, xl_hits, per_worker[worker]);
+            }
+          });
       if (progress) progress("link", stop, n);
     }
     std::vector<Edge> edges;
@@ -257,12 +265,14 @@ struct BatchClusterer::Impl {
     return edges;
   }
 
-  void collect(const InvertedIndex& index, std::size_t i, QueryScratch& scratch,
-               ScatteredArticle& article, std::vector<Hit>& hits, std::vector<Hit>& xl_hits,
-               std::vector<Edge>& out) const {
-    const DocFeatures& d = featurizer.features(i);
+  void collect(const InvertedIndex& index, std::span<const std::uint32_t> representative,
+               std::uint32_t node, QueryScratch& scratch, ScatteredArticle& article,
+               std::vector<Hit>& hits, std::vector<Hit>& xl_hits, std::vector<Edge>& out) const {
+    const DocFeatures& d = featurizer.features(representative[node]);
     IndexQuery q = window_query(d, options, options.neighbours, options.candidate_min_score);
-    q.exclude = static_cast<std::uint32_t>(i);
+    q.exclude = node;
+    // Without times the corpus order bounds the postings read per term, as time does.
+    q.anchor = node;
     q.nearest_per_term = options.postings_per_term;
     SparseVector whole = d.vector;
     SparseVector xl = crosslingual_part(featurizer, d.vector);
@@ -278,46 +288,13 @@ struct BatchClusterer::Impl {
                hits.end());
     article.set(featurizer, d);
     for (const Hit& h : hits) {
-      const DocFeatures& other = featurizer.features(h.key);
-      const float s = article.similarity(other, options).total;
-      if (s <= 0.0f) continue;
-      const auto a = static_cast<std::uint32_t>(std::min<std::size_t>(i, h.key));
-      const auto b = static_cast<std::uint32_t>(std::max<std::size_t>(i, h.key));
-      out.push_back({a, b, s, d.lang_slot == other.lang_slot});
+      const DocFeatures& other = featurizer.features(representative[h.key]);
+      const SimilarityParts parts = article.similarity(other, options);
+      if (parts.total <= 0.0f) continue;
+      out.push_back({std::min(node, h.key), std::max(node, h.key), parts.total, parts.overlap,
+                     d.lang_slot == other.lang_slot});
     }
     article.clear();
-  }
-
-  std::vector<std::uint32_t> cluster(const std::vector<Edge>& edges) const {
-    const std::size_t n = featurizer.size();
-    std::vector<detail::GroupEdge> group_edges;
-    group_edges.reserve(edges.size());
-    const bool two_stage = options.strategy == ClusterStrategy::monolingual_first;
-    for (const auto& e : edges) {
-      if (two_stage && !e.same_language) continue;
-      group_edges.push_back({e.a, e.b, e.s});
-    }
-    auto root = detail::agglomerate(n, group_edges, options.threshold);
-    if (!two_stage) return root;
-    // Second stage: the monolingual stories become the nodes; all edges between them count.
-    absl::flat_hash_map<std::uint64_t, std::size_t> slot;
-    group_edges.clear();
-    for (const auto& e : edges) {
-      const std::uint32_t ra = root[e.a], rb = root[e.b];
-      if (ra == rb) continue;
-      const auto lo = std::min(ra, rb), hi = std::max(ra, rb);
-      const std::uint64_t key = (std::uint64_t(lo) << 32) | hi;
-      auto [it, added] = slot.try_emplace(key, group_edges.size());
-      if (added) group_edges.push_back({lo, hi, 0.0});
-      group_edges[it->second].sum += e.s;
-    }
-    std::sort(group_edges.begin(), group_edges.end(),
-              [](const auto& x, const auto& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
-    std::vector<std::uint32_t> sizes(n, 0);
-    for (const auto r : root) ++sizes[r];
-    auto merged = detail::agglomerate(n, group_edges, options.threshold, sizes);
-    for (auto& r : root) r = merged[r];
-    return root;
   }
 };
 
@@ -329,16 +306,31 @@ BatchClusterer::BatchClusterer(BatchClusterer&&) noexcept = default;
 BatchClusterer& BatchClusterer::operator=(BatchClusterer&&) noexcept = default;
 
 void BatchClusterer::add(std::span<const Article> articles) {
+  if (impl_->ran) {
+    throw ConfigError(
+        "BatchClusterer::add after run(): a batch clusterer clusters one corpus; "
+        "use a new one for more articles");
+  }
   impl_->featurizer.add(articles);
   for (const auto& a : articles) impl_->meta.push_back({a.id, a.title});
 }
 
 ClusteringResult BatchClusterer::run(const ProgressCallback& progress) {
   auto& m = *impl_;
+  if (m.ran) throw ConfigError("BatchClusterer::run called twice: a batch clusterer runs once");
+  m.ran = true;
   m.featurizer.finish(progress);
-  const auto edges = m.candidate_edges(progress);
+  const auto copies = detail::group_exact_duplicates(
+      m.featurizer,
+      m.options.window_days > 0.0 ? detail::window_seconds(m.options.window_days) : 0);
+  const auto edges = m.candidate_edges(copies.representative, progress);
   if (progress) progress("cluster", 0, 0);
-  const auto root = m.cluster(edges);
+  const auto node_root =
+      detail::cluster_graph(edges, copies.size, m.options.threshold,
+                            m.options.strategy == ClusterStrategy::monolingual_first);
+  std::vector<std::uint32_t> root;
+  root.reserve(copies.group_of.size());
+  for (const std::uint32_t node : copies.group_of) root.push_back(node_root[node]);
   ClusteringResult result;
   result.assignment = number_groups(root);
   if (progress) progress("summarize", 0, 0);
@@ -495,7 +487,7 @@ struct StreamClusterer::Impl {
 
   void evict_idle() {
     if (options.window_days <= 0.0 || now == std::numeric_limits<std::int64_t>::min()) return;
-    const auto horizon = now - static_cast<std::int64_t>(options.window_days * kSecondsPerDay);
+    const auto horizon = detail::saturating_sub(now, detail::window_seconds(options.window_days));
     for (std::uint32_t s = 0; s < stories.size(); ++s) {
       if (stories[s].live && stories[s].last_time && *stories[s].last_time < horizon) retire(s);
     }

@@ -99,7 +99,9 @@ struct Featurizer::Impl {
 
   Impl(const Analyzer& a, const Lexicon* l, FeaturizerOptions o)
       : analyzer(a), lexicon(l), options(o), df(vocabulary, o.df) {
-    options.threads = std::max<std::size_t>(1, options.threads);
+    // Each worker holds an analyzer's buffers: no more of them than can run at once.
+    options.threads =
+        detail::worker_count(options.threads, std::numeric_limits<std::size_t>::max());
     for (std::size_t i = 0; i < options.threads; ++i) workers.push_back(analyzer.worker());
   }
 

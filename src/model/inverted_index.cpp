@@ -35,7 +35,9 @@
 // removed, slots are handed out in time order and every posting list is sorted by slot, so a
 // query finds its window's slot range once and cuts each list to it by binary search instead of
 // filtering every posting: with a 7-day window over a month of news, that skips more than half
-// of the postings.
+// of the postings. Where there is no time to cut by, a query may name an anchor entry instead: as
+// long as nothing was removed, every list is sorted by slot (insertion order) and the same cut
+// takes the postings nearest the anchor's slot.
 
 namespace crossnews {
 
@@ -210,11 +212,21 @@ struct InvertedIndex::Impl {
     std::size_t nearest_per_term;  // IndexQuery::nearest_per_term
   };
   [[nodiscard]] SlotRange window_slots(const IndexQuery& options) const;
-  // Whether a query has no time bounds; if it has and the index is time-ordered, its slots.
-  [[nodiscard]] std::pair<bool, SlotRange> query_window(const IndexQuery& options) const {
+  // Nothing was ever removed: slots were handed out in insertion order and every list is sorted
+  // by slot.
+  [[nodiscard]] bool slot_sorted() const { return !tracks_positions; }
+  // Whether a query has no time bounds, and the slots its lists can be cut to, if any: its time
+  // window in a time-ordered index, else the neighbourhood of its anchor (see "Time windows").
+  [[nodiscard]] std::pair<bool, std::optional<SlotRange>> query_window(
+      const IndexQuery& options) const {
     const bool any_time = options.time_from == std::numeric_limits<std::int64_t>::min() &&
                           options.time_to == std::numeric_limits<std::int64_t>::max();
-    return {any_time, any_time || !time_ordered ? SlotRange{} : window_slots(options)};
+    if (!any_time && time_ordered) return {any_time, window_slots(options)};
+    if (!slot_sorted() || !options.anchor || options.nearest_per_term == 0) return {any_time, {}};
+    const auto anchor = slot_of_key.find(*options.anchor);
+    if (anchor == slot_of_key.end()) return {any_time, {}};
+    const auto slots = static_cast<std::uint32_t>(entries.size());
+    return {any_time, SlotRange{0, slots, anchor->second, options.nearest_per_term}};
   }
   [[nodiscard]] std::span<const Posting> window(const PostingList& list,
                                                const SlotRange& range) const;
@@ -319,7 +331,6 @@ InvertedIndex::Impl::SlotRange InvertedIndex::Impl::window_slots(
 std::span<const Posting> InvertedIndex::Impl::window(const PostingList& list,
                                                      const SlotRange& range) const {
   const std::span<const Posting> all = list.postings;
-  if (!time_ordered) return all;
   const std::size_t cap = range.nearest_per_term;
   const auto before_slot = [](std::uint32_t slot) {
     return [slot](const Posting& p) { return p.slot < slot; };
@@ -390,7 +401,7 @@ void InvertedIndex::Impl::query(const SparseVector& q, const IndexQuery& options
     const auto it = list_of_term.find(e.term.value());
     if (it == list_of_term.end()) continue;
     const PostingList& list = lists[it->second];
-    const std::span<const Posting> postings = any_time ? list.postings : window(list, slots);
+    const std::span<const Posting> postings = slots ? window(list, *slots) : list.postings;
     if (postings.empty()) continue;
     const double w = e.weight;
     if (w < 0.0) non_negative = false;
@@ -510,7 +521,7 @@ void InvertedIndex::Impl::query_pair(const SparseVector& first, const SparseVect
     const auto it = list_of_term.find(term.value());
     if (it == list_of_term.end()) continue;
     const PostingList& list = lists[it->second];
-    const std::span<const Posting> postings = any_time ? list.postings : window(list, slots);
+    const std::span<const Posting> postings = slots ? window(list, *slots) : list.postings;
     if (!postings.empty()) s.pair_terms.push_back({postings, {w0, w1}});
   }
 
@@ -538,11 +549,12 @@ void InvertedIndex::Impl::query_pair(const SparseVector& first, const SparseVect
   const std::uint32_t epoch = s.epoch;
   // Slots are taken in blocks whose accumulators fit in the L2 cache, each block's hits read out
   // while they are still there; lists are sorted by slot, so every list is read once, in order.
-  // Without time order a list may not be sorted by slot: one block takes all.
-  const std::uint64_t first_slot = time_ordered ? (any_time ? 0 : slots.first) : 0;
+  // After a removal a list may not be sorted by slot: one block takes all.
+  const bool sorted = slot_sorted();
+  const std::uint64_t first_slot = slots ? slots->first : 0;
   const std::uint64_t last_slot =
-      time_ordered ? (any_time ? entries.size() : slots.last) : std::uint64_t{1} << 32;
-  const std::uint64_t block = time_ordered ? kBlockSlots : last_slot;
+      sorted ? (slots ? slots->last : entries.size()) : std::uint64_t{1} << 32;
+  const std::uint64_t block = sorted ? kBlockSlots : last_slot;
   for (std::uint64_t begin = first_slot; begin < last_slot; begin += block) {
     const std::uint64_t end = std::min(last_slot, begin + block);
     s.candidates.clear();

@@ -1,6 +1,7 @@
 #include <crossnews/crossnews.hpp>
 
 #include "cluster/detail/agglomerate.hpp"
+#include "cluster/detail/parallel.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,6 +14,7 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <thread>
 
 using namespace crossnews;
 namespace fs = std::filesystem;
@@ -144,6 +146,19 @@ TEST_CASE("agglomeration merges the best average pair first, like the quadratic 
       CHECK(detail::agglomerate(n, edges, threshold, sizes) == reference(n, edges, sizes, threshold));
     }
   }
+}
+
+TEST_CASE("linked-pairs linkage averages over the edges only, so near-copies stay together") {
+  // 0-1 and 1-2 are near-copies, 0-2 missing from a bounded neighbour list: the average over the
+  // linked pairs keeps all three; over all pairs the missing one would split them.
+  const std::vector<detail::GroupEdge> chain = {{0, 1, 0.9}, {1, 2, 0.85}};
+  CHECK(detail::agglomerate(3, chain, 0.8, {}, detail::Linkage::linked_pairs) ==
+        std::vector<std::uint32_t>{0, 0, 0});
+  CHECK(detail::agglomerate(3, chain, 0.8) == std::vector<std::uint32_t>{0, 0, 2});
+  // A linked pair that is far apart still counts: (0.85 + 0.1) / 2 is below 0.8.
+  const std::vector<detail::GroupEdge> far = {{0, 1, 0.9}, {1, 2, 0.85}, {0, 2, 0.1}};
+  CHECK(detail::agglomerate(3, far, 0.8, {}, detail::Linkage::linked_pairs) ==
+        std::vector<std::uint32_t>{0, 0, 2});
 }
 
 TEST_CASE("options out of range are a ConfigError") {
@@ -408,4 +423,132 @@ TEST_CASE("explanations list what two articles share") {
   CHECK(text.find("werbung") != std::string::npos);
   CHECK(text.find("verbot") != std::string::npos);
   CHECK(link.similarity > 0.0f);
+}
+
+namespace {
+
+// `copies` articles that repeat the first article of the example corpus (ids differ), after the
+// corpus itself; with `vary`, each copy ends with a sentence of its own, as outlets date and
+// sign a wire story.
+std::vector<Article> with_copies(std::size_t copies, bool vary) {
+  std::vector<Article> articles =
+      load(CROSSNEWS_SOURCE_DIR "/examples/data/articles.jsonl").articles;
+  const Article original = articles.front();
+  for (std::size_t k = 0; k < copies; ++k) {
+    Article copy = original;
+    copy.id += "-copy-" + std::to_string(k);
+    if (vary) {
+      copy.text += " Actualizado a las " + std::to_string(k % 24) + "." + std::to_string(k % 60) +
+                   " horas, edición " + std::to_string(1000 + k) + ".";
+    }
+    articles.push_back(std::move(copy));
+  }
+  return articles;
+}
+
+// The stories the copies (and the original, article 0) landed in.
+std::set<ClusterId> stories_of_copies(const std::vector<ClusterId>& assignment,
+                                      std::size_t corpus) {
+  std::set<ClusterId> stories = {assignment.front()};
+  for (std::size_t i = corpus; i < assignment.size(); ++i) stories.insert(assignment[i]);
+  return stories;
+}
+
+std::vector<ClusterId> cluster_stream(const std::vector<Article>& articles,
+                                      ClusterOptions options = {}) {
+  StreamClusterer clusterer(shared_analyzer(), &builtin_lexicon(), options);
+  for (const auto& a : articles) clusterer.add(a);
+  return clusterer.assignment();
+}
+
+}  // namespace
+
+TEST_CASE("copies of one article end in one story at any count, in batch and stream") {
+  const std::size_t corpus =
+      load(CROSSNEWS_SOURCE_DIR "/examples/data/articles.jsonl").articles.size();
+  for (const bool vary : {false, true}) {
+    for (const std::size_t copies : {1, 10, 100, 1000}) {
+      CAPTURE(vary);
+      CAPTURE(copies);
+      const std::vector<Article> articles = with_copies(copies, vary);
+      const ClusteringResult batch = cluster_batch(articles);
+      CHECK(stories_of_copies(batch.assignment, corpus).size() == 1);
+      // Their story takes in no article of another story.
+      for (std::size_t i = 1; i < corpus; ++i) {
+        if (articles[i].story != articles[0].story) {
+          CHECK_MESSAGE(batch.assignment[i] != batch.assignment[0], articles[i].id);
+        }
+      }
+      CHECK(stories_of_copies(cluster_stream(articles), corpus).size() == 1);
+    }
+  }
+}
+
+TEST_CASE("exact copies further apart than the window are not forced together") {
+  std::vector<Article> articles = with_copies(3, false);
+  const std::size_t corpus = articles.size() - 3;
+  articles.back().time = *articles.front().time + 60 * 86400;
+  const ClusteringResult batch = cluster_batch(articles);
+  CHECK(batch.assignment[corpus] == batch.assignment.front());
+  CHECK(batch.assignment.back() != batch.assignment.front());
+}
+
+TEST_CASE("times at the ends of int64 still link under any window, without overflow") {
+  // Copies one second apart just below the largest time, and just above the smallest, with the
+  // default window and the widest one validate() accepts.
+  ClusterOptions widest;
+  widest.window_days = 36500;
+  for (const bool at_max : {true, false}) {
+    CAPTURE(at_max);
+    std::vector<Article> articles = with_copies(600, false);
+    articles.erase(articles.begin() + 1, articles.end() - 600);  // the original and its copies
+    for (std::size_t i = 0; i < articles.size(); ++i) {
+      articles[i].time = at_max ? std::numeric_limits<std::int64_t>::max() - std::int64_t(i)
+                                : std::numeric_limits<std::int64_t>::min() + std::int64_t(i);
+    }
+    for (const ClusterOptions& options : {ClusterOptions{}, widest}) {
+      const auto stream = cluster_stream(articles, options);
+      CHECK(std::set<ClusterId>(stream.begin(), stream.end()).size() == 1);
+      const auto batch = cluster_batch(articles, options).assignment;
+      CHECK(std::set<ClusterId>(batch.begin(), batch.end()).size() == 1);
+    }
+  }
+  // Windows past what validate() accepts are refused, not silently overflowed.
+  for (const double days : {1e15, std::numeric_limits<double>::infinity()}) {
+    CAPTURE(days);
+    ClusterOptions huge;
+    huge.window_days = days;
+    CHECK_THROWS_AS(cluster_batch({}, huge), ConfigError);
+  }
+}
+
+TEST_CASE("no more workers than items or than a few per hardware thread") {
+  const std::size_t hardware = std::max(1u, std::thread::hardware_concurrency());
+  CHECK(detail::worker_count(256, 1000000) == std::min<std::size_t>(256, 2 * hardware));
+  CHECK(detail::worker_count(256, 1) == 1);
+  CHECK(detail::worker_count(0, 100) == 1);
+  CHECK(detail::worker_count(2, 100) == std::min<std::size_t>(2, 2 * hardware));
+}
+
+TEST_CASE("batch results are the same for 1, 2 and 256 threads") {
+  const std::vector<Article> articles = with_copies(50, true);
+  const ClusteringResult one = cluster_batch(articles);
+  for (const std::size_t threads : {2, 256}) {
+    CAPTURE(threads);
+    ClusterOptions options;
+    options.features.threads = threads;
+    const ClusteringResult many = cluster_batch(articles, options);
+    CHECK(many.assignment == one.assignment);
+    CHECK(many.stories.size() == one.stories.size());
+  }
+}
+
+TEST_CASE("a batch clusterer runs once: add or run after run() is a ConfigError") {
+  const Corpus corpus = load(CROSSNEWS_TEST_DATA_DIR "/cluster_small.jsonl");
+  BatchClusterer clusterer(shared_analyzer(), &builtin_lexicon());
+  clusterer.add(corpus.articles);
+  const ClusteringResult result = clusterer.run();
+  CHECK(result.assignment.size() == corpus.articles.size());
+  CHECK_THROWS_AS(clusterer.add(corpus.articles), ConfigError);
+  CHECK_THROWS_AS((void)clusterer.run(), ConfigError);
 }

@@ -370,3 +370,38 @@ TEST_CASE("index: nearest_per_term reads a common term's postings nearest the wi
   index.query(vec({{1, 1.0f}}), options, *scratch, hits);
   CHECK(hits.size() == 19);
 }
+
+TEST_CASE("index: without times nearest_per_term reads the postings nearest the anchor's entry") {
+  // 20 entries without time, inserted in order, all sharing term 1.
+  InvertedIndex index;
+  for (std::uint32_t key = 0; key < 20; ++key) index.insert(key, vec({{1, 1.0f}}));
+  auto scratch = InvertedIndex::make_scratch();
+  std::vector<Hit> hits, second;
+  IndexQuery options;
+  options.k = 20;
+  options.nearest_per_term = 4;
+  // Without an anchor there is nothing to be near: every posting is read.
+  index.query(vec({{1, 1.0f}}), options, *scratch, hits);
+  CHECK(hits.size() == 20);
+  options.anchor = 9;
+  options.exclude = 9;
+  index.query(vec({{1, 1.0f}}), options, *scratch, hits);
+  std::vector<std::uint32_t> keys = keys_of(hits);
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == std::vector<std::uint32_t>{7, 8, 10});
+  index.query_pair(vec({{1, 1.0f}}), vec({{1, 0.5f}}), options, *scratch, hits, second);
+  keys = keys_of(second);
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == std::vector<std::uint32_t>{7, 8, 10});
+  // Near the start the cap is filled from after the anchor.
+  options.anchor = 0;
+  options.exclude.reset();
+  index.query(vec({{1, 1.0f}}), options, *scratch, hits);
+  keys = keys_of(hits);
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == std::vector<std::uint32_t>{0, 1, 2, 3});
+  // After a removal insertion order is gone from the lists: every posting is read again.
+  index.remove(19);
+  index.query(vec({{1, 1.0f}}), options, *scratch, hits);
+  CHECK(hits.size() == 19);
+}

@@ -1,5 +1,6 @@
 #pragma once
-// Average-linkage agglomeration over a sparse candidate graph.
+// Average-linkage agglomeration over a sparse candidate graph, and the batch clusterer's stories
+// over its graph of articles.
 
 #include <cstdint>
 #include <span>
@@ -15,12 +16,40 @@ struct GroupEdge {
   double sum = 0.0;
 };
 
-/// Average linkage on a graph: merges groups while the best pair's average similarity over all
-/// pairs of their members (edge sum / (size_a * size_b); a pair without an edge counts as 0) is
-/// at least `threshold`; ties go to the smaller ids, so the result is deterministic. `sizes` gives
-/// each group's member count (1 when left out). Returns, for each of the `n` groups, the smallest
-/// group id of its final cluster.
+/// What the average of two groups is taken over.
+enum class Linkage : std::uint8_t {
+  /// All pairs of their members: edge sum / (size_a * size_b), a pair without an edge counting
+  /// as 0, so one strong edge cannot chain two groups.
+  all_pairs,
+  /// The pairs that have an edge: edge sum / number of edges. For near-copies, whose pairs left
+  /// out of a bounded neighbour list are as alike as those in it.
+  linked_pairs,
+};
+
+/// Average linkage on a graph: merges groups while the best pair's average similarity is at
+/// least `threshold`; ties go to the smaller ids, so the result is deterministic. `sizes` gives
+/// each group's member count (1 when left out; all_pairs only). Returns, for each of the `n`
+/// groups, the smallest group id of its final cluster.
 std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge> edges,
-                                       double threshold, std::span<const std::uint32_t> sizes = {});
+                                       double threshold, std::span<const std::uint32_t> sizes = {},
+                                       Linkage linkage = Linkage::all_pairs);
+
+/// An edge of the batch candidate graph, between two nodes (groups of exact duplicates).
+struct CandidateEdge {
+  std::uint32_t a = 0, b = 0;  // a < b
+  float similarity = 0.0f;
+  float overlap = 0.0f;  // share of the longer vector's terms that both hold
+  bool same_language = false;
+};
+
+/// Stories over the batch candidate graph (edges sorted by (a, b), no repeats; `sizes`: articles
+/// per node). Near-copies first: same-language nodes each holding 80 % of the other's terms, on
+/// average over their linked pairs, form one group, and its similarity to another group is the
+/// average of their linked pairs counted for all their pairs of articles. Then average linkage
+/// over all pairs at `threshold`; with `monolingual_first`, over same-language links first, then
+/// over all links between the stories that gives. Returns each node's story as its smallest node.
+std::vector<std::uint32_t> cluster_graph(std::span<const CandidateEdge> edges,
+                                         std::span<const std::uint32_t> sizes, double threshold,
+                                         bool monolingual_first);
 
 }  // namespace crossnews::detail

@@ -10,9 +10,17 @@
 
 namespace crossnews::detail {
 
+/// Workers worth starting for n items: no more than asked, than items, or than a few per hardware
+/// thread. Callers keep buffers per worker (some as large as the vocabulary), so `--threads 256`
+/// on a 2-core machine must not mean 256 of them.
+inline std::size_t worker_count(std::size_t requested, std::size_t n) {
+  const std::size_t hardware = std::max(1u, std::thread::hardware_concurrency());
+  return std::max<std::size_t>(1, std::min({requested, n, 2 * hardware}));
+}
+
 template <class Fn>  // Fn(std::size_t worker, std::size_t begin, std::size_t end)
 void parallel_for(std::size_t n, std::size_t workers, Fn&& fn) {
-  workers = std::max<std::size_t>(1, std::min(workers, n));
+  workers = worker_count(workers, n);
   if (workers <= 1) {
     if (n > 0) fn(std::size_t{0}, std::size_t{0}, n);
     return;
