@@ -320,7 +320,7 @@ ClusteringResult BatchClusterer::run(const ProgressCallback& progress) {
   result.assignment = number_groups(root);
   if (progress) progress("summarize", 0, 0);
   result.stories =
-      detail::summarize_stories(m.featurizer, m.lexicon, result.assignment, m.meta,
+      detail::summarize_stories(m.featurizer, result.assignment, m.meta,
                                 m.options.features.threads);
   return result;
 }
@@ -550,7 +550,7 @@ ClusterId StreamClusterer::add(const Article& article) { return impl_->add(artic
 
 std::vector<StorySummary> StreamClusterer::stories() const {
   const auto assignment = impl_->assignment();
-  return detail::summarize_stories(impl_->featurizer, impl_->lexicon, assignment, impl_->meta,
+  return detail::summarize_stories(impl_->featurizer, assignment, impl_->meta,
                                    impl_->options.features.threads);
 }
 
@@ -608,21 +608,9 @@ LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexico
                                     : std::string(featurizer.vocabulary().text(term));
       const auto words_a = scratch_featurizer.words_for(a, term);
       const auto words_b = scratch_featurizer.words_for(b, term);
-      // The concept's own word in each language reads better than a stem; the stems the
-      // articles used come after it.
-      auto label = [&](const std::string& lang, const std::vector<std::string>& words) {
-        std::vector<std::string> shown;
-        if (lexicon) {
-          auto preferred = lexicon->concept_terms(concept_id, lang);
-          if (!preferred.empty()) shown.push_back(preferred.front());
-        }
-        for (const auto& w : words) {
-          if (std::find(shown.begin(), shown.end(), w) == shown.end()) shown.push_back(w);
-        }
-        return join_words(shown);
-      };
-      shared.terms[lang_a] = label(lang_a, words_a);
-      shared.terms[lang_b] = label(lang_b, words_b);
+      // Each side shows the words it wrote, not the concept's words in its language.
+      shared.terms[lang_a] = join_words(words_a);
+      shared.terms[lang_b] = join_words(words_b);
       shared.source = "lexicon";
       if (lexicon && !words_a.empty()) {
         auto links = lexicon->lookup(lang_a, words_a.front());

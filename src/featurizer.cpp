@@ -10,6 +10,8 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <array>
 #include <optional>
 
 namespace crossnews {
@@ -19,13 +21,17 @@ constexpr std::uint32_t kNoConcept = std::numeric_limits<std::uint32_t>::max();
 
 // A term count kept between add() and finish(): 8 bytes, so a million articles of a few hundred
 // distinct terms fit in a few GB. Counts saturate (tf is logarithmic: no visible loss); the link
-// weight of a projected word is kept in 1/255 steps.
+// weight of a projected word is kept in 1/255 steps; `form` is the slot of the surface form the
+// article used in the feature's form table (Featurizer::kNoForm when it has none).
+constexpr std::uint16_t kMaxBodyCount = (1u << 14) - 1;
 struct PackedCount {
   TermId term;
-  std::uint16_t body = 0;
+  std::uint16_t body : 14 = 0;
+  std::uint16_t form : 2 = Featurizer::kNoForm;
   std::uint8_t title = 0;
   std::uint8_t link = 255;
 };
+static_assert(sizeof(PackedCount) == 8);
 
 template <class T>
 T saturate(float count) {
@@ -55,6 +61,54 @@ int distance_up_to_one(std::string_view a, std::string_view b) {
 constexpr std::size_t kMinVariantLength = 8;
 constexpr float kVariantWeight = 0.9f;
 
+// The surface forms articles used for one feature in one language: the first kFormSlots forms
+// seen, with their counts, text in FormTable::arena. Keywords are picked from these.
+constexpr std::size_t kFormSlots = Featurizer::kNoForm;
+struct FormSlots {
+  std::array<std::uint32_t, kFormSlots> offset{};
+  std::array<std::uint16_t, kFormSlots> length{};
+  std::array<std::uint32_t, kFormSlots> count{};
+  std::uint8_t used = 0;
+};
+
+struct FormTable {
+  absl::flat_hash_map<std::uint64_t, FormSlots> slots;  // by feature << 16 | language slot
+  std::string arena;
+
+  static std::uint64_t key(TermId feature, std::uint16_t lang_slot) {
+    return std::uint64_t{feature.value()} << 16 | lang_slot;
+  }
+  [[nodiscard]] std::string_view text(const FormSlots& f, std::size_t i) const {
+    return {arena.data() + f.offset[i], f.length[i]};
+  }
+  // Counts one article's form of a feature; returns its slot, kNoForm when it has none (empty,
+  // longer than a label may be, or the slots are taken by other forms).
+  std::uint8_t record(TermId feature, std::uint16_t lang_slot, std::string_view form) {
+    if (form.empty() || form.size() > Featurizer::kMaxLabelBytes) return Featurizer::kNoForm;
+    FormSlots& f = slots[key(feature, lang_slot)];
+    for (std::uint8_t i = 0; i < f.used; ++i) {
+      if (text(f, i) == form) {
+        ++f.count[i];
+        return i;
+      }
+    }
+    if (f.used == kFormSlots) return Featurizer::kNoForm;
+    f.offset[f.used] = static_cast<std::uint32_t>(arena.size());
+    f.length[f.used] = static_cast<std::uint16_t>(form.size());
+    f.count[f.used] = 1;
+    arena.append(form);
+    return f.used++;
+  }
+};
+
+// The text a term came from, in its article (empty if the offsets do not fit, as after invalid
+// UTF-8 was replaced with longer sequences).
+std::string_view source_text(const Article& article, const Term& term) {
+  const std::string& field = term.field == Field::title ? article.title : article.text;
+  if (std::size_t{term.source} + term.source_length > field.size()) return {};
+  return std::string_view(field).substr(term.source, term.source_length);
+}
+
 }  // namespace
 
 struct Featurizer::Impl {
@@ -78,15 +132,26 @@ struct Featurizer::Impl {
   std::vector<DocFeatures> docs;
   std::vector<std::vector<PackedCount>> pending;  // raw counts until finish()
   std::vector<std::uint64_t> tokens_per_slot, mapped_per_slot;
+  FormTable forms;
   bool finished = false;
 
   // One article on its way through add(). Kept across batches, so the buffers keep their capacity.
   struct Staged {
+    const Article* article = nullptr;
     AnalyzedText text;
     DocFeatures meta;
-    std::vector<TermCount> terms;        // in text order until project() sums them
+    std::vector<TermCount> terms;        // in text order, parallel to text.terms
     std::vector<std::uint32_t> unknown;  // positions in `terms` the vocabulary lacked at look-up
+    std::vector<std::uint32_t> order;    // positions in `terms` by term, then text order
+    struct Projected {
+      PackedCount count;
+      TermId word;             // the term counted (before projection)
+      std::uint32_t tokens;    // its occurrences
+      std::string_view form;   // its first surface form in the article
+    };
+    std::vector<Projected> projected;
     std::vector<PackedCount> counts;
+    std::vector<std::string_view> forms;  // parallel to counts
     std::uint64_t word_tokens = 0, mapped_tokens = 0;  // for coverage()
   };
   std::vector<Staged> staged;
@@ -184,44 +249,61 @@ struct Featurizer::Impl {
     resolve_new_terms();
   }
 
-  // Counts an interned article under projected features, sorted by feature. Reads the per-term
-  // tables only, so workers can project concurrently.
+  // Counts an interned article under projected features, sorted by feature, each with the surface
+  // form of its most frequent word. Reads the per-term tables only, so workers can project
+  // concurrently.
   void project(Staged& s) const {
-    auto by_term = [](const auto& a, const auto& b) { return a.term < b.term; };
-    std::sort(s.terms.begin(), s.terms.end(), by_term);
-    s.counts.clear();
+    const auto& terms = s.terms;
+    s.order.resize(terms.size());
+    std::iota(s.order.begin(), s.order.end(), 0u);
+    std::sort(s.order.begin(), s.order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return std::tie(terms[a].term, a) < std::tie(terms[b].term, b);
+    });
+    s.projected.clear();
     s.word_tokens = s.mapped_tokens = 0;
-    for (std::size_t r = 0; r < s.terms.size();) {
-      TermCount count = s.terms[r];
-      for (++r; r < s.terms.size() && s.terms[r].term == count.term; ++r) {
-        count.body += s.terms[r].body;
-        count.title += s.terms[r].title;
+    for (std::size_t r = 0; r < s.order.size();) {
+      const std::uint32_t first = s.order[r];
+      TermCount count = terms[first];
+      for (++r; r < s.order.size() && terms[s.order[r]].term == count.term; ++r) {
+        count.body += terms[s.order[r]].body;
+        count.title += terms[s.order[r]].title;
       }
       const auto i = count.term.value();
       const TermId feature = projection[i];
+      const auto n = static_cast<std::uint32_t>(count.body + count.title);
       if (is_word_kind(vocabulary.kind(count.term))) {
-        const auto n = static_cast<std::uint64_t>(count.body + count.title);
         s.word_tokens += n;
         if (feature != count.term) s.mapped_tokens += n;
       }
-      s.counts.push_back({feature, saturate<std::uint16_t>(count.body),
-                          saturate<std::uint8_t>(count.title),
-                          saturate<std::uint8_t>(std::round(link_weight[i] * 255.0f))});
+      PackedCount packed{feature, static_cast<std::uint16_t>(std::min(count.body, float(kMaxBodyCount))),
+                         Featurizer::kNoForm, saturate<std::uint8_t>(count.title),
+                         saturate<std::uint8_t>(std::round(link_weight[i] * 255.0f))};
+      s.projected.push_back({packed, count.term, n, source_text(*s.article, s.text.terms[first])});
     }
-    std::sort(s.counts.begin(), s.counts.end(), by_term);
-    // Several words may project onto one concept: their counts add up, the strongest link counts.
-    std::size_t w = 0;
-    for (std::size_t r = 0; r < s.counts.size(); ++r) {
-      if (w > 0 && s.counts[w - 1].term == s.counts[r].term) {
-        auto& kept = s.counts[w - 1];
-        kept.body = saturate<std::uint16_t>(float(kept.body) + s.counts[r].body);
-        kept.title = saturate<std::uint8_t>(float(kept.title) + s.counts[r].title);
-        kept.link = std::max(kept.link, s.counts[r].link);
+    std::sort(s.projected.begin(), s.projected.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.count.term, a.word) < std::tie(b.count.term, b.word);
+    });
+    // Several words may project onto one concept: their counts add up, the strongest link counts,
+    // the most frequent word shows.
+    s.counts.clear();
+    s.forms.clear();
+    std::uint32_t form_tokens = 0;
+    for (const auto& p : s.projected) {
+      if (!s.counts.empty() && s.counts.back().term == p.count.term) {
+        auto& kept = s.counts.back();
+        kept.body = std::min<std::uint16_t>(kMaxBodyCount, kept.body + p.count.body);
+        kept.title = saturate<std::uint8_t>(float(kept.title) + p.count.title);
+        kept.link = std::max(kept.link, p.count.link);
+        if (p.tokens > form_tokens) {
+          form_tokens = p.tokens;
+          s.forms.back() = p.form;
+        }
       } else {
-        s.counts[w++] = s.counts[r];
+        s.counts.push_back(p.count);
+        s.forms.push_back(p.form);
+        form_tokens = p.tokens;
       }
     }
-    s.counts.resize(w);
   }
 
   // Counts a projected article into the frequencies and keeps it (at its exact size: a million
@@ -233,6 +315,9 @@ struct Featurizer::Impl {
     }
     tokens_per_slot[s.meta.lang_slot] += s.word_tokens;
     mapped_per_slot[s.meta.lang_slot] += s.mapped_tokens;
+    for (std::size_t i = 0; i < s.counts.size(); ++i) {
+      s.counts[i].form = forms.record(s.counts[i].term, s.meta.lang_slot, s.forms[i]);
+    }
     count_df(s.meta.lang_slot, s.counts, s.meta.time, ids);
     docs.push_back(std::move(s.meta));
     pending.emplace_back(s.counts.begin(), s.counts.end());
@@ -263,6 +348,12 @@ struct Featurizer::Impl {
     doc.vector = SparseVector::from_sorted(std::move(entries));
     doc.vector.prune_top_k(options.weighting.top_k);
     doc.vector.normalize();
+    doc.forms.clear();
+    c = 0;
+    for (const auto& entry : doc.vector.entries()) {
+      while (counts[c].term < entry.term) ++c;
+      doc.forms.push_back(static_cast<std::uint8_t>(counts[c].form));
+    }
     double xl = 0.0, neutral = 0.0;
     for (const auto& e : doc.vector.entries()) {
       const auto f = flags[e.term.value()];
@@ -303,6 +394,7 @@ void Featurizer::add(std::span<const Article> articles) {
                          });
   };
   in_parallel([&](std::size_t worker, std::size_t i) {
+    m.staged[i].article = &articles[i];
     m.workers[worker].analyze(articles[i], m.staged[i].text);
     m.look_up(m.staged[i]);
   });
@@ -343,6 +435,7 @@ DocFeatures Featurizer::featurize_one(const Article& article) {
   auto& m = *impl_;
   if (m.staged.empty()) m.staged.resize(1);
   Impl::Staged& s = m.staged.front();
+  s.article = &article;
   m.workers.front().analyze(article, s.text);
   m.look_up(s);
   s.meta = m.meta_of(article, s.text);
@@ -386,10 +479,35 @@ std::vector<std::string> Featurizer::words_for(const Article& article, TermId te
     const FeatureKind kind = feature_kind(t.kind);
     auto id = m.vocabulary.find(is_language_neutral(kind) ? "" : lang, text.text(t), kind);
     if (!id || id->value() >= m.projection.size() || m.projection[id->value()] != term) continue;
-    std::string word(text.text(t));
-    if (std::find(words.begin(), words.end(), word) == words.end()) words.push_back(word);
+    std::string word = clip_label(source_text(article, t));
+    if (!word.empty() && std::find(words.begin(), words.end(), word) == words.end()) {
+      words.push_back(std::move(word));
+    }
   }
   return words;
+}
+
+std::string_view Featurizer::surface_form(TermId feature, std::uint16_t lang_slot,
+                                          std::uint8_t form) const {
+  const auto& table = impl_->forms;
+  const auto it = table.slots.find(FormTable::key(feature, lang_slot));
+  if (it == table.slots.end() || form >= it->second.used) return {};
+  return table.text(it->second, form);
+}
+
+std::uint32_t Featurizer::surface_count(TermId feature, std::uint16_t lang_slot,
+                                        std::uint8_t form) const {
+  const auto& table = impl_->forms;
+  const auto it = table.slots.find(FormTable::key(feature, lang_slot));
+  if (it == table.slots.end() || form >= it->second.used) return 0;
+  return it->second.count[form];
+}
+
+std::string clip_label(std::string_view text) {
+  if (text.size() <= Featurizer::kMaxLabelBytes) return std::string(text);
+  std::size_t cut = Featurizer::kMaxLabelBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "\u2026";
 }
 
 std::vector<Featurizer::Coverage> Featurizer::coverage() const {

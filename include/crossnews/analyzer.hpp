@@ -35,6 +35,11 @@ struct Term {
   std::uint32_t length = 0;
   TermKind kind = TermKind::word;
   Field field = Field::body;
+  /// Byte range of the words the term came from in its field's text (the article's title or
+  /// text; invalid UTF-8 replaced): the word, the whole hyphenated or German compound of a part,
+  /// every word of a multi-word name. What people are shown instead of the stem.
+  std::uint32_t source = 0;
+  std::uint32_t source_length = 0;
 };
 
 /// The analysis of one article. Reuse one object across calls to avoid allocations.

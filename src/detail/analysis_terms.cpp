@@ -280,6 +280,7 @@ void TermBuilder::emit_all(const std::vector<RawToken>& tokens, const ByteBuffer
     std::size_t end = i + 1;
     while (end < tokens.size() && tokens[end].gap == Gap::hyphen) ++end;
     const TokenState& state = states_[i];
+    set_source(tokens[i], tokens[end - 1]);
     if (end - i == 1 && state.kind == Kind::word && !state.entity && !state.in_run) {
       // The common case, an ordinary word, without the detours of emit_single.
       if (run_words_ > 0) flush_run();
@@ -380,6 +381,8 @@ void TermBuilder::emit_leading_number(const RawToken& token, const ByteBuffer& a
 
 void TermBuilder::add_to_run(std::string_view entity, Gap gap, bool is_entity, Field field) {
   if (run_words_ > 0 && gap != Gap::space) flush_run();
+  if (run_words_ == 0) run_begin_ = source_begin_;
+  run_end_ = source_end_;
   if (run_words_ > 0) run_.push_back(' ');
   run_.append(entity);
   ++run_words_;
@@ -390,7 +393,12 @@ void TermBuilder::add_to_run(std::string_view entity, Gap gap, bool is_entity, F
 void TermBuilder::flush_run() {
   if (resources_.options.multiword_entities && run_words_ >= 2 && run_words_ <= kMaxNameWords &&
       run_entities_ > 0) {
+    const std::uint32_t begin = source_begin_, end = source_end_;
+    source_begin_ = run_begin_;
+    source_end_ = run_end_;
     emit(TermKind::entity, run_, run_field_);
+    source_begin_ = begin;
+    source_end_ = end;
   }
   run_.clear();
   run_words_ = run_entities_ = 0;

@@ -55,6 +55,10 @@ class TermBuilder {
                   const ByteBuffer& arena, LanguageState& lang);
   void emit_leading_number(const RawToken& token, const ByteBuffer& arena);
   void add_to_run(std::string_view entity, Gap gap, bool is_entity, Field field);
+  void set_source(const RawToken& first, const RawToken& last) {
+    source_begin_ = first.raw_begin;
+    source_end_ = last.raw_end;
+  }
   void flush_run();
 
   /// The word term of a cache entry (unless a dropped stopword) and its compound parts.
@@ -76,7 +80,8 @@ class TermBuilder {
     }
     if (text.empty()) return true;
     out_->terms.push_back(Term{static_cast<std::uint32_t>(out_->arena.size()),
-                               static_cast<std::uint32_t>(text.size()), kind, field});
+                               static_cast<std::uint32_t>(text.size()), kind, field,
+                               source_begin_, source_end_ - source_begin_});
     out_->arena.append(text);
     return true;
   }
@@ -93,6 +98,8 @@ class TermBuilder {
   std::size_t run_words_ = 0;
   std::size_t run_entities_ = 0;
   Field run_field_ = Field::body;
+  std::uint32_t run_begin_ = 0, run_end_ = 0;  ///< source range of the run
+  std::uint32_t source_begin_ = 0, source_end_ = 0;  ///< source range of the terms being emitted
   std::string scratch_;  ///< a hyphenated compound, folded
   std::string joined_;   ///< a hyphenated name, entity form
 };
