@@ -101,6 +101,47 @@ struct FormTable {
   }
 };
 
+constexpr std::uint8_t kCrosslingualFlag = 1, kNeutralFlag = 2, kPhraseStartFlag = 4;
+
+// Multi-word lexicon forms in an analysed text: runs of consecutive word terms (compound parts
+// between them skipped, anything else ends the run) whose stems, joined by spaces, are a lexicon
+// term. Calls fn(first, last, link) for the longest match at each term `starts(i)` admits, left
+// to right, without overlaps.
+template <class Starts, class Fn>
+void find_phrases(const Lexicon& lexicon, const AnalyzedText& text, Starts&& starts, Fn&& fn) {
+  const std::size_t max_words = lexicon.max_phrase_words();
+  if (max_words < 2) return;
+  const auto& terms = text.terms;
+  std::string key;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (terms[i].kind != TermKind::word || !starts(i)) continue;
+    key.assign(text.text(terms[i]));
+    std::size_t last = i;
+    ConceptLink found;
+    for (std::size_t j = i + 1, words = 1; j < terms.size() && words < max_words; ++j) {
+      if (terms[j].kind == TermKind::compound_part) continue;
+      if (terms[j].kind != TermKind::word || terms[j].field != terms[i].field) break;
+      key.push_back(' ');
+      key.append(text.text(terms[j]));
+      ++words;
+      if (const auto links = lexicon.lookup(text.lang, key); !links.empty()) {
+        last = j;
+        found = links.front();
+      }
+    }
+    if (last == i) continue;
+    fn(i, last, found);
+    i = last;
+  }
+}
+
+// A term standing for the words first..last of a text (their source range).
+Term spanning(const std::vector<Term>& terms, std::size_t first, std::size_t last) {
+  Term span = terms[first];
+  span.source_length = terms[last].source + terms[last].source_length - span.source;
+  return span;
+}
+
 // The text a term came from, in its article (empty if the offsets do not fit, as after invalid
 // UTF-8 was replaced with longer sequences).
 std::string_view source_text(const Article& article, const Term& term) {
@@ -124,7 +165,7 @@ struct Featurizer::Impl {
   std::vector<TermId> projection;
   std::vector<float> link_weight;
   std::vector<std::uint32_t> concept_of;
-  std::vector<std::uint8_t> flags;  // bit 0: cross-lingual feature, bit 1: neutral token
+  std::vector<std::uint8_t> flags;  // k*Flag bits: cross-lingual, neutral, starts a phrase
 
   // Long entity tokens by their first three bytes, to find spelling variants of earlier names.
   absl::flat_hash_map<std::string, std::vector<TermId>> entities_by_prefix;
@@ -152,6 +193,11 @@ struct Featurizer::Impl {
     std::vector<Projected> projected;
     std::vector<PackedCount> counts;
     std::vector<std::string_view> forms;  // parallel to counts
+    struct Phrase {
+      std::size_t first, last;
+      std::uint32_t concept_id;
+    };
+    std::vector<Phrase> phrases;
     std::uint64_t word_tokens = 0, mapped_tokens = 0;  // for coverage()
   };
   std::vector<Staged> staged;
@@ -173,7 +219,10 @@ struct Featurizer::Impl {
       link_weight.push_back(1.0f);
       concept_of.push_back(kNoConcept);
       flags.push_back(static_cast<std::uint8_t>(
-          is_language_neutral(kind) ? (kind == FeatureKind::concept_ ? 1 : 3) : 0));
+          is_language_neutral(kind)
+              ? (kind == FeatureKind::concept_ ? kCrosslingualFlag
+                                               : kCrosslingualFlag | kNeutralFlag)
+              : 0));
       if (kind == FeatureKind::concept_) {
         concept_of.back() = static_cast<std::uint32_t>(
             std::stoul(std::string(vocabulary.text(id).substr(1))));
@@ -182,6 +231,9 @@ struct Featurizer::Impl {
       if (kind == FeatureKind::entity && link_entity_variant(id)) continue;
       if (lexicon == nullptr) continue;
       const std::string_view lang = is_language_neutral(kind) ? "" : vocabulary.lang(id);
+      if (kind == FeatureKind::word && lexicon->starts_phrase(lang, vocabulary.text(id))) {
+        flags.back() |= kPhraseStartFlag;
+      }
       auto links = lexicon->lookup(lang, vocabulary.text(id));
       if (links.empty()) continue;
       // The strongest link decides; ties keep the lexicon's order, so results are deterministic.
@@ -194,7 +246,7 @@ struct Featurizer::Impl {
     }
     // A concept that a name maps to ("Kaspersky" -> the company) still counts as a shared name.
     for (std::size_t i = first_new; i < projection.size(); ++i) {
-      if (flags[i] & 2) flags[projection[i].value()] |= 2;
+      if (flags[i] & kNeutralFlag) flags[projection[i].value()] |= kNeutralFlag;
     }
   }
 
@@ -247,6 +299,31 @@ struct Featurizer::Impl {
           vocabulary.intern_in_slot(s.meta.lang_slot, s.text.text(term), feature_kind(term.kind));
     }
     resolve_new_terms();
+    count_phrases(s);
+  }
+
+  // Counts each multi-word lexicon form the article has once, under its concept, in place of its
+  // words (they no longer count alone: "arma de fuego" says nothing about "fuego"). Only words
+  // that start a form are tried.
+  void count_phrases(Staged& s) {
+    if (lexicon == nullptr) return;
+    s.phrases.clear();
+    find_phrases(
+        *lexicon, s.text,
+        [&](std::size_t i) { return (flags[s.terms[i].term.value()] & kPhraseStartFlag) != 0; },
+        [&](std::size_t first, std::size_t last, const ConceptLink& link) {
+          s.phrases.push_back({first, last, link.concept_id});
+        });
+    for (const auto& phrase : s.phrases) {
+      const TermId feature = concept_feature(phrase.concept_id);
+      for (std::size_t i = phrase.first; i <= phrase.last; ++i) {
+        if (s.text.terms[i].kind != TermKind::word) continue;
+        s.terms[i].term = feature;
+        if (i > phrase.first) s.terms[i].body = s.terms[i].title = 0.0f;
+      }
+      s.text.terms[phrase.first] = spanning(s.text.terms, phrase.first, phrase.last);
+    }
+    if (!s.phrases.empty()) resolve_new_terms();
   }
 
   // Counts an interned article under projected features, sorted by feature, each with the surface
@@ -357,8 +434,8 @@ struct Featurizer::Impl {
     double xl = 0.0, neutral = 0.0;
     for (const auto& e : doc.vector.entries()) {
       const auto f = flags[e.term.value()];
-      if (f & 1) xl += double(e.weight) * e.weight;
-      if (f & 2) neutral += double(e.weight) * e.weight;
+      if (f & kCrosslingualFlag) xl += double(e.weight) * e.weight;
+      if (f & kNeutralFlag) neutral += double(e.weight) * e.weight;
     }
     doc.crosslingual_norm = static_cast<float>(std::sqrt(xl));
     doc.neutral_norm = static_cast<float>(std::sqrt(neutral));
@@ -456,9 +533,9 @@ const Vocabulary& Featurizer::vocabulary() const { return impl_->vocabulary; }
 const DocumentFrequencies& Featurizer::document_frequencies() const { return impl_->df; }
 FeatureKind Featurizer::kind(TermId term) const { return impl_->vocabulary.kind(term); }
 bool Featurizer::is_crosslingual(TermId term) const {
-  return (impl_->flags[term.value()] & 1) != 0;
+  return (impl_->flags[term.value()] & kCrosslingualFlag) != 0;
 }
-bool Featurizer::is_name(TermId term) const { return (impl_->flags[term.value()] & 2) != 0; }
+bool Featurizer::is_name(TermId term) const { return (impl_->flags[term.value()] & kNeutralFlag) != 0; }
 std::string_view Featurizer::language(std::uint16_t lang_slot) const {
   return impl_->vocabulary.slot_lang(lang_slot);
 }
@@ -468,6 +545,14 @@ std::optional<std::uint32_t> Featurizer::concept_of(TermId term) const {
   if (c == kNoConcept) return std::nullopt;
   return c;
 }
+
+namespace {
+void add_word(std::vector<std::string>& words, std::string word) {
+  if (!word.empty() && std::find(words.begin(), words.end(), word) == words.end()) {
+    words.push_back(std::move(word));
+  }
+}
+}  // namespace
 
 std::vector<std::string> Featurizer::words_for(const Article& article, TermId term) {
   auto& m = *impl_;
@@ -479,11 +564,16 @@ std::vector<std::string> Featurizer::words_for(const Article& article, TermId te
     const FeatureKind kind = feature_kind(t.kind);
     auto id = m.vocabulary.find(is_language_neutral(kind) ? "" : lang, text.text(t), kind);
     if (!id || id->value() >= m.projection.size() || m.projection[id->value()] != term) continue;
-    std::string word = clip_label(source_text(article, t));
-    if (!word.empty() && std::find(words.begin(), words.end(), word) == words.end()) {
-      words.push_back(std::move(word));
-    }
+    add_word(words, clip_label(source_text(article, t)));
   }
+  if (m.lexicon == nullptr) return words;
+  const auto concept_id = concept_of(term);
+  find_phrases(
+      *m.lexicon, text, [](std::size_t) { return true; },
+      [&](std::size_t first, std::size_t last, const ConceptLink& link) {
+        if (link.concept_id != concept_id) return;
+        add_word(words, clip_label(source_text(article, spanning(text.terms, first, last))));
+      });
   return words;
 }
 

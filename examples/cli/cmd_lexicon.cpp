@@ -142,6 +142,64 @@ void register_lexicon(CLI::App& root) {
     }
     out << "}\n";
   });
+
+  struct AuditArgs {
+    std::vector<std::string> inputs;
+    std::vector<std::string> lexicons;
+    bool no_builtin = false;
+    std::size_t min_count = 3;
+  };
+  auto audit_args = std::make_shared<AuditArgs>();
+  auto* audit = app->add_subcommand(
+      "audit",
+      "List keyword-map rows whose senses may be wrong, one JSON line each: terms the forms of\n"
+      "several concepts analyse to (shared_term), multi-word forms holding another concept's\n"
+      "form (phrase_contains) and, with --input, words used --min-count times or more whose stem\n"
+      "is a form's but which are other words (stem_collision). Exit 1 when there are findings.\n"
+      "\n"
+      "Examples:\n"
+      "  crossnews lexicon audit\n"
+      "  crossnews lexicon audit --lexicon mine.tsv --input examples/data/articles.jsonl");
+  audit->add_option("--input", audit_args->inputs, "JSONL files or directories to check against");
+  audit->add_option("--lexicon", audit_args->lexicons, "Lexicon TSV files to audit as well");
+  audit->add_flag("--no-builtin", audit_args->no_builtin, "Audit only the --lexicon files");
+  audit->add_option("--min-count", audit_args->min_count, "Uses that make a word frequent")
+      ->check(CLI::PositiveNumber);
+  audit->callback([audit_args] {
+    Analyzer analyzer;
+    LexiconBuilder builder(analyzer);
+    if (!audit_args->no_builtin) (void)builder.add_builtin();
+    for (const auto& path : audit_args->lexicons) {
+      try {
+        (void)builder.load_tsv(path);
+      } catch (const IoError& e) {
+        throw ExitError{kUsage, e.what()};
+      }
+    }
+    Corpus corpus;
+    if (!audit_args->inputs.empty()) corpus = read_inputs(audit_args->inputs);
+    const auto findings = builder.audit(corpus.articles, audit_args->min_count);
+    const auto write_list = [](const std::vector<std::string>& list) {
+      std::cout << '[';
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        if (i) std::cout << ',';
+        write_json_string(std::cout, list[i]);
+      }
+      std::cout << ']';
+    };
+    for (const LexiconFinding& f : findings) {
+      std::cout << "{\"kind\":\"" << to_string(f.kind) << "\",\"lang\":";
+      write_json_string(std::cout, f.lang);
+      std::cout << ",\"term\":";
+      write_json_string(std::cout, f.term);
+      std::cout << ",\"concepts\":";
+      write_list(f.concepts);
+      std::cout << ",\"forms\":";
+      write_list(f.forms);
+      std::cout << "}\n";
+    }
+    if (!findings.empty()) throw ExitError{kFailure, std::to_string(findings.size()) + " findings"};
+  });
 }
 
 }  // namespace crossnews::cli
