@@ -34,18 +34,6 @@ std::string_view to_string(LinkSource source) {
   return "unknown";
 }
 
-std::string_view to_string(LexiconFinding::Kind kind) {
-  switch (kind) {
-    case LexiconFinding::Kind::shared_term:
-      return "shared_term";
-    case LexiconFinding::Kind::phrase_contains:
-      return "phrase_contains";
-    case LexiconFinding::Kind::stem_collision:
-      return "stem_collision";
-  }
-  return "unknown";
-}
-
 // --- Lexicon ---------------------------------------------------------------------------------
 
 struct Lexicon::Impl {

@@ -190,3 +190,14 @@ TEST_CASE("lexicon stats and import-freedict") {
   write_file("freedict-deu-ita.dict.dz", "not a gzip body");
   CHECK(run("lexicon import-freedict '" + broken.string() + "'").code == 1);
 }
+
+TEST_CASE("lexicon audit: one JSON line per finding, exit 1 with findings and 0 without") {
+  const fs::path doubtful = write_file("audit_doubtful.tsv", "concept\tit\nads\tpubblicità\npublic\tpubblico\n");
+  const Run found = run("lexicon audit --no-builtin --lexicon '" + doubtful.string() + "'");
+  CHECK(found.code == 1);
+  CHECK(found.out.find("\"kind\":\"shared_term\",\"lang\":\"it\"") != std::string::npos);
+  const fs::path clean = write_file("audit_clean.tsv", "concept\tit\tde\nads\tpubblicità\tWerbung\n");
+  const Run none = run("lexicon audit --no-builtin --lexicon '" + clean.string() + "'");
+  CHECK(none.code == 0);
+  CHECK(none.out.empty());
+}

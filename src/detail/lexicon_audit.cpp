@@ -141,3 +141,19 @@ std::vector<LexiconFinding> audit_corpus(const TermGraph& graph, Analyzer::Worke
 }
 
 }  // namespace crossnews::detail
+
+namespace crossnews {
+
+std::string_view to_string(LexiconFinding::Kind kind) {
+  switch (kind) {
+    case LexiconFinding::Kind::shared_term:
+      return "shared_term";
+    case LexiconFinding::Kind::phrase_contains:
+      return "phrase_contains";
+    case LexiconFinding::Kind::stem_collision:
+      return "stem_collision";
+  }
+  return "unknown";
+}
+
+}  // namespace crossnews
