@@ -97,14 +97,6 @@ struct Featurizer::Impl {
     DocFeatures meta;
     std::vector<TermCount> terms;        // in text order, parallel to text.terms
     std::vector<std::uint32_t> unknown;  // positions in `terms` the vocabulary lacked at look-up
-    std::vector<std::uint32_t> order;    // positions in `terms` by term, then text order
-    struct Projected {
-      PackedCount count;
-      TermId word;             // the term counted (before projection)
-      std::uint32_t tokens;    // its occurrences
-      std::string_view form;   // its first surface form in the article
-    };
-    std::vector<Projected> projected;
     std::vector<PackedCount> counts;
     std::vector<std::string_view> forms;  // parallel to counts
     struct Phrase {
@@ -116,10 +108,24 @@ struct Featurizer::Impl {
   };
   std::vector<Staged> staged;
 
+  // Per worker: project()'s scratch, which a batch's staged articles need not each hold.
+  struct ProjectScratch {
+    std::vector<std::uint32_t> order;  // positions in Staged::terms by term, then text order
+    struct Projected {
+      PackedCount count;
+      TermId word;            // the term counted (before projection)
+      std::uint32_t tokens;   // its occurrences
+      std::string_view form;  // its first surface form in the article
+    };
+    std::vector<Projected> projected;
+  };
+  std::vector<ProjectScratch> project_scratch;
+
   Impl(const Analyzer& a, const Lexicon* l, FeaturizerOptions o)
       : analyzer(a), lexicon(l), options(o), df(vocabulary, o.df) {
     options.threads = std::max<std::size_t>(1, options.threads);
     for (std::size_t i = 0; i < options.threads; ++i) workers.push_back(analyzer.worker());
+    project_scratch.resize(options.threads);
   }
 
   // Extends the per-term tables to the vocabulary, resolving each new term's projection. Concept
@@ -243,21 +249,23 @@ struct Featurizer::Impl {
   // Counts an interned article under projected features, sorted by feature, each with the surface
   // form of its most frequent word. Reads the per-term tables only, so workers can project
   // concurrently.
-  void project(Staged& s) const {
+  void project(Staged& s, ProjectScratch& scratch) const {
+    auto& order = scratch.order;
+    auto& projected = scratch.projected;
     const auto& terms = s.terms;
-    s.order.resize(terms.size());
-    std::iota(s.order.begin(), s.order.end(), 0u);
-    std::sort(s.order.begin(), s.order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    order.resize(terms.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
       return std::tie(terms[a].term, a) < std::tie(terms[b].term, b);
     });
-    s.projected.clear();
+    projected.clear();
     s.word_tokens = s.mapped_tokens = 0;
-    for (std::size_t r = 0; r < s.order.size();) {
-      const std::uint32_t first = s.order[r];
+    for (std::size_t r = 0; r < order.size();) {
+      const std::uint32_t first = order[r];
       TermCount count = terms[first];
-      for (++r; r < s.order.size() && terms[s.order[r]].term == count.term; ++r) {
-        count.body += terms[s.order[r]].body;
-        count.title += terms[s.order[r]].title;
+      for (++r; r < order.size() && terms[order[r]].term == count.term; ++r) {
+        count.body += terms[order[r]].body;
+        count.title += terms[order[r]].title;
       }
       const auto i = count.term.value();
       const TermId feature = projection[i];
@@ -269,9 +277,9 @@ struct Featurizer::Impl {
       PackedCount packed{feature, static_cast<std::uint16_t>(std::min(count.body, float(kMaxBodyCount))),
                          Featurizer::kNoForm, saturate<std::uint8_t>(count.title),
                          saturate<std::uint8_t>(std::round(link_weight[i] * 255.0f))};
-      s.projected.push_back({packed, count.term, n, source_text(*s.article, s.text.terms[first])});
+      projected.push_back({packed, count.term, n, source_text(*s.article, s.text.terms[first])});
     }
-    std::sort(s.projected.begin(), s.projected.end(), [](const auto& a, const auto& b) {
+    std::sort(projected.begin(), projected.end(), [](const auto& a, const auto& b) {
       return std::tie(a.count.term, a.word) < std::tie(b.count.term, b.word);
     });
     // Several words may project onto one concept: their counts add up, the strongest link counts,
@@ -279,7 +287,7 @@ struct Featurizer::Impl {
     s.counts.clear();
     s.forms.clear();
     std::uint32_t form_tokens = 0;
-    for (const auto& p : s.projected) {
+    for (const auto& p : projected) {
       if (!s.counts.empty() && s.counts.back().term == p.count.term) {
         auto& kept = s.counts.back();
         kept.body = std::min<std::uint16_t>(kMaxBodyCount, kept.body + p.count.body);
@@ -393,7 +401,9 @@ void Featurizer::add(std::span<const Article> articles) {
     m.staged[i].meta = m.meta_of(articles[i], m.staged[i].text);
     m.intern_unknown(m.staged[i]);
   }
-  in_parallel([&](std::size_t, std::size_t i) { m.project(m.staged[i]); });
+  in_parallel([&](std::size_t worker, std::size_t i) {
+    m.project(m.staged[i], m.project_scratch[worker]);
+  });
   std::vector<TermId> ids;
   for (std::size_t i = 0; i < n; ++i) m.keep(m.staged[i], ids);
   m.finished = false;
@@ -431,7 +441,7 @@ DocFeatures Featurizer::featurize_one(const Article& article) {
   m.look_up(s);
   s.meta = m.meta_of(article, s.text);
   m.intern_unknown(s);
-  m.project(s);
+  m.project(s, m.project_scratch.front());
   if (article.time) m.df.advance_to(*article.time);
   std::vector<TermId> ids;
   m.keep(s, ids);
