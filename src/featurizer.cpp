@@ -503,20 +503,15 @@ std::vector<std::string> Featurizer::words_for(const Article& article, TermId te
 
 std::string_view Featurizer::surface_form(TermId feature, std::uint16_t lang_slot,
                                           std::uint8_t form) const {
-  const auto& table = impl_->forms;
-  const auto it = table.slots.find(FormTable::key(feature, lang_slot));
-  if (it == table.slots.end() || form >= it->second.used) return {};
-  return table.text(it->second, form);
+  const auto* forms = impl_->forms.find(feature, lang_slot);
+  return forms && form < forms->used ? impl_->forms.text(*forms, form) : std::string_view{};
 }
 
 std::uint32_t Featurizer::surface_count(TermId feature, std::uint16_t lang_slot,
                                         std::uint8_t form) const {
-  const auto& table = impl_->forms;
-  const auto it = table.slots.find(FormTable::key(feature, lang_slot));
-  if (it == table.slots.end() || form >= it->second.used) return 0;
-  return it->second.count[form];
+  const auto* forms = impl_->forms.find(feature, lang_slot);
+  return forms && form < forms->used ? forms->count[form] : 0;
 }
-
 
 std::string clip_label(std::string_view text) {
   if (text.size() <= Featurizer::kMaxLabelBytes) return std::string(text);

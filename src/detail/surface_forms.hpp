@@ -7,8 +7,6 @@
 #include <crossnews/featurizer.hpp>
 #include <crossnews/lexicon.hpp>
 
-#include <absl/container/flat_hash_map.h>
-
 #include <array>
 #include <cstdint>
 #include <string>
@@ -30,11 +28,24 @@ struct FormSlots {
 };
 
 struct FormTable {
-  absl::flat_hash_map<std::uint64_t, FormSlots> slots;  // by feature << 16 | language slot
+  // Per feature a short list, one entry per language that used it (most features have one):
+  // indexing by feature beats hashing (feature, language) for every feature of every article.
+  struct Entry {
+    FormSlots forms;
+    std::uint16_t lang_slot = 0;
+    std::uint32_t next = kNoEntry;
+  };
+  static constexpr std::uint32_t kNoEntry = 0xFFFFFFFFu;
+  std::vector<std::uint32_t> first;  // by feature: its first entry, kNoEntry if none
+  std::vector<Entry> entries;
   std::string arena;
 
-  static std::uint64_t key(TermId feature, std::uint16_t lang_slot) {
-    return std::uint64_t{feature.value()} << 16 | lang_slot;
+  [[nodiscard]] const FormSlots* find(TermId feature, std::uint16_t lang_slot) const {
+    if (feature.value() >= first.size()) return nullptr;
+    for (auto e = first[feature.value()]; e != kNoEntry; e = entries[e].next) {
+      if (entries[e].lang_slot == lang_slot) return &entries[e].forms;
+    }
+    return nullptr;
   }
   [[nodiscard]] std::string_view text(const FormSlots& f, std::size_t i) const {
     return {arena.data() + f.offset[i], f.length[i]};
@@ -43,7 +54,7 @@ struct FormTable {
   // longer than a label may be, or the slots are taken by other forms).
   std::uint8_t record(TermId feature, std::uint16_t lang_slot, std::string_view form) {
     if (form.empty() || form.size() > Featurizer::kMaxLabelBytes) return Featurizer::kNoForm;
-    FormSlots& f = slots[key(feature, lang_slot)];
+    FormSlots& f = slots_of(feature, lang_slot);
     for (std::uint8_t i = 0; i < f.used; ++i) {
       if (text(f, i) == form) {
         ++f.count[i];
@@ -56,6 +67,18 @@ struct FormTable {
     f.count[f.used] = 1;
     arena.append(form);
     return f.used++;
+  }
+
+ private:
+  FormSlots& slots_of(TermId feature, std::uint16_t lang_slot) {
+    if (feature.value() >= first.size()) first.resize(feature.value() + 1, kNoEntry);
+    std::uint32_t* link = &first[feature.value()];
+    while (*link != kNoEntry && entries[*link].lang_slot != lang_slot) link = &entries[*link].next;
+    if (*link == kNoEntry) {
+      *link = static_cast<std::uint32_t>(entries.size());
+      entries.push_back({FormSlots{}, lang_slot, kNoEntry});
+    }
+    return entries[*link].forms;
   }
 };
 
