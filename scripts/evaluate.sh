@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
-# Reproduces the quality table of EVALUATION.md: crossnews and the scikit-learn peer on each file of
-# shared/eval, both scored by the peer's scorer and by `crossnews eval`.
+# Reproduces the quality tables of EVALUATION.md: crossnews and the scikit-learn peer on each file of
+# shared/eval, both scored by the peer's scorer and by `crossnews eval`; then the agreement with
+# people's ratings of the SemEval pairs (build/release/bench/semeval_pairs, when built).
 #   scripts/evaluate.sh [EXTRA crossnews cluster OPTIONS...]
+#   FREEDICT=1 scripts/evaluate.sh     # also load every installed FreeDict dictionary
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${SHARED_DIR:-../shared}
 cli=${CROSSNEWS:-build/release/examples/crossnews}
 [[ -x "$cli" ]] || { echo "build first: cmake --preset release && cmake --build --preset release" >&2; exit 2; }
+semeval=${SEMEVAL:-build/release/bench/semeval_pairs}
+dictionaries=()
+if [[ ${FREEDICT:-0} == 1 ]]; then
+  for index in /usr/share/dictd/freedict-*.index; do dictionaries+=(--freedict "$index"); done
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 printf '%-28s %-10s %9s %9s %9s %9s %8s\n' file system bcubed_f1 pair_f1 xling_p xling_r xling_f1
 for gold in "$shared"/eval/*.jsonl; do
   name=$(basename "$gold" .jsonl)
-  "$cli" cluster --quiet "$@" "$gold" -o "$work/$name.crossnews.tsv" 2> "$work/$name.crossnews.log"
+  [[ $name == semeval22_pairs_articles ]] && continue  # rated pairs, no story labels: see below
+  "$cli" cluster --quiet "$@" "${dictionaries[@]}" -o "$work/$name.crossnews.tsv" -- "$gold" \
+    2> "$work/$name.crossnews.log"
   /usr/bin/python3 "$shared/peers/sklearn_cluster.py" "$gold" --out "$work/$name.sklearn.tsv" 2> /dev/null
   for system in crossnews sklearn; do
     /usr/bin/python3 "$shared/peers/score.py" "$gold" "$work/$name.$system.tsv" | /usr/bin/python3 -c '
@@ -33,3 +42,8 @@ if bad:
     sys.exit("crossnews eval disagrees with score.py on " + ", ".join(bad))
 PY
 done
+if [[ -x "$semeval" && -f "$shared/eval/semeval22_pairs.tsv" ]]; then
+  echo "SemEval-2022 pairs (Pearson with -overall, ROC AUC for overall <= 1.5):"
+  "$semeval" "$shared/eval/semeval22_pairs.tsv" "$shared/eval/semeval22_pairs_articles.jsonl" \
+    "${dictionaries[@]}"
+fi

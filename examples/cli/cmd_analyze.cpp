@@ -9,9 +9,9 @@
 namespace crossnews::cli {
 namespace {
 
-// `spans` locate each term in its field of `article` (title or text): the words it was made of.
-void print_analysis(std::ostream& out, const Article& article, const AnalyzedText& text,
-                    const std::vector<TermSpan>& spans) {
+// Each term's source range locates it in its field of `article` (title or text): the words it
+// was made of.
+void print_analysis(std::ostream& out, const Article& article, const AnalyzedText& text) {
   const std::string& id = article.id;
   out << "{\"id\":";
   write_json_string(out, id);
@@ -28,11 +28,10 @@ void print_analysis(std::ostream& out, const Article& article, const AnalyzedTex
     out << ",\"kind\":\"" << to_string(t.kind) << "\",\"field\":\"" << to_string(t.field)
         << "\",\"surface\":";
     const std::string_view field = t.field == Field::title ? article.title : article.text;
-    const TermSpan span = spans[i];
-    write_json_string(out, span.end <= field.size()
-                               ? field.substr(span.start, span.end - span.start)
-                               : std::string_view());
-    out << ",\"start\":" << span.start << ",\"end\":" << span.end << '}';
+    const std::size_t start = t.source, end = start + t.source_length;
+    write_json_string(out, end <= field.size() ? field.substr(start, end - start)
+                                               : std::string_view());
+    out << ",\"start\":" << start << ",\"end\":" << end << '}';
   }
   out << "]}\n";
 }
@@ -99,11 +98,10 @@ void register_analyze(CLI::App& root) {
     Analyzer analyzer;
     auto worker = analyzer.worker();
     AnalyzedText text;
-    std::vector<TermSpan> spans;
     for (auto& article : articles) {
       if (!args->lang.empty()) article.lang = args->lang;
-      worker.analyze(article, text, spans);
-      print_analysis(std::cout, article, text, spans);
+      worker.analyze(article, text);
+      print_analysis(std::cout, article, text);
     }
   });
 }

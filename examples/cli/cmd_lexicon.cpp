@@ -36,23 +36,23 @@ void register_import_freedict(CLI::App& lexicon) {
   import->add_flag("-q,--quiet", import_args->quiet, "Print nothing on stderr but errors");
   import->callback([import_args] {
     check_outputs({{"INDEX", import_args->index}}, {{"-o", import_args->output}});
-    AtomicOutput out({"-o", import_args->output});
-    FreeDict dict;
-    try {
-      dict = read_freedict(import_args->index, import_args->options);
-    } catch (const IoError& e) {
-      throw ExitError{kUsage, e.what()};
-    } catch (const InputError&) {
-      throw ExitError{kUsage, "'" + import_args->index + "': " + kFreeDictNaming +
-                                  "; or give the languages with --from and --to"};
-    }
-    write_pairs_tsv(out.stream(), dict);
-    out.commit();
-    if (import_args->quiet) return;
-    std::cerr << "{\"entries\":" << dict.entries.size() << ",\"lang_from\":\"" << dict.lang_from
-              << "\",\"lang_to\":\"" << dict.lang_to << "\"}\n";
-  });
-}
+  AtomicOutput out({"-o", import_args->output});
+  FreeDict dict;
+  try {
+    dict = read_freedict(import_args->index, import_args->options);
+  } catch (const IoError& e) {
+    throw ExitError{kUsage, e.what()};
+  } catch (const InputError&) {
+    throw ExitError{kUsage, "'" + import_args->index + "': " + kFreeDictNaming +
+                                "; or give the languages with --from and --to"};
+  }
+  write_pairs_tsv(out.stream(), dict);
+  out.commit();
+  if (import_args->quiet) return;
+  std::cerr << "{\"entries\":" << dict.entries.size() << ",\"lang_from\":\"" << dict.lang_from
+            << "\",\"lang_to\":\"" << dict.lang_to << "\"}\n";
+});
+}  // namespace
 
 void register_learn(CLI::App& lexicon) {
   struct LearnArgs {
@@ -80,12 +80,14 @@ void register_learn(CLI::App& lexicon) {
       ->required();
   learn->add_option("-o,--output", learn_args->output,
                     "Learned pairs TSV, '-' for stdout (default)");
-  learn->add_option("--min-similarity", learn_args->min_similarity,
-                    "Only article pairs at least this similar teach pairs, in [0, 1]")
+  learn
+      ->add_option("--min-similarity", learn_args->min_similarity,
+                   "Only article pairs at least this similar teach pairs, in [0, 1]")
       ->check(finite_number() & CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  learn->add_option("--min-count", learn_args->min_count,
-                    "Linked article pairs a term pair must appear in")
+  learn
+      ->add_option("--min-count", learn_args->min_count,
+                   "Linked article pairs a term pair must appear in")
       ->check(whole_number())
       ->capture_default_str();
   learn->add_flag("-q,--quiet", learn_args->quiet,
@@ -162,7 +164,70 @@ void register_stats(CLI::App& lexicon) {
   });
 }
 
-}  // namespace
+void register_audit(CLI::App& lexicon) {
+  struct AuditArgs {
+    std::vector<std::string> inputs;
+    std::vector<std::string> lexicons;
+    bool no_builtin = false;
+    bool check = false;
+    std::size_t min_count = 3;
+  };
+  auto args = std::make_shared<AuditArgs>();
+  auto* audit = lexicon.add_subcommand(
+      "audit",
+      "List keyword-map rows whose senses may be wrong, one JSON line each: terms the forms of\n"
+      "several concepts analyse to (shared_term), multi-word forms holding another concept's\n"
+      "form (phrase_contains) and, with --input, words used --min-count times or more whose stem\n"
+      "is a form's but which are other words (stem_collision). With --check, findings exit 1.\n"
+      "\n"
+      "Examples:\n"
+      "  crossnews lexicon audit --input examples/data/articles.jsonl\n"
+      "  crossnews lexicon audit --check --min-count 5 --input news.jsonl || echo \"findings remain\"");
+  one_value_each(audit->add_option("--input", args->inputs,
+                                   "JSONL file or directory whose words are checked against the "
+                                   "forms; one per option, repeatable"));
+  one_value_each(audit->add_option("--lexicon", args->lexicons,
+                                   "Keyword-map TSV to audit as well; one per option, repeatable"));
+  audit->add_flag("--no-builtin", args->no_builtin, "Audit only the --lexicon files");
+  audit->add_flag("--check", args->check, "Exit 1 when there are findings (for scripts and CI)");
+  audit->add_option("--min-count", args->min_count, "Uses that make a word frequent")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  audit->callback([args] {
+    std::vector<NamedPath> inputs = named_inputs("--input", args->inputs, nullptr);
+    for (const auto& path : args->lexicons) inputs.push_back({"--lexicon", path});
+    check_outputs(inputs, {});
+    Analyzer analyzer;
+    LexiconBuilder builder(analyzer);
+    if (!args->no_builtin) (void)builder.add_builtin();
+    for (const auto& path : args->lexicons) {
+      try {
+        (void)builder.load_tsv(path);
+      } catch (const IoError& e) {
+        throw ExitError{kUsage, e.what()};
+      }
+    }
+    Corpus corpus;
+    if (!args->inputs.empty()) corpus = read_inputs(args->inputs);
+    const auto findings = builder.audit(corpus.articles, args->min_count);
+    for (const LexiconFinding& f : findings) {
+      std::cout << "{\"kind\":\"" << to_string(f.kind) << "\",\"lang\":";
+      write_json_string(std::cout, f.lang);
+      std::cout << ",\"term\":";
+      write_json_string(std::cout, f.term);
+      std::cout << ",\"concepts\":";
+      write_json_array(std::cout, f.concepts);
+      std::cout << ",\"forms\":";
+      write_json_array(std::cout, f.forms);
+      std::cout << "}\n";
+    }
+    if (args->check && !findings.empty()) {
+      throw ExitError{kFailure, std::to_string(findings.size()) + " findings"};
+    }
+  });
+}
+
+}  // namespace crossnews::cli
 
 void register_lexicon(CLI::App& root) {
   auto* app = root.add_subcommand(
@@ -174,6 +239,7 @@ void register_lexicon(CLI::App& root) {
   register_import_freedict(*app);
   register_learn(*app);
   register_stats(*app);
+  register_audit(*app);
 }
 
 }  // namespace crossnews::cli

@@ -35,13 +35,11 @@ struct Term {
   std::uint32_t length = 0;
   TermKind kind = TermKind::word;
   Field field = Field::body;
-};
-
-/// Where a term came from: the bytes [start, end) of its field (the article's title or text, with
-/// any invalid UTF-8 replaced) that hold the word(s) it was made of.
-struct TermSpan {
-  std::uint32_t start = 0;
-  std::uint32_t end = 0;
+  /// Byte range of the words the term came from in its field's text (the article's title or
+  /// text; invalid UTF-8 replaced): the word, the whole hyphenated or German compound of a part,
+  /// every word of a multi-word name. What people are shown instead of the stem.
+  std::uint32_t source = 0;
+  std::uint32_t source_length = 0;
 };
 
 /// The analysis of one article. Reuse one object across calls to avoid allocations.
@@ -111,9 +109,6 @@ class Analyzer {
     /// Analyses title and text of `article` into `out` (cleared first). Never throws on bad
     /// text: invalid UTF-8 is replaced, unknown languages still get language-neutral analysis.
     void analyze(const Article& article, AnalyzedText& out);
-    /// The same, and `spans` (cleared first) gets each term's source bytes, parallel to
-    /// out.terms: for showing terms to people; analyze() without it does not pay for this.
-    void analyze(const Article& article, AnalyzedText& out, std::vector<TermSpan>& spans);
 
     /// Analyses a short phrase (a lexicon entry) in a known language, as body text, appending to
     /// `out` without clearing it. No capitalisation heuristics: every word gives its word term
@@ -124,7 +119,6 @@ class Analyzer {
     void analyze_phrase(std::string_view phrase, std::string_view lang, AnalyzedText& out);
 
    private:
-    void analyze_into(const Article& article, AnalyzedText& out, std::vector<TermSpan>* spans);
     struct Impl;
     std::unique_ptr<Impl> impl_;
   };

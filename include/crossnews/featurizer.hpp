@@ -55,6 +55,9 @@ struct DocFeatures {
   float crosslingual_norm = 0.0f;
   /// Norm of the part made of neutral tokens (entities and numbers).
   float neutral_norm = 0.0f;
+  /// Parallel to `vector`'s entries: which recorded surface form of the feature this article
+  /// used (Featurizer::surface_form), Featurizer::kNoForm when none was recorded.
+  std::vector<std::uint8_t> forms;
 };
 
 /// A word of an article as it was written (a name: all its words), and the term it was analysed
@@ -66,6 +69,12 @@ struct WordUse {
 
 class Featurizer {
  public:
+  /// Surface forms recorded per feature and language: the first three an article used.
+  static constexpr std::uint8_t kNoForm = 3;
+  /// Longest surface form recorded or shown, in bytes: a giant token (a 60 MB run of letters)
+  /// never becomes a keyword, and explanations show its first kMaxLabelBytes bytes and "…".
+  static constexpr std::size_t kMaxLabelBytes = 64;
+
   /// `lexicon` may be null (no cross-lingual linking beyond neutral tokens). Both must outlive this.
   Featurizer(const Analyzer& analyzer, const Lexicon* lexicon, FeaturizerOptions options = {});
   ~Featurizer();
@@ -110,6 +119,12 @@ class Featurizer {
   /// The same for document `doc`; throws ConfigError unless articles are kept.
   [[nodiscard]] std::vector<std::vector<WordUse>> words_for(std::size_t doc,
                                                             std::span<const TermId> terms) const;
+  /// A recorded surface form of a feature in a language (DocFeatures::forms), "" if none; and
+  /// how many articles used it.
+  [[nodiscard]] std::string_view surface_form(TermId feature, std::uint16_t lang_slot,
+                                              std::uint8_t form) const;
+  [[nodiscard]] std::uint32_t surface_count(TermId feature, std::uint16_t lang_slot,
+                                            std::uint8_t form) const;
 
   /// Per-language share of analysed word tokens that map to a concept (for `lexicon stats`).
   struct Coverage {
@@ -123,5 +138,8 @@ class Featurizer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// `text` cut to Featurizer::kMaxLabelBytes at a code point boundary, "…" marking a cut.
+[[nodiscard]] std::string clip_label(std::string_view text);
 
 }  // namespace crossnews

@@ -45,13 +45,13 @@
 // direct dictionary is poor (compose_pivot()).
 //
 // Terms are analysed at load time with the Analyzer (Worker::analyze_phrase), so inflected forms
-// and article words meet on the same stems. Mapping rules for an entry that analyses to several
-// terms: in the shipped lexicon and TSV files, each word term and each entity token of the phrase
-// maps to the concept ("Homeland Security"), with LexiconOptions::phrase_word_weight; such words
-// are owned by a row listing them as a form of their own if there is one, and never merge rows.
-// Compound parts are left out when the phrase also gave a whole word (the parts of
-// "Werbeverbot" belong to their own concepts), numbers are always left out (they are neutral
-// already, and "112" means many things). Dictionary and learned pairs are used only when
+// and article words meet on the same stems. A lexicon form of several words maps as a whole
+// phrase only, never through its single words ("arma de fuego" is not "fuego", "Nazioni Unite"
+// is not "unite"): its phrase term is its word stems joined by spaces ("arma fueg"), which the
+// featurizer matches against consecutive words of a text (starts_phrase), plus the multi-word
+// name it makes ("electronic frontier foundation"). Compound parts are left out when a form
+// also gave a whole word (the parts of "Werbeverbot" belong to their own concepts), numbers are
+// always left out (they are neutral already, and "112" means many things). Dictionary and learned pairs are used only when
 // both sides analyse to exactly one word: multi-word dictionary entries are mostly idioms and
 // explanations whose single words would drag unrelated concepts in.
 
@@ -110,10 +110,6 @@ struct LexiconOptions {
   std::size_t row_merge_languages = 3;
   /// Weight of a lexicon row membership, and of a TSV pair without a weight column.
   float lexicon_weight = 1.0f;
-  /// Factor on lexicon_weight for a word a row lists only inside a multi-word form ("elettorale"
-  /// of "campagna elettorale"): alone it says less about the concept. Raising it counts such
-  /// words as fully as the row's own words.
-  float phrase_word_weight = 0.5f;
   /// Weight of one FreeDict translation pair (a pair both directions list, deu-ita and ita-deu,
   /// gets 1 - (1 - w)^2). Raising it lets dictionary links win over learned ones and gives
   /// dictionary words more weight in the projected vectors.
@@ -139,6 +135,22 @@ struct LearnedPair {
   float score = 0.0f;  ///< in (0,1], used as the link weight
 };
 
+/// A doubtful entry of the keyword map (LexiconBuilder::audit), for the lexicon's authors.
+struct LexiconFinding {
+  enum class Kind : std::uint8_t {
+    shared_term,      ///< forms of several concepts analyse to one term: one sense wins silently
+    phrase_contains,  ///< a multi-word form holds a word that is another concept's form
+    stem_collision,   ///< a frequent corpus word shares a form's stem but is another word
+  };
+  Kind kind = Kind::shared_term;
+  std::string lang;                   ///< "" for names
+  std::string term;                   ///< the analysed term
+  std::vector<std::string> concepts;  ///< concept names involved
+  std::vector<std::string> forms;     ///< the forms involved (stem_collision: the word first)
+};
+
+[[nodiscard]] std::string_view to_string(LexiconFinding::Kind kind);
+
 /// The built keyword map. Immutable; safe to share across threads.
 class Lexicon {
  public:
@@ -154,6 +166,10 @@ class Lexicon {
   [[nodiscard]] std::span<const ConceptLink> lookup(std::string_view lang,
                                                     std::string_view term) const;
   [[nodiscard]] std::size_t concept_count() const;
+  /// True when a multi-word form's phrase term starts with the analysed word `term` in `lang`.
+  [[nodiscard]] bool starts_phrase(std::string_view lang, std::string_view term) const;
+  /// Most words in a multi-word form's phrase term (0 when there are none).
+  [[nodiscard]] std::size_t max_phrase_words() const;
   /// The shipped concept id ("advertising"), or a name built from its preferred terms, one per
   /// language ("de:werbung|it:pubblic"). Throws InputError for an unknown id.
   [[nodiscard]] std::string_view concept_name(std::uint32_t concept_id) const;
@@ -230,6 +246,14 @@ class LexiconBuilder {
   /// Uses the direct pairs added so far (TSV pairs, FreeDict, add_pair), not lexicon rows (they
   /// link their languages already), learned or earlier pivot pairs. Returns the pairs added.
   std::size_t compose_pivot(std::string_view pivot_lang = "en");
+
+  /// Lexicon rows whose senses may be wrong: terms several concepts' forms analyse to, phrase
+  /// forms containing another concept's single-word form, and -- over `corpus` -- words used at
+  /// least `min_count` times whose stem is a single-word form's but which are neither a form of
+  /// its concept nor an inflection of one (their endings after the common prefix differ by 3 or
+  /// more letters: it "pubblico" against "pubblicità"). Ordered by kind, language, term.
+  [[nodiscard]] std::vector<LexiconFinding> audit(std::span<const Article> corpus = {},
+                                                  std::size_t min_count = 3);
 
   /// Forms the concepts (see the header comment). Deterministic for a given sequence of calls.
   [[nodiscard]] Lexicon build() const;

@@ -129,17 +129,6 @@ Analyzer::Worker::Worker(Worker&&) noexcept = default;
 Analyzer::Worker& Analyzer::Worker::operator=(Worker&&) noexcept = default;
 
 void Analyzer::Worker::analyze(const Article& article, AnalyzedText& out) {
-  analyze_into(article, out, nullptr);
-}
-
-void Analyzer::Worker::analyze(const Article& article, AnalyzedText& out,
-                               std::vector<TermSpan>& spans) {
-  spans.clear();
-  analyze_into(article, out, &spans);
-}
-
-void Analyzer::Worker::analyze_into(const Article& article, AnalyzedText& out,
-                                    std::vector<TermSpan>* spans) {
   Impl& w = *impl_;
   out.clear();
   std::string_view title = detail::repair_utf8(article.title, w.title_scratch);
@@ -164,7 +153,7 @@ void Analyzer::Worker::analyze_into(const Article& article, AnalyzedText& out,
   w.arena.clear();
   w.tokenizer.tokenize(title, Field::title, w.tokens, w.arena);
   w.tokenizer.tokenize(body, Field::body, w.tokens, w.arena);
-  w.builder.build_article(w.tokens, w.arena, title, body, state, out, spans);
+  w.builder.build_article(w.tokens, w.arena, title, body, state, out);
   out.truncated = out.truncated || cut;
 }
 

@@ -335,7 +335,7 @@ ClusteringResult BatchClusterer::run(const ProgressCallback& progress) {
   result.assignment = number_groups(root);
   if (progress) progress("summarize", 0, 0);
   result.stories =
-      detail::summarize_stories(m.featurizer, m.lexicon, result.assignment, m.meta,
+      detail::summarize_stories(m.featurizer, result.assignment, m.meta,
                                 m.options.features.threads);
   return result;
 }
@@ -563,7 +563,7 @@ ClusterId StreamClusterer::add(const Article& article) { return impl_->add(artic
 
 std::vector<StorySummary> StreamClusterer::stories() const {
   const auto assignment = impl_->assignment();
-  return detail::summarize_stories(impl_->featurizer, impl_->lexicon, assignment, impl_->meta,
+  return detail::summarize_stories(impl_->featurizer, assignment, impl_->meta,
                                    impl_->options.features.threads);
 }
 

@@ -5,7 +5,6 @@
 #include <crossnews/lexicon.hpp>
 
 #include "cluster/detail/link_score.hpp"
-#include "cluster/detail/story_builder.hpp"
 
 #include <algorithm>
 
@@ -35,10 +34,11 @@ std::vector<SharedTerm> shared_terms(const DocFeatures& a, const DocFeatures& b)
   return shared;
 }
 
-// The article's own words for a feature, or (should re-analysis not find them) its label.
-std::string side_words(const Featurizer& featurizer, const Lexicon* lexicon, TermId term,
-                       const std::string& lang, const std::vector<WordUse>& uses) {
-  if (uses.empty()) return detail::feature_label(featurizer, lexicon, term, lang);
+// The article's own words for a feature or, should re-analysis not find them (offsets lost to
+// repaired UTF-8), the form most articles of its language wrote.
+std::string side_words(const Featurizer& featurizer, TermId term, std::uint16_t lang_slot,
+                       const std::vector<WordUse>& uses) {
+  if (uses.empty()) return std::string(featurizer.surface_form(term, lang_slot, 0));
   std::string joined;
   for (const WordUse& use : uses) joined += (joined.empty() ? "" : "|") + use.surface;
   return joined;
@@ -101,8 +101,8 @@ LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexico
       feature.source = is_language_neutral(kind) ? "entity" : "word";
     }
     // Each side's own spelling: a name may be linked to a one-letter variant of itself.
-    feature.terms[lang_a] = side_words(featurizer, lexicon, term, lang_a, words_a[k]);
-    feature.terms[lang_b] = side_words(featurizer, lexicon, term, lang_b, words_b[k]);
+    feature.terms[lang_a] = side_words(featurizer, term, fa.lang_slot, words_a[k]);
+    feature.terms[lang_b] = side_words(featurizer, term, fb.lang_slot, words_b[k]);
     out.shared.push_back(std::move(feature));
   }
   std::sort(out.shared.begin(), out.shared.end(), [](const SharedFeature& x, const SharedFeature& y) {

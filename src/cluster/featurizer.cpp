@@ -4,6 +4,7 @@
 #include <crossnews/lexicon.hpp>
 
 #include "cluster/detail/parallel.hpp"
+#include "cluster/detail/surface_forms.hpp"
 
 #include <absl/container/flat_hash_map.h>
 
@@ -11,22 +12,30 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <optional>
 
 namespace crossnews {
 namespace {
 
+using detail::find_phrases, detail::FormTable, detail::source_text, detail::spanning;
+using detail::kCrosslingualFlag, detail::kNeutralFlag, detail::kPhraseStartFlag;
+
 constexpr std::uint32_t kNoConcept = std::numeric_limits<std::uint32_t>::max();
 
 // A term count kept between add() and finish(): 8 bytes, so a million articles of a few hundred
 // distinct terms fit in a few GB. Counts saturate (tf is logarithmic: no visible loss); the link
-// weight of a projected word is kept in 1/255 steps.
+// weight of a projected word is kept in 1/255 steps; `form` is the slot of the surface form the
+// article used in the feature's form table (Featurizer::kNoForm when it has none).
+constexpr std::uint16_t kMaxBodyCount = (1u << 14) - 1;
 struct PackedCount {
   TermId term;
-  std::uint16_t body = 0;
+  std::uint16_t body : 14 = 0;
+  std::uint16_t form : 2 = Featurizer::kNoForm;
   std::uint8_t title = 0;
   std::uint8_t link = 255;
 };
+static_assert(sizeof(PackedCount) == 8);
 
 template <class T>
 T saturate(float count) {
@@ -71,7 +80,7 @@ struct Featurizer::Impl {
   std::vector<TermId> projection;
   std::vector<float> link_weight;
   std::vector<std::uint32_t> concept_of;
-  std::vector<std::uint8_t> flags;  // bit 0: cross-lingual feature, bit 1: neutral token
+  std::vector<std::uint8_t> flags;  // k*Flag bits: cross-lingual, neutral, starts a phrase
 
   // Long entity tokens by their first three bytes, to find spelling variants of earlier names.
   absl::flat_hash_map<std::string, std::vector<TermId>> entities_by_prefix;
@@ -79,6 +88,7 @@ struct Featurizer::Impl {
   std::vector<DocFeatures> docs;
   std::vector<std::vector<PackedCount>> pending;  // raw counts until finish()
   std::vector<std::uint64_t> tokens_per_slot, mapped_per_slot;
+  FormTable forms;
   bool finished = false;
 
   // Ids of all documents; titles and texts only with options.keep_articles.
@@ -88,14 +98,34 @@ struct Featurizer::Impl {
 
   // One article on its way through add(). Kept across batches, so the buffers keep their capacity.
   struct Staged {
+    const Article* article = nullptr;
     AnalyzedText text;
     DocFeatures meta;
-    std::vector<TermCount> terms;        // in text order until project() sums them
+    std::vector<TermCount> terms;        // in text order, parallel to text.terms
     std::vector<std::uint32_t> unknown;  // positions in `terms` the vocabulary lacked at look-up
     std::vector<PackedCount> counts;
+    std::vector<std::string_view> forms;  // parallel to counts
+    struct Phrase {
+      std::size_t first, last;
+      std::uint32_t concept_id;
+    };
+    std::vector<Phrase> phrases;
     std::uint64_t word_tokens = 0, mapped_tokens = 0;  // for coverage()
   };
   std::vector<Staged> staged;
+
+  // Per worker: project()'s scratch, which a batch's staged articles need not each hold.
+  struct ProjectScratch {
+    std::vector<std::uint32_t> order;  // positions in Staged::terms by term, then text order
+    struct Projected {
+      PackedCount count;
+      TermId word;            // the term counted (before projection)
+      std::uint32_t tokens;   // its occurrences
+      std::string_view form;  // its first surface form in the article
+    };
+    std::vector<Projected> projected;
+  };
+  std::vector<ProjectScratch> project_scratch;
 
   Impl(const Analyzer& a, const Lexicon* l, FeaturizerOptions o)
       : analyzer(a), lexicon(l), options(o), df(vocabulary, o.df) {
@@ -103,6 +133,7 @@ struct Featurizer::Impl {
     options.threads =
         detail::worker_count(options.threads, std::numeric_limits<std::size_t>::max());
     for (std::size_t i = 0; i < options.threads; ++i) workers.push_back(analyzer.worker());
+    project_scratch.resize(options.threads);
   }
 
   // Extends the per-term tables to the vocabulary, resolving each new term's projection. Concept
@@ -116,7 +147,10 @@ struct Featurizer::Impl {
       link_weight.push_back(1.0f);
       concept_of.push_back(kNoConcept);
       flags.push_back(static_cast<std::uint8_t>(
-          is_language_neutral(kind) ? (kind == FeatureKind::concept_ ? 1 : 3) : 0));
+          is_language_neutral(kind)
+              ? (kind == FeatureKind::concept_ ? kCrosslingualFlag
+                                               : kCrosslingualFlag | kNeutralFlag)
+              : 0));
       if (kind == FeatureKind::concept_) {
         concept_of.back() = static_cast<std::uint32_t>(
             std::stoul(std::string(vocabulary.text(id).substr(1))));
@@ -125,6 +159,9 @@ struct Featurizer::Impl {
       if (kind == FeatureKind::entity && link_entity_variant(id)) continue;
       if (lexicon == nullptr) continue;
       const std::string_view lang = is_language_neutral(kind) ? "" : vocabulary.lang(id);
+      if (kind == FeatureKind::word && lexicon->starts_phrase(lang, vocabulary.text(id))) {
+        flags.back() |= kPhraseStartFlag;
+      }
       auto links = lexicon->lookup(lang, vocabulary.text(id));
       if (links.empty()) continue;
       // The strongest link decides; ties keep the lexicon's order, so results are deterministic.
@@ -137,7 +174,7 @@ struct Featurizer::Impl {
     }
     // A concept that a name maps to ("Kaspersky" -> the company) still counts as a shared name.
     for (std::size_t i = first_new; i < projection.size(); ++i) {
-      if (flags[i] & 2) flags[projection[i].value()] |= 2;
+      if (flags[i] & kNeutralFlag) flags[projection[i].value()] |= kNeutralFlag;
     }
   }
 
@@ -190,46 +227,90 @@ struct Featurizer::Impl {
           vocabulary.intern_in_slot(s.meta.lang_slot, s.text.text(term), feature_kind(term.kind));
     }
     resolve_new_terms();
+    count_phrases(s);
   }
 
-  // Counts an interned article under projected features, sorted by feature. Reads the per-term
-  // tables only, so workers can project concurrently.
-  void project(Staged& s) const {
-    auto by_term = [](const auto& a, const auto& b) { return a.term < b.term; };
-    std::sort(s.terms.begin(), s.terms.end(), by_term);
-    s.counts.clear();
+  // Counts each multi-word lexicon form the article has once, under its concept, in place of its
+  // words (they no longer count alone: "arma de fuego" says nothing about "fuego"). Only words
+  // that start a form are tried.
+  void count_phrases(Staged& s) {
+    if (lexicon == nullptr) return;
+    s.phrases.clear();
+    find_phrases(
+        *lexicon, s.text,
+        [&](std::size_t i) { return (flags[s.terms[i].term.value()] & kPhraseStartFlag) != 0; },
+        [&](std::size_t first, std::size_t last, const ConceptLink& link) {
+          s.phrases.push_back({first, last, link.concept_id});
+        });
+    for (const auto& phrase : s.phrases) {
+      const TermId feature = concept_feature(phrase.concept_id);
+      for (std::size_t i = phrase.first; i <= phrase.last; ++i) {
+        if (s.text.terms[i].kind != TermKind::word) continue;
+        s.terms[i].term = feature;
+        if (i > phrase.first) s.terms[i].body = s.terms[i].title = 0.0f;
+      }
+      s.text.terms[phrase.first] = spanning(s.text.terms, phrase.first, phrase.last);
+    }
+    if (!s.phrases.empty()) resolve_new_terms();
+  }
+
+  // Counts an interned article under projected features, sorted by feature, each with the surface
+  // form of its most frequent word. Reads the per-term tables only, so workers can project
+  // concurrently.
+  void project(Staged& s, ProjectScratch& scratch) const {
+    auto& order = scratch.order;
+    auto& projected = scratch.projected;
+    const auto& terms = s.terms;
+    order.resize(terms.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return std::tie(terms[a].term, a) < std::tie(terms[b].term, b);
+    });
+    projected.clear();
     s.word_tokens = s.mapped_tokens = 0;
-    for (std::size_t r = 0; r < s.terms.size();) {
-      TermCount count = s.terms[r];
-      for (++r; r < s.terms.size() && s.terms[r].term == count.term; ++r) {
-        count.body += s.terms[r].body;
-        count.title += s.terms[r].title;
+    for (std::size_t r = 0; r < order.size();) {
+      const std::uint32_t first = order[r];
+      TermCount count = terms[first];
+      for (++r; r < order.size() && terms[order[r]].term == count.term; ++r) {
+        count.body += terms[order[r]].body;
+        count.title += terms[order[r]].title;
       }
       const auto i = count.term.value();
       const TermId feature = projection[i];
+      const auto n = static_cast<std::uint32_t>(count.body + count.title);
       if (is_word_kind(vocabulary.kind(count.term))) {
-        const auto n = static_cast<std::uint64_t>(count.body + count.title);
         s.word_tokens += n;
         if (feature != count.term) s.mapped_tokens += n;
       }
-      s.counts.push_back({feature, saturate<std::uint16_t>(count.body),
-                          saturate<std::uint8_t>(count.title),
-                          saturate<std::uint8_t>(std::round(link_weight[i] * 255.0f))});
+      PackedCount packed{feature, static_cast<std::uint16_t>(std::min(count.body, float(kMaxBodyCount))),
+                         Featurizer::kNoForm, saturate<std::uint8_t>(count.title),
+                         saturate<std::uint8_t>(std::round(link_weight[i] * 255.0f))};
+      projected.push_back({packed, count.term, n, source_text(*s.article, s.text.terms[first])});
     }
-    std::sort(s.counts.begin(), s.counts.end(), by_term);
-    // Several words may project onto one concept: their counts add up, the strongest link counts.
-    std::size_t w = 0;
-    for (std::size_t r = 0; r < s.counts.size(); ++r) {
-      if (w > 0 && s.counts[w - 1].term == s.counts[r].term) {
-        auto& kept = s.counts[w - 1];
-        kept.body = saturate<std::uint16_t>(float(kept.body) + s.counts[r].body);
-        kept.title = saturate<std::uint8_t>(float(kept.title) + s.counts[r].title);
-        kept.link = std::max(kept.link, s.counts[r].link);
+    std::sort(projected.begin(), projected.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.count.term, a.word) < std::tie(b.count.term, b.word);
+    });
+    // Several words may project onto one concept: their counts add up, the strongest link counts,
+    // the most frequent word shows.
+    s.counts.clear();
+    s.forms.clear();
+    std::uint32_t form_tokens = 0;
+    for (const auto& p : projected) {
+      if (!s.counts.empty() && s.counts.back().term == p.count.term) {
+        auto& kept = s.counts.back();
+        kept.body = std::min<std::uint16_t>(kMaxBodyCount, kept.body + p.count.body);
+        kept.title = saturate<std::uint8_t>(float(kept.title) + p.count.title);
+        kept.link = std::max(kept.link, p.count.link);
+        if (p.tokens > form_tokens) {
+          form_tokens = p.tokens;
+          s.forms.back() = p.form;
+        }
       } else {
-        s.counts[w++] = s.counts[r];
+        s.counts.push_back(p.count);
+        s.forms.push_back(p.form);
+        form_tokens = p.tokens;
       }
     }
-    s.counts.resize(w);
   }
 
   // Counts a projected article into the frequencies and keeps it (at its exact size: a million
@@ -241,6 +322,9 @@ struct Featurizer::Impl {
     }
     tokens_per_slot[s.meta.lang_slot] += s.word_tokens;
     mapped_per_slot[s.meta.lang_slot] += s.mapped_tokens;
+    for (std::size_t i = 0; i < s.counts.size(); ++i) {
+      s.counts[i].form = forms.record(s.counts[i].term, s.meta.lang_slot, s.forms[i]);
+    }
     count_df(s.meta.lang_slot, s.counts, s.meta.time, ids);
     docs.push_back(std::move(s.meta));
     pending.emplace_back(s.counts.begin(), s.counts.end());
@@ -271,11 +355,17 @@ struct Featurizer::Impl {
     doc.vector = SparseVector::from_sorted(std::move(entries));
     doc.vector.prune_top_k(options.weighting.top_k);
     doc.vector.normalize();
+    doc.forms.clear();
+    c = 0;
+    for (const auto& entry : doc.vector.entries()) {
+      while (counts[c].term < entry.term) ++c;
+      doc.forms.push_back(static_cast<std::uint8_t>(counts[c].form));
+    }
     double xl = 0.0, neutral = 0.0;
     for (const auto& e : doc.vector.entries()) {
       const auto f = flags[e.term.value()];
-      if (f & 1) xl += double(e.weight) * e.weight;
-      if (f & 2) neutral += double(e.weight) * e.weight;
+      if (f & kCrosslingualFlag) xl += double(e.weight) * e.weight;
+      if (f & kNeutralFlag) neutral += double(e.weight) * e.weight;
     }
     doc.crosslingual_norm = static_cast<float>(std::sqrt(xl));
     doc.neutral_norm = static_cast<float>(std::sqrt(neutral));
@@ -330,6 +420,7 @@ void Featurizer::add(std::span<const Article> articles) {
                          });
   };
   in_parallel([&](std::size_t worker, std::size_t i) {
+    m.staged[i].article = &articles[i];
     m.workers[worker].analyze(articles[i], m.staged[i].text);
     m.look_up(m.staged[i]);
   });
@@ -338,7 +429,9 @@ void Featurizer::add(std::span<const Article> articles) {
     m.remember(articles[i]);
     m.intern_unknown(m.staged[i]);
   }
-  in_parallel([&](std::size_t, std::size_t i) { m.project(m.staged[i]); });
+  in_parallel([&](std::size_t worker, std::size_t i) {
+    m.project(m.staged[i], m.project_scratch[worker]);
+  });
   std::vector<TermId> ids;
   for (std::size_t i = 0; i < n; ++i) m.keep(m.staged[i], ids);
   m.finished = false;
@@ -371,12 +464,13 @@ DocFeatures Featurizer::featurize_one(const Article& article) {
   auto& m = *impl_;
   if (m.staged.empty()) m.staged.resize(1);
   Impl::Staged& s = m.staged.front();
+  s.article = &article;
   m.workers.front().analyze(article, s.text);
   m.look_up(s);
   s.meta = m.meta_of(article, s.text);
   m.remember(article);
   m.intern_unknown(s);
-  m.project(s);
+  m.project(s, m.project_scratch.front());
   if (article.time) m.df.advance_to(*article.time);
   std::vector<TermId> ids;
   m.keep(s, ids);
@@ -392,9 +486,9 @@ const Vocabulary& Featurizer::vocabulary() const { return impl_->vocabulary; }
 const DocumentFrequencies& Featurizer::document_frequencies() const { return impl_->df; }
 FeatureKind Featurizer::kind(TermId term) const { return impl_->vocabulary.kind(term); }
 bool Featurizer::is_crosslingual(TermId term) const {
-  return (impl_->flags[term.value()] & 1) != 0;
+  return (impl_->flags[term.value()] & kCrosslingualFlag) != 0;
 }
-bool Featurizer::is_name(TermId term) const { return (impl_->flags[term.value()] & 2) != 0; }
+bool Featurizer::is_name(TermId term) const { return (impl_->flags[term.value()] & kNeutralFlag) != 0; }
 std::string_view Featurizer::language(std::uint16_t lang_slot) const {
   return impl_->vocabulary.slot_lang(lang_slot);
 }
@@ -432,27 +526,35 @@ std::vector<std::vector<WordUse>> Featurizer::words_for(const Article& article,
   // A worker of its own: the featurizer's workers are scratch state of add(), and this is const.
   auto worker = m.analyzer.worker();
   AnalyzedText text;
-  std::vector<TermSpan> spans;
-  worker.analyze(article, text, spans);
+  worker.analyze(article, text);
   std::vector<std::vector<WordUse>> words(terms.size());
-  for (std::size_t i = 0; i < text.terms.size(); ++i) {
-    const Term& t = text.terms[i];
+  const auto add = [&](std::size_t asked, const Term& source, TermId id) {
+    std::string surface = clip_label(source_text(article, source));
+    if (surface.empty()) surface = text.text(source);
+    auto& list = words[asked];
+    if (std::none_of(list.begin(), list.end(),
+                     [&](const WordUse& w) { return w.surface == surface; })) {
+      list.push_back({std::move(surface), id});
+    }
+  };
+  for (const Term& t : text.terms) {
     const FeatureKind kind = feature_kind(t.kind);
     auto id = m.vocabulary.find(is_language_neutral(kind) ? "" : text.lang, text.text(t), kind);
     if (!id || id->value() >= m.projection.size()) continue;
     const auto asked = std::find(terms.begin(), terms.end(), m.projection[id->value()]);
-    if (asked == terms.end()) continue;
-    const std::string_view field = t.field == Field::title ? article.title : article.text;
-    // Offsets refer to the field with invalid UTF-8 repaired; the readers hand over valid UTF-8.
-    std::string surface(spans[i].end <= field.size()
-                            ? field.substr(spans[i].start, spans[i].end - spans[i].start)
-                            : text.text(t));
-    auto& list = words[static_cast<std::size_t>(asked - terms.begin())];
-    if (std::none_of(list.begin(), list.end(),
-                     [&](const WordUse& w) { return w.surface == surface; })) {
-      list.push_back({std::move(surface), *id});
-    }
+    if (asked != terms.end()) add(static_cast<std::size_t>(asked - terms.begin()), t, *id);
   }
+  if (m.lexicon == nullptr) return words;
+  // Multi-word forms count as their concept in place of their words: show the whole phrase.
+  find_phrases(
+      *m.lexicon, text, [](std::size_t) { return true; },
+      [&](std::size_t first, std::size_t last, const ConceptLink& link) {
+        for (std::size_t k = 0; k < terms.size(); ++k) {
+          if (concept_of(terms[k]) == link.concept_id) {
+            add(k, spanning(text.terms, first, last), terms[k]);
+          }
+        }
+      });
   return words;
 }
 
@@ -463,6 +565,25 @@ std::vector<std::vector<WordUse>> Featurizer::words_for(std::size_t doc,
     throw ConfigError("the words of a document are kept only with FeaturizerOptions::keep_articles");
   }
   return words_for(impl_->articles[doc], terms);
+}
+
+std::string_view Featurizer::surface_form(TermId feature, std::uint16_t lang_slot,
+                                          std::uint8_t form) const {
+  const auto* forms = impl_->forms.find(feature, lang_slot);
+  return forms && form < forms->used ? impl_->forms.text(*forms, form) : std::string_view{};
+}
+
+std::uint32_t Featurizer::surface_count(TermId feature, std::uint16_t lang_slot,
+                                        std::uint8_t form) const {
+  const auto* forms = impl_->forms.find(feature, lang_slot);
+  return forms && form < forms->used ? forms->count[form] : 0;
+}
+
+std::string clip_label(std::string_view text) {
+  if (text.size() <= Featurizer::kMaxLabelBytes) return std::string(text);
+  std::size_t cut = Featurizer::kMaxLabelBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "\u2026";
 }
 
 std::vector<Featurizer::Coverage> Featurizer::coverage() const {

@@ -1,27 +1,60 @@
 #include "cluster/detail/story_builder.hpp"
 
-#include <crossnews/lexicon.hpp>
-
 #include "cluster/detail/parallel.hpp"
 
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
+#include <array>
+#include <cctype>
+#include <optional>
 #include <cmath>
 
 namespace crossnews::detail {
 
-std::string feature_label(const Featurizer& featurizer, const Lexicon* lexicon, TermId term,
-                          std::string_view lang) {
-  if (auto concept_id = featurizer.concept_of(term); concept_id && lexicon != nullptr) {
-    auto words = lexicon->concept_terms(*concept_id, lang);
-    if (!words.empty()) return words.front();
-    return std::string(lexicon->concept_name(*concept_id));
+namespace {
+
+// The surface form most members of `group` used for `feature`, "" when none has one recorded.
+std::string_view member_form(const Featurizer& featurizer, TermId feature,
+                             std::span<const std::size_t> group) {
+  std::array<std::uint32_t, Featurizer::kNoForm> votes{};
+  std::uint16_t lang_slot = 0;
+  for (const std::size_t doc : group) {
+    const DocFeatures& f = featurizer.features(doc);
+    lang_slot = f.lang_slot;
+    const auto entries = f.vector.entries();
+    const auto it = std::lower_bound(entries.begin(), entries.end(), feature,
+                                     [](const SparseEntry& e, TermId t) { return e.term < t; });
+    if (it == entries.end() || it->term != feature) continue;
+    const std::uint8_t form = f.forms[static_cast<std::size_t>(it - entries.begin())];
+    if (form < votes.size()) ++votes[form];
   }
-  return std::string(featurizer.vocabulary().text(term));
+  std::optional<std::uint8_t> best;
+  for (std::uint8_t form = 0; form < votes.size(); ++form) {
+    if (votes[form] == 0) continue;
+    if (!best || votes[form] > votes[*best] ||
+        (votes[form] == votes[*best] && featurizer.surface_count(feature, lang_slot, form) >
+                                            featurizer.surface_count(feature, lang_slot, *best))) {
+      best = form;
+    }
+  }
+  return best ? featurizer.surface_form(feature, lang_slot, *best) : std::string_view{};
 }
 
-namespace {
+// Lower-cased (ASCII) words of a label, to keep one word from showing in two keywords.
+std::vector<std::string> label_words(std::string_view label) {
+  std::vector<std::string> words;
+  std::string word;
+  for (std::size_t i = 0; i <= label.size(); ++i) {
+    if (i == label.size() || label[i] == ' ' || label[i] == '-') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+    } else {
+      word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(label[i]))));
+    }
+  }
+  return words;
+}
 
 // The normalised sum of member vectors, accumulated densely by TermId: a story costs the terms of
 // its members, where merging into a sorted sum cost the sum's size per member (quadratic in the
@@ -80,7 +113,7 @@ class CentroidScratch {
   std::vector<SparseEntry> centroid_;
 };
 
-void summarize(const Featurizer& featurizer, const Lexicon* lexicon,
+void summarize(const Featurizer& featurizer,
                std::span<const std::size_t> members, std::span<const ArticleMeta> meta,
                std::size_t keywords_per_language, CentroidScratch& scratch, StorySummary& story) {
   story.size = members.size();
@@ -114,20 +147,27 @@ void summarize(const Featurizer& featurizer, const Lexicon* lexicon,
     std::sort(entries.begin(), entries.end(), [](const SparseEntry& a, const SparseEntry& b) {
       return a.weight != b.weight ? a.weight > b.weight : a.term < b.term;
     });
+    // Keywords are words the members wrote, each word once ("Saddam Hussein", not "Saddam" too).
     auto& keywords = story.keywords[lang];
+    std::vector<std::string> shown_words;
     for (const auto& e : entries) {
       if (keywords.size() >= keywords_per_language) break;
-      std::string label = feature_label(featurizer, lexicon, e.term, lang);
-      if (std::find(keywords.begin(), keywords.end(), label) == keywords.end()) {
-        keywords.push_back(std::move(label));
-      }
+      const std::string_view label = member_form(featurizer, e.term, group);
+      if (label.empty()) continue;
+      auto words = label_words(label);
+      const bool repeats = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+        return std::find(shown_words.begin(), shown_words.end(), w) != shown_words.end();
+      });
+      if (repeats) continue;
+      shown_words.insert(shown_words.end(), words.begin(), words.end());
+      keywords.emplace_back(label);
     }
   }
 }
 
 }  // namespace
 
-std::vector<StorySummary> summarize_stories(const Featurizer& featurizer, const Lexicon* lexicon,
+std::vector<StorySummary> summarize_stories(const Featurizer& featurizer,
                                             std::span<const ClusterId> assignment,
                                             std::span<const ArticleMeta> meta,
                                             std::size_t threads,
@@ -151,7 +191,7 @@ std::vector<StorySummary> summarize_stories(const Featurizer& featurizer, const 
                          CentroidScratch scratch(terms);
                          for (std::size_t s = begin; s < end; ++s) {
                            stories[s].id = ids[s];
-                           summarize(featurizer, lexicon, members[s], meta,
+                           summarize(featurizer, members[s], meta,
                                      keywords_per_language, scratch, stories[s]);
                          }
                        });

@@ -3,6 +3,7 @@
 #include <crossnews/lexicon.hpp>
 
 #include "data/embedded_data.hpp"
+#include "lexicon/detail/audit.hpp"
 #include "lexicon/detail/graph.hpp"
 #include "lexicon/detail/text.hpp"
 #include "lexicon/detail/tsv.hpp"
@@ -65,6 +66,14 @@ std::span<const ConceptLink> Lexicon::lookup(std::string_view lang, std::string_
 }
 
 std::size_t Lexicon::concept_count() const { return impl_->tables.names.size(); }
+
+bool Lexicon::starts_phrase(std::string_view lang, std::string_view term) const {
+  const auto& tables = impl_->tables;
+  const auto slot = tables.find_slot(lang);
+  return slot && *slot < tables.phrase_starts.size() && tables.phrase_starts[*slot].contains(term);
+}
+
+std::size_t Lexicon::max_phrase_words() const { return impl_->tables.max_phrase_words; }
 
 std::string_view Lexicon::concept_name(std::uint32_t concept_id) const {
   impl_->check(concept_id);
@@ -154,7 +163,6 @@ void check_options(const LexiconOptions& options) {
   check_weight(options.lexicon_weight, "LexiconOptions::lexicon_weight");
   check_weight(options.freedict_weight, "LexiconOptions::freedict_weight");
   check_weight(options.pivot_weight, "LexiconOptions::pivot_weight");
-  check_weight(options.phrase_word_weight, "LexiconOptions::phrase_word_weight");
   if (options.max_terms_per_language == 0 || options.max_translations_per_headword == 0 ||
       options.max_dictionary_words == 0) {
     throw ConfigError(
@@ -180,8 +188,10 @@ struct LexiconBuilder::Impl {
 
   using TermList = boost::container::small_vector<std::uint32_t, 4>;
 
-  /// Terms a lexicon row form stands for: its words and names (compound parts only when the form
-  /// gave no whole word, numbers never). A form "=stem" is an analysed term, used verbatim.
+  /// Terms a lexicon row form stands for. One word: its word and name terms (compound parts only
+  /// when it gave no whole word). Several words: the phrase term (its word stems joined by
+  /// spaces, matched only as that sequence in a text) and the multi-word name it makes, never
+  /// its single words. Numbers never. A form "=stem" is an analysed term, used verbatim.
   /// Returns the number of words the form has.
   std::size_t row_terms(std::uint16_t slot, std::string_view lang, std::string_view form,
                         TermList& out) {
@@ -196,6 +206,10 @@ struct LexiconBuilder::Impl {
         std::count_if(analyzed.terms.begin(), analyzed.terms.end(),
                       [](const Term& t) { return t.kind == TermKind::word; }));
     const bool has_word = words > 0;
+    if (words > 1) {
+      phrase_terms(slot, form, out);
+      return words;
+    }
     for (const Term& term : analyzed.terms) {
       std::uint32_t id = kNoTerm;
       switch (term.kind) {
@@ -214,6 +228,23 @@ struct LexiconBuilder::Impl {
       if (id != kNoTerm && std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
     }
     return words;
+  }
+
+  /// The phrase term and multi-word names of a form of several words (`analyzed` holds it).
+  void phrase_terms(std::uint16_t slot, std::string_view form, TermList& out) {
+    std::string phrase;
+    for (const Term& term : analyzed.terms) {
+      if (term.kind != TermKind::word) continue;
+      if (!phrase.empty()) phrase.push_back(' ');
+      phrase.append(analyzed.text(term));
+    }
+    out.push_back(graph.intern(slot, phrase, form));
+    for (const Term& term : analyzed.terms) {
+      if (term.kind != TermKind::entity || analyzed.text(term).find(' ') == std::string_view::npos)
+        continue;
+      const std::uint32_t id = graph.intern(detail::kNeutralSlot, analyzed.text(term), form);
+      if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+    }
   }
 
   /// The one word a pair side analyses to, or kNoTerm; `words` gets the number of words found.
@@ -454,9 +485,27 @@ std::size_t LexiconBuilder::compose_pivot(std::string_view pivot_lang) {
                              impl_->options.min_link_weight);
 }
 
+std::vector<LexiconFinding> LexiconBuilder::audit(std::span<const Article> corpus,
+                                                  std::size_t min_count) {
+  auto findings = detail::audit_rows(impl_->graph);
+  auto collisions = detail::audit_corpus(impl_->graph, impl_->worker, corpus, min_count);
+  findings.insert(findings.end(), collisions.begin(), collisions.end());
+  return findings;
+}
+
 Lexicon LexiconBuilder::build() const {
   Lexicon lexicon;
-  lexicon.impl_->tables = impl_->graph.build(impl_->options);
+  auto& tables = lexicon.impl_->tables;
+  tables = impl_->graph.build(impl_->options);
+  tables.phrase_starts.resize(tables.terms.size());
+  for (std::size_t slot = 1; slot < tables.terms.size(); ++slot) {
+    for (const auto& [term, link] : tables.terms[slot]) {
+      if (term.find(' ') == std::string_view::npos) continue;
+      tables.phrase_starts[slot].insert(term.substr(0, term.find(' ')));
+      const auto words = static_cast<std::size_t>(std::count(term.begin(), term.end(), ' ')) + 1;
+      tables.max_phrase_words = std::max(tables.max_phrase_words, words);
+    }
+  }
   return lexicon;
 }
 

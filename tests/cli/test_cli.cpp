@@ -96,19 +96,20 @@ TEST_CASE("cluster reads stdin and stream mode gives the same accounting") {
 }
 
 TEST_CASE("eval prints every score field") {
-  const fs::path gold = write_file(
-      "gold.jsonl",
-      R"({"id":"x","text":"t","lang":"de","story":"s1"})" "\n"
-      R"({"id":"y","text":"t","lang":"it","story":"s1"})" "\n"
-      R"({"id":"z","text":"t","lang":"en","story":"s2"})" "\n");
+  const fs::path gold = write_file("gold.jsonl", R"({"id":"x","text":"t","lang":"de","story":"s1"})"
+                                                 "\n"
+                                                 R"({"id":"y","text":"t","lang":"it","story":"s1"})"
+                                                 "\n"
+                                                 R"({"id":"z","text":"t","lang":"en","story":"s2"})"
+                                                 "\n");
   const fs::path pred = write_file("pred.tsv", "x\t1\ny\t1\nz\t2\n");
   const Run r = run("eval --gold '" + gold.string() + "' '" + pred.string() + "'");
   REQUIRE(r.code == 0);
-  for (const char* key : {"\"n\":3", "\"gold_stories\":2", "\"pred_stories\":2",
-                          "\"bcubed_precision\":1", "\"bcubed_recall\":1", "\"bcubed_f1\":1",
-                          "\"pairwise_precision\":1", "\"pairwise_recall\":1", "\"pairwise_f1\":1",
-                          "\"crosslingual_precision\":1", "\"crosslingual_recall\":1",
-                          "\"crosslingual_f1\":1"}) {
+  for (const char* key :
+       {"\"n\":3", "\"gold_stories\":2", "\"pred_stories\":2", "\"bcubed_precision\":1",
+        "\"bcubed_recall\":1", "\"bcubed_f1\":1", "\"pairwise_precision\":1",
+        "\"pairwise_recall\":1", "\"pairwise_f1\":1", "\"crosslingual_precision\":1",
+        "\"crosslingual_recall\":1", "\"crosslingual_f1\":1"}) {
     CHECK_MESSAGE(r.out.find(key) != std::string::npos, key);
   }
   CHECK(run("eval --gold /no/such/gold.jsonl '" + pred.string() + "'").code == 2);
@@ -129,10 +130,10 @@ TEST_CASE("analyze prints terms with kind, field, surface form and byte offsets"
 }
 
 TEST_CASE("analyze: offsets are into the term's own field; names span all their words") {
-  const fs::path input = write_file(
-      "fields.jsonl",
-      "{\"id\":\"f1\",\"lang\":\"fr\",\"title\":\"L'Europe salue Eugene Kaspersky\","
-      "\"text\":\"Selon l'Europe, tout va bien.\"}\n");
+  const fs::path input =
+      write_file("fields.jsonl",
+                 "{\"id\":\"f1\",\"lang\":\"fr\",\"title\":\"L'Europe salue Eugene Kaspersky\","
+                 "\"text\":\"Selon l'Europe, tout va bien.\"}\n");
   const Run r = run("analyze '" + input.string() + "'");
   REQUIRE(r.code == 0);
   // The elided article is not part of the word.
@@ -170,7 +171,8 @@ TEST_CASE("explain --format text is for people; JSON stays the default for pipes
   const fs::path input = write_file("mixed.jsonl", kMixed);
   const Run json = run("explain --input '" + input.string() + "' a1 a2");
   REQUIRE(json.code == 0);
-  CHECK(json.out.rfind("{\"a\":\"a1\",\"b\":\"a2\",\"lang_a\":\"de\",\"lang_b\":\"it\",\"similarity\":", 0) ==
+  CHECK(json.out.rfind(
+            "{\"a\":\"a1\",\"b\":\"a2\",\"lang_a\":\"de\",\"lang_b\":\"it\",\"similarity\":", 0) ==
         0);
   CHECK(count_lines(json.out) == 1);
   CHECK(run("explain --format json --input '" + input.string() + "' a1 a2").out == json.out);
@@ -228,12 +230,16 @@ TEST_CASE("the HTML report renders in headless Chromium" *
     const std::string command =
         "/usr/bin/chromium --headless --no-sandbox --disable-gpu --no-first-run "
         "--disable-background-networking --disable-component-update --disable-sync "
-        "--enable-logging=stderr --v=0 --user-data-dir='" + profile.string() + "' --dump-dom "
-        "'file://" + page.string() + "' > '" + dom.string() + "' 2> '" + log.string() + "'";
+        "--enable-logging=stderr --v=0 --user-data-dir='" +
+        profile.string() +
+        "' --dump-dom "
+        "'file://" +
+        page.string() + "' > '" + dom.string() + "' 2> '" + log.string() + "'";
     REQUIRE(std::system(command.c_str()) == 0);
     return std::pair(slurp(dom), slurp(log));
   };
-  const fs::path faulty = write_file("faulty.html", "<p>x</p><script>console.error('boom')</script>");
+  const fs::path faulty =
+      write_file("faulty.html", "<p>x</p><script>console.error('boom')</script>");
   CHECK(chromium(faulty, "faulty").second.find(":CONSOLE") != std::string::npos);
 
   const fs::path page = temp_dir() / "example.html", assign = temp_dir() / "example.tsv";
@@ -245,7 +251,8 @@ TEST_CASE("the HTML report renders in headless Chromium" *
   CHECK_MESSAGE(log.find(":CONSOLE") == std::string::npos, log);
   std::set<std::string> stories;
   std::istringstream lines(slurp(assign));
-  for (std::string line; std::getline(lines, line);) stories.insert(line.substr(line.find('\t') + 1));
+  for (std::string line; std::getline(lines, line);)
+    stories.insert(line.substr(line.find('\t') + 1));
   REQUIRE(stories.size() > 5);
   for (const auto& id : stories) {
     CHECK_MESSAGE(dom.find("id=\"story-" + id + "\"") != std::string::npos, id);
@@ -257,4 +264,24 @@ TEST_CASE("the HTML report renders in headless Chromium" *
   }
   CHECK(sections == stories.size());
   CHECK(dom.find("</footer>") != std::string::npos);  // the page was read to its end
+}
+TEST_CASE("lexicon audit: one JSON line per finding; --check exits 1 with findings, 0 without") {
+  const fs::path doubtful =
+      write_file("audit_doubtful.tsv", "concept\tit\nads\tpubblicità\npublic\tpubblico\n");
+  const Run found = run("lexicon audit --check --no-builtin --lexicon '" + doubtful.string() + "'");
+  CHECK(found.code == 1);
+  CHECK(found.out.find("\"kind\":\"shared_term\",\"lang\":\"it\"") != std::string::npos);
+  const fs::path clean =
+      write_file("audit_clean.tsv", "concept\tit\tde\nads\tpubblicità\tWerbung\n");
+  const Run none = run("lexicon audit --check --no-builtin --lexicon '" + clean.string() + "'");
+  CHECK(none.code == 0);
+  CHECK(none.out.empty());
+}
+
+TEST_CASE("lexicon audit without --check lists findings and exits 0") {
+  const fs::path doubtful =
+      write_file("audit_listed.tsv", "concept\tit\nads\tpubblicità\npublic\tpubblico\n");
+  const Run listed = run("lexicon audit --no-builtin --lexicon '" + doubtful.string() + "'");
+  CHECK(listed.code == 0);
+  CHECK(listed.out.find("\"kind\":\"shared_term\"") != std::string::npos);
 }

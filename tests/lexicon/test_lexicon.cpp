@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -514,4 +515,31 @@ TEST_CASE("random bytes never crash the TSV loader") {
   builder.compose_pivot("en");
   const Lexicon lexicon = builder.build();
   CHECK(lexicon.concept_count() <= 200 * 200);
+}
+
+TEST_CASE("the shipped lexicon loads without skipped lines") {
+  LexiconBuilder builder(analyzer());
+  const auto report = builder.add_builtin();
+  for (const auto& issue : report.skipped) MESSAGE(issue.source << ":" << issue.line << ": " << issue.reason);
+  CHECK(report.skipped.empty());
+}
+
+TEST_CASE("audit finds shared terms, phrases holding another concept's form, and stem collisions") {
+  LexiconBuilder builder(analyzer());
+  (void)builder.load_tsv_text("audit", "concept\tit\tes\n"
+                                       "ads\tpubblicità\t\n"
+                                       "public\tpubblico\t\n"
+                                       "opinion\topinione pubblica\t\n"
+                                       "jam\t\tcortado\n");
+  const std::vector<Article> corpus(3, Article{"x", "", "Hubo cortes de agua en la ciudad.", "es", {}, ""});
+  const auto findings = builder.audit(corpus, 3);
+  const auto has = [&](LexiconFinding::Kind kind, std::vector<std::string> concepts) {
+    return std::any_of(findings.begin(), findings.end(), [&](const LexiconFinding& f) {
+      return f.kind == kind && f.concepts == concepts;
+    });
+  };
+  CHECK(has(LexiconFinding::Kind::shared_term, {"ads", "public"}));
+  CHECK(has(LexiconFinding::Kind::phrase_contains, {"opinion", "ads"}));
+  CHECK(has(LexiconFinding::Kind::stem_collision, {"jam"}));
+  CHECK(findings.size() == 3 + 1);  // the phrase holds "pubblica", a form of both ads and public
 }

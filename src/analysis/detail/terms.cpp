@@ -234,10 +234,8 @@ bool TermBuilder::is_entity(const RawToken& token, const TokenState& state, bool
 
 void TermBuilder::build_article(std::vector<RawToken>& tokens, ByteBuffer& arena,
                                 std::string_view title, std::string_view body, LanguageState& lang,
-                                AnalyzedText& out, std::vector<TermSpan>* spans) {
+                                AnalyzedText& out) {
   out_ = &out;
-  spans_ = spans;
-  tokens_ = &tokens;
   max_terms_ = resources_.options.max_terms;
   phrase_ = false;
   keep_stopwords_ = false;
@@ -250,7 +248,6 @@ void TermBuilder::build_article(std::vector<RawToken>& tokens, ByteBuffer& arena
 void TermBuilder::build_phrase(std::vector<RawToken>& tokens, ByteBuffer& arena,
                                std::string_view phrase, LanguageState& lang, AnalyzedText& out) {
   out_ = &out;
-  spans_ = nullptr;
   max_terms_ = resources_.options.max_terms;
   phrase_ = true;
   full_ = false;
@@ -283,8 +280,7 @@ void TermBuilder::emit_all(const std::vector<RawToken>& tokens, const ByteBuffer
     std::size_t end = i + 1;
     while (end < tokens.size() && tokens[end].gap == Gap::hyphen) ++end;
     const TokenState& state = states_[i];
-    source_first_ = i;
-    source_last_ = end - 1;
+    set_source(tokens[i], tokens[end - 1]);
     if (end - i == 1 && state.kind == Kind::word && !state.entity && !state.in_run) {
       // The common case, an ordinary word, without the detours of emit_single.
       if (run_words_ > 0) flush_run();
@@ -385,8 +381,8 @@ void TermBuilder::emit_leading_number(const RawToken& token, const ByteBuffer& a
 
 void TermBuilder::add_to_run(std::string_view entity, Gap gap, bool is_entity, Field field) {
   if (run_words_ > 0 && gap != Gap::space) flush_run();
-  if (run_words_ == 0) run_first_ = source_first_;
-  run_last_ = source_last_;
+  if (run_words_ == 0) run_begin_ = source_begin_;
+  run_end_ = source_end_;
   if (run_words_ > 0) run_.push_back(' ');
   run_.append(entity);
   ++run_words_;
@@ -397,13 +393,12 @@ void TermBuilder::add_to_run(std::string_view entity, Gap gap, bool is_entity, F
 void TermBuilder::flush_run() {
   if (resources_.options.multiword_entities && run_words_ >= 2 && run_words_ <= kMaxNameWords &&
       run_entities_ > 0) {
-    // The name spans its words, not the token being looked at when the run ends.
-    const std::size_t first = source_first_, last = source_last_;
-    source_first_ = run_first_;
-    source_last_ = run_last_;
+    const std::uint32_t begin = source_begin_, end = source_end_;
+    source_begin_ = run_begin_;
+    source_end_ = run_end_;
     emit(TermKind::entity, run_, run_field_);
-    source_first_ = first;
-    source_last_ = last;
+    source_begin_ = begin;
+    source_end_ = end;
   }
   run_.clear();
   run_words_ = run_entities_ = 0;

@@ -22,10 +22,8 @@ class TermBuilder {
 
   /// Terms of a whole article, appended to `out`. `title` and `body` are the texts the tokens'
   /// raw offsets refer to. Names are found with the document-level capitalisation heuristics.
-  /// `spans`, when given, gets each term's source bytes (parallel to out.terms).
   void build_article(std::vector<RawToken>& tokens, ByteBuffer& arena, std::string_view title,
-                     std::string_view body, LanguageState& lang, AnalyzedText& out,
-                     std::vector<TermSpan>* spans = nullptr);
+                     std::string_view body, LanguageState& lang, AnalyzedText& out);
 
   /// Terms of a lexicon phrase, appended to `out`: every word gives its word term, and capitalised
   /// words and acronyms also their entity token.
@@ -57,6 +55,10 @@ class TermBuilder {
                   const ByteBuffer& arena, LanguageState& lang);
   void emit_leading_number(const RawToken& token, const ByteBuffer& arena);
   void add_to_run(std::string_view entity, Gap gap, bool is_entity, Field field);
+  void set_source(const RawToken& first, const RawToken& last) {
+    source_begin_ = first.raw_begin;
+    source_end_ = last.raw_end;
+  }
   void flush_run();
 
   /// The word term of a cache entry (unless a dropped stopword) and its compound parts.
@@ -78,11 +80,9 @@ class TermBuilder {
     }
     if (text.empty()) return true;
     out_->terms.push_back(Term{static_cast<std::uint32_t>(out_->arena.size()),
-                               static_cast<std::uint32_t>(text.size()), kind, field});
+                               static_cast<std::uint32_t>(text.size()), kind, field,
+                               source_begin_, source_end_ - source_begin_});
     out_->arena.append(text);
-    if (spans_ != nullptr) {
-      spans_->push_back({(*tokens_)[source_first_].raw_begin, (*tokens_)[source_last_].raw_end});
-    }
     return true;
   }
 
@@ -90,11 +90,6 @@ class TermBuilder {
   EntityFolder entities_;
   std::vector<TokenState> states_;
   AnalyzedText* out_ = nullptr;
-  // Source tokens of the terms being emitted, [first, last]; read only when spans are asked for.
-  std::vector<TermSpan>* spans_ = nullptr;
-  const std::vector<RawToken>* tokens_ = nullptr;
-  std::size_t source_first_ = 0, source_last_ = 0;
-  std::size_t run_first_ = 0, run_last_ = 0;  ///< source tokens of the multi-word name
   bool phrase_ = false;
   bool keep_stopwords_ = false;
   bool full_ = false;  ///< max_terms reached
@@ -103,6 +98,8 @@ class TermBuilder {
   std::size_t run_words_ = 0;
   std::size_t run_entities_ = 0;
   Field run_field_ = Field::body;
+  std::uint32_t run_begin_ = 0, run_end_ = 0;  ///< source range of the run
+  std::uint32_t source_begin_ = 0, source_end_ = 0;  ///< source range of the terms being emitted
   std::string scratch_;  ///< a hyphenated compound, folded
   std::string joined_;   ///< a hyphenated name, entity form
 };

@@ -17,15 +17,13 @@ struct ArticleMeta {
 
 /// Summaries for every story in `assignment` (parallel to `meta` and the featurizer's documents),
 /// largest first, then by id; stories are summarised on `threads` threads (same result for any).
-std::vector<StorySummary> summarize_stories(const Featurizer& featurizer, const Lexicon* lexicon,
+/// Keywords per language are the heaviest features of the language's centroid, each shown as the
+/// surface form most of its members wrote, no word twice; a feature no member has a recorded form
+/// of is passed over.
+std::vector<StorySummary> summarize_stories(const Featurizer& featurizer,
                                             std::span<const ClusterId> assignment,
                                             std::span<const ArticleMeta> meta,
                                             std::size_t threads = 1,
                                             std::size_t keywords_per_language = 8);
-
-/// A readable form of one feature in `lang`: the word itself, a concept's word in that language,
-/// or the name.
-std::string feature_label(const Featurizer& featurizer, const Lexicon* lexicon, TermId term,
-                          std::string_view lang);
 
 }  // namespace crossnews::detail

@@ -120,6 +120,18 @@ std::uint32_t TermGraph::row(std::string_view name) {
   return id;
 }
 
+std::optional<std::uint16_t> TermGraph::find_slot(std::string_view lang) const {
+  const auto it = std::find(langs_.begin(), langs_.end(), lang);
+  if (it == langs_.end()) return std::nullopt;
+  return static_cast<std::uint16_t>(it - langs_.begin());
+}
+
+std::uint32_t TermGraph::find(std::uint16_t slot, std::string_view text) const {
+  if (slot >= term_index_.size()) return kNone;
+  const auto it = term_index_[slot].find(text);
+  return it == term_index_[slot].end() ? kNone : it->second;
+}
+
 void TermGraph::add_row_member(std::uint32_t row, std::uint32_t term, std::string_view surface,
                                std::uint32_t rank) {
   auto& members = rows_[row].members;
@@ -269,8 +281,7 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
     for (const RowMember& member : rows_[r].members) {
       const std::uint32_t t = member.term;
       if (row_of[t] != r || weight[t] > 0.0f) continue;
-      weight[t] = options.lexicon_weight *
-                  (best_rank[t] >= kPhraseRank ? options.phrase_word_weight : 1.0f);
+      weight[t] = options.lexicon_weight;
       source[t] = slots[t] == kNeutralSlot ? LinkSource::entity : LinkSource::lexicon;
       row_group[r] = row_group[r] == kNone
                          ? groups.find(t)

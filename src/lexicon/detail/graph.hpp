@@ -7,6 +7,7 @@
 #include "lexicon/detail/text.hpp"
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include <cstdint>
 #include <optional>
@@ -40,6 +41,8 @@ struct LexiconTables {
   std::vector<Member> members;               // by concept, preferred first per language
   std::vector<std::uint32_t> surface_begin;  // per concept, plus one
   std::vector<Surface> surfaces;             // by concept, preferred first per language
+  std::vector<absl::flat_hash_set<std::string_view>> phrase_starts;  // per slot: first words
+  std::size_t max_phrase_words = 0;
 
   [[nodiscard]] std::optional<std::uint16_t> find_slot(std::string_view lang) const;
 };
@@ -53,6 +56,7 @@ class TermGraph {
   TermGraph();
 
   std::uint16_t lang_slot(std::string_view lang);
+  [[nodiscard]] std::optional<std::uint16_t> find_slot(std::string_view lang) const;
   [[nodiscard]] std::string_view lang(std::uint16_t slot) const { return langs_[slot]; }
 
   /// The term (slot, text), added when new; `surface` is remembered for the first sighting.
@@ -82,12 +86,6 @@ class TermGraph {
 
   [[nodiscard]] LexiconTables build(const LexiconOptions& options) const;
 
- private:
-  struct TermRec {
-    std::uint16_t slot;
-    std::string_view text;
-    std::string_view surface;
-  };
   struct RowMember {
     std::uint32_t term;
     std::string_view surface;
@@ -96,6 +94,17 @@ class TermGraph {
   struct Row {
     std::string_view name;
     std::vector<RowMember> members;
+  };
+  [[nodiscard]] const std::vector<Row>& rows() const { return rows_; }
+  [[nodiscard]] std::string_view text_of(std::uint32_t term) const { return terms_[term].text; }
+  /// The term (slot, text), or kNone.
+  [[nodiscard]] std::uint32_t find(std::uint16_t slot, std::string_view text) const;
+
+ private:
+  struct TermRec {
+    std::uint16_t slot;
+    std::string_view text;
+    std::string_view surface;
   };
   struct Link {
     std::uint32_t a;

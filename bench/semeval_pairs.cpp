@@ -1,0 +1,109 @@
+// Agreement of crossnews similarity with people's ratings of article pairs (SemEval-2022 Task 8):
+// Pearson correlation with -overall (1 = same story ... 4 = unrelated) and ROC AUC for same-story
+// pairs (overall <= 1.5), over all pairs, cross-lingual pairs and de-en pairs.
+//   semeval_pairs PAIRS.tsv ARTICLES.jsonl [--freedict INDEX]...
+// Document frequencies come from all articles of ARTICLES.jsonl, as `crossnews explain --input`.
+#include <crossnews/crossnews.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace crossnews;
+
+namespace {
+
+struct Pair {
+  std::size_t a, b;
+  std::string langs;  // "de-en" (sorted)
+  double overall;
+  double similarity = 0.0;
+};
+
+double pearson(const std::vector<const Pair*>& pairs) {
+  const double n = static_cast<double>(pairs.size());
+  double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  for (const Pair* p : pairs) {
+    const double x = p->similarity, y = -p->overall;
+    sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y;
+  }
+  return (n * sxy - sx * sy) / std::sqrt((n * sxx - sx * sx) * (n * syy - sy * sy));
+}
+
+double auc(const std::vector<const Pair*>& pairs) {
+  double wins = 0, total = 0;
+  for (const Pair* p : pairs) {
+    if (p->overall > 1.5) continue;
+    for (const Pair* q : pairs) {
+      if (q->overall <= 1.5) continue;
+      wins += p->similarity > q->similarity ? 1.0 : p->similarity == q->similarity ? 0.5 : 0.0;
+      total += 1.0;
+    }
+  }
+  return total > 0 ? wins / total : std::nan("");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::cerr << "usage: semeval_pairs PAIRS.tsv ARTICLES.jsonl [--freedict INDEX]...\n";
+    return 2;
+  }
+  const std::string articles_path = argv[2];
+  const Corpus corpus = read_corpus(std::span<const std::string>(&articles_path, 1));
+  std::map<std::string, std::size_t> index_of;
+  for (std::size_t i = 0; i < corpus.articles.size(); ++i) index_of[corpus.articles[i].id] = i;
+
+  Analyzer analyzer;
+  LexiconBuilder builder(analyzer);
+  (void)builder.add_builtin();
+  bool freedict = false;
+  for (int i = 3; i + 1 < argc; i += 2) {
+    if (std::string(argv[i]) != "--freedict") return 2;
+    (void)builder.load_freedict(argv[i + 1]);
+    freedict = true;
+  }
+  if (freedict) builder.compose_pivot("en");
+  const Lexicon lexicon = builder.build();
+  Featurizer featurizer(analyzer, &lexicon);
+  featurizer.add(corpus.articles);
+  featurizer.finish();
+
+  std::ifstream in(argv[1]);
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<Pair> pairs;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id_a, id_b, lang_a, lang_b, overall;
+    std::getline(fields, id_a, '\t');
+    std::getline(fields, id_b, '\t');
+    std::getline(fields, lang_a, '\t');
+    std::getline(fields, lang_b, '\t');
+    std::getline(fields, overall, '\t');
+    if (!index_of.contains(id_a) || !index_of.contains(id_b)) continue;
+    Pair p{index_of[id_a], index_of[id_b], std::min(lang_a, lang_b) + "-" + std::max(lang_a, lang_b),
+           std::stod(overall)};
+    p.similarity = similarity(featurizer, featurizer.features(p.a), featurizer.features(p.b),
+                              ClusterOptions{});
+    pairs.push_back(p);
+  }
+  std::vector<const Pair*> all, crosslingual, de_en;
+  for (const Pair& p : pairs) {
+    all.push_back(&p);
+    if (p.langs.substr(0, 2) != p.langs.substr(3)) crosslingual.push_back(&p);
+    if (p.langs == "de-en") de_en.push_back(&p);
+  }
+  std::printf("{\"pairs\":%zu,\"pearson\":%.4f,\"auc\":%.4f,\"crosslingual_pairs\":%zu,"
+              "\"crosslingual_pearson\":%.4f,\"crosslingual_auc\":%.4f,\"de_en_pairs\":%zu,"
+              "\"de_en_pearson\":%.4f,\"de_en_auc\":%.4f}\n",
+              all.size(), pearson(all), auc(all), crosslingual.size(), pearson(crosslingual),
+              auc(crosslingual), de_en.size(), pearson(de_en), auc(de_en));
+  return 0;
+}
