@@ -30,6 +30,8 @@ std::unique_ptr<std::ofstream> open_output(const std::string& path) {
   return out;
 }
 
+}  // namespace
+
 void write_story(std::ostream& out, const StorySummary& s) {
   out << "{\"id\":" << s.id.value() << ",\"size\":" << s.size << ",\"languages\":{";
   bool first = true;
@@ -59,7 +61,7 @@ void write_story(std::ostream& out, const StorySummary& s) {
   out << "}\n";
 }
 
-// A block per story for people: size and languages, time span, titles and keywords per language.
+/// A block per story for people: size and languages, time span, titles and keywords per language.
 void write_story_text(std::ostream& out, const StorySummary& s) {
   out << "Story " << s.id.value() << ": " << s.size << (s.size == 1 ? " article" : " articles");
   std::string langs;
@@ -89,6 +91,16 @@ void write_story_text(std::ostream& out, const StorySummary& s) {
   for (const auto& id : s.member_ids) out << ' ' << id;
   out << "\n\n";
 }
+
+void write_rejected(std::ostream& out, const Rejected& r) {
+  out << "{\"source\":";
+  write_json_string(out, r.source);
+  out << ",\"line\":" << r.line << ",\"reason\":";
+  write_json_string(out, r.reason);
+  out << "}\n";
+}
+
+namespace {
 
 void run(ClusterArgs& args) {
   const auto start = std::chrono::steady_clock::now();
@@ -202,13 +214,7 @@ void run(ClusterArgs& args) {
     }
   }
   if (rejected_file) {
-    for (const auto& r : rejected) {
-      *rejected_file << "{\"source\":";
-      write_json_string(*rejected_file, r.source);
-      *rejected_file << ",\"line\":" << r.line << ",\"reason\":";
-      write_json_string(*rejected_file, r.reason);
-      *rejected_file << "}\n";
-    }
+    for (const auto& r : rejected) write_rejected(*rejected_file, r);
   }
   for (auto* f : {assign_file.get(), stories_file.get(), rejected_file.get()}) {
     if (f && !f->flush()) throw ExitError{kFailure, "writing an output file failed"};

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,12 @@ class Progress {
   std::string last_stage_;
   double last_draw_ = -1.0;
 };
+
+/// Writers of `cluster` outputs, shared with crossnews-mpi: a story summary as one JSON line, as
+/// a readable block, and a rejected input line as one JSON line.
+void write_story(std::ostream& out, const StorySummary& s);
+void write_story_text(std::ostream& out, const StorySummary& s);
+void write_rejected(std::ostream& out, const Rejected& r);
 
 /// "2018-01-26T10:00:00Z"
 std::string format_time(std::int64_t seconds);
