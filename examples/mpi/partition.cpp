@@ -76,15 +76,17 @@ std::uint64_t order_key(std::size_t input, std::uint64_t line) {
   return (std::uint64_t(input) << 48) | line;
 }
 
-int TimeRanges::owner(std::int64_t key) const {
-  return static_cast<int>(std::upper_bound(cuts.begin(), cuts.end(), key) - cuts.begin());
+int TimeRanges::range_of(std::int64_t time) const {
+  return static_cast<int>(std::upper_bound(cuts.begin(), cuts.end(), time) - cuts.begin());
 }
 
+int TimeRanges::owner(std::int64_t key) const { return range_of(key + window); }
+
 std::vector<int> TimeRanges::holders(std::int64_t key) const {
-  std::vector<int> out{owner(key)};
-  for (std::size_t next = std::size_t(out.front()); next < cuts.size(); ++next) {
-    if (cuts[next] - window > key) break;
-    out.push_back(static_cast<int>(next + 1));
+  const int own = owner(key);
+  std::vector<int> out{own};
+  for (int r = range_of(key); r <= range_of(key + 2 * window); ++r) {
+    if (r != own) out.push_back(r);
   }
   return out;
 }
@@ -117,22 +119,35 @@ namespace {
 
 std::uint64_t label_of(const Placement& p) { return (std::uint64_t(p.rank) << 32) | p.local_story; }
 
-// Each local story holding overlap copies -> the owner story it joins (the rule in stitch()).
-std::map<std::uint64_t, std::uint64_t> joins(std::span<const Placement> placements,
-                                             const std::unordered_map<std::uint64_t,
-                                                                      std::uint64_t>& owner_label) {
-  std::map<std::pair<std::uint64_t, std::uint64_t>, std::size_t> votes;
+// Pairs (a rank's story holding copies, the owner story of those copies) that choose each other:
+// the owner story holding most of the story's copies, and the story of that rank holding most
+// copies of the owner story; ties to the smaller label.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> joins(
+    std::span<const Placement> placements,
+    const std::unordered_map<std::uint64_t, std::uint64_t>& owner_label) {
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::size_t> votes;  // (story, owner story)
   for (const auto& p : placements) {
     if (!p.owned) ++votes[{label_of(p), owner_label.at(p.order)}];
   }
-  std::map<std::uint64_t, std::pair<std::size_t, std::uint64_t>> best;  // story -> (votes, target)
+  using Best = std::pair<std::size_t, std::uint64_t>;  // (copies, label)
+  const auto better = [](const Best& a, const Best& b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  };
+  std::map<std::uint64_t, Best> best_owner;                         // story -> owner story
+  std::map<std::pair<std::uint64_t, std::uint32_t>, Best> best_story;  // (owner story, rank)
   for (const auto& [pair, count] : votes) {
-    auto [it, added] = best.try_emplace(pair.first, count, pair.second);
-    // Targets come in ascending order, so a tie keeps the smaller one.
-    if (!added && count > it->second.first) it->second = {count, pair.second};
+    const auto [story, owner] = pair;
+    auto [o, o_added] = best_owner.try_emplace(story, count, owner);
+    if (!o_added && better({count, owner}, o->second)) o->second = {count, owner};
+    auto [s, s_added] = best_story.try_emplace({owner, std::uint32_t(story >> 32)}, count, story);
+    if (!s_added && better({count, story}, s->second)) s->second = {count, story};
   }
-  std::map<std::uint64_t, std::uint64_t> out;
-  for (const auto& [story, choice] : best) out.emplace(story, choice.second);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
+  for (const auto& [story, choice] : best_owner) {
+    if (best_story.at({choice.second, std::uint32_t(story >> 32)}).second == story) {
+      out.emplace_back(story, choice.second);
+    }
+  }
   return out;
 }
 
@@ -148,13 +163,17 @@ Stitched stitch(std::span<const Placement> placements) {
     }
     result.owned.push_back(i);
   }
-  // Joins point to earlier ranks only, so following them in label order resolves each in turn.
-  std::unordered_map<std::uint64_t, std::uint64_t> root;
+  // Union-find whose root is the smallest label of a set, so the result does not depend on the
+  // order of the joins.
+  std::unordered_map<std::uint64_t, std::uint64_t> parent;
   const auto find = [&](std::uint64_t label) {
-    auto it = root.find(label);
-    return it == root.end() ? label : it->second;
+    for (auto it = parent.find(label); it != parent.end(); it = parent.find(label)) label = it->second;
+    return label;
   };
-  for (const auto& [story, target] : joins(placements, owner_label)) root[story] = find(target);
+  for (const auto& [story, owner] : joins(placements, owner_label)) {
+    const std::uint64_t a = find(story), b = find(owner);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  }
 
   std::sort(result.owned.begin(), result.owned.end(), [&](std::size_t a, std::size_t b) {
     return placements[a].order < placements[b].order;

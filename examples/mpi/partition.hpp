@@ -32,16 +32,20 @@ std::string read_lines_in(const std::string& path, std::uint64_t begin, std::uin
 /// or its position (directory). Sorting by it gives the order `crossnews cluster` reads in.
 std::uint64_t order_key(std::size_t input, std::uint64_t line);
 
-/// Time cut into one contiguous range per rank: rank r owns [cuts[r - 1], cuts[r]) (the first
-/// range is open below, the last above). Chosen on a histogram of the article times so that the
-/// ranges hold about equal numbers of articles.
+/// Time cut into one contiguous range per rank: range r is [cuts[r - 1], cuts[r]) (the first is
+/// open below, the last above), chosen on a histogram of the article times so that the ranges
+/// hold about equal numbers of articles. Rank r clusters the articles of its range and of the two
+/// windows before it (the overlap). It owns (counts in the frequencies, decides the story of)
+/// the articles whose time plus one window falls in its range: so it holds the whole
+/// neighbourhood [t - window, t + window] of each article it owns, and every pair of articles
+/// within a window of each other meets on some rank.
 struct TimeRanges {
   std::vector<std::int64_t> cuts;  ///< ranks - 1 ascending cut points (seconds)
-  std::int64_t window = 0;         ///< the overlap: --window-days in seconds
+  std::int64_t window = 0;         ///< --window-days in seconds
 
+  [[nodiscard]] int range_of(std::int64_t time) const;
   [[nodiscard]] int owner(std::int64_t key) const;
-  /// The ranks that cluster an article with this key: its owner and every later rank whose
-  /// range starts within one window after it (the overlap).
+  /// The ranks that cluster an article with this key, its owner first.
   [[nodiscard]] std::vector<int> holders(std::int64_t key) const;
 };
 
@@ -62,11 +66,12 @@ struct Placement {
   bool owned = false;
 };
 
-/// The stitching rule. Each article takes the story of its owner rank. A rank's story that holds
-/// overlap copies joins the story (of an earlier rank, after its own joins) that owns most of
-/// those copies, ties to the smaller (rank, story). Returns one final story label per owned
-/// placement, in order of `order`, numbered from 1 by each story's first article (as
-/// `crossnews cluster` numbers them), with the owned placements' indices in that order.
+/// The stitching rule. Each article takes the story its owner rank gave it. A story of one rank
+/// holding copies of articles owned elsewhere and the owner story holding most of those copies
+/// are one story when they choose each other: the owner story holds most of that story's copies,
+/// and of that rank's stories that one holds most copies of the owner story (ties to the smaller
+/// rank and local story). Returns the owned placements' indices in input order, with final story
+/// ids numbered from 1 by each story's first article (as `crossnews cluster` numbers them).
 struct Stitched {
   std::vector<std::size_t> owned;       ///< indices into the placements, by order
   std::vector<ClusterId> story;         ///< parallel to `owned`
