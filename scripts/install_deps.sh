@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config
   libicu-dev libeigen3-dev libboost-dev libboost-container-dev libabsl-dev
   libsimdjson-dev libstemmer-dev libcld2-dev zlib1g-dev libcli11-dev
-  doctest-dev libbenchmark-dev
+  doctest-dev libbenchmark-dev libopenmpi-dev openmpi-bin
 )
 # Optional extras: `--extras` adds the FreeDict dictionaries, clang for the fuzzer
 # and the scikit-learn peer used by the benchmarks and the evaluation table.

@@ -84,13 +84,15 @@ void check_agreement(const std::string& inputs, const fs::path& gold, const fs::
                   out("ref.stories") + " --rejected " + out("ref.rejected"),
               dir) == 0);
   const auto reference = assignments(out("ref.tsv"));
-  const double reference_bcubed = crossnews::evaluate_files(gold.string(), out("ref.tsv")).bcubed_f1;
+  const double reference_bcubed =
+      crossnews::evaluate_files(gold.string(), out("ref.tsv")).bcubed_f1;
   std::map<std::string, std::string> one_rank;
   for (const int ranks : {1, 2, 4}) {
     CAPTURE(ranks);
     const std::string n = std::to_string(ranks);
-    REQUIRE(mpi(ranks, "cluster -q " + inputs + " -o " + out(n + ".tsv") + " --stories " +
-                           out(n + ".stories") + " --rejected " + out(n + ".rejected"),
+    REQUIRE(mpi(ranks,
+                "cluster -q " + inputs + " -o " + out(n + ".tsv") + " --stories " +
+                    out(n + ".stories") + " --rejected " + out(n + ".rejected"),
                 dir) == 0);
     const auto got = assignments(out(n + ".tsv"));
     CHECK(got.size() == reference.size());
@@ -117,8 +119,7 @@ TEST_CASE("crossnews-mpi on the test data, with bad lines, matches crossnews clu
   std::string small = slurp(data + "/cluster_small.jsonl");
   small.insert(small.find('\n', small.size() / 2) + 1, "not json\n\n{\"id\":\"x\"}\n");
   std::ofstream(dir / "small.jsonl", std::ios::binary) << small;
-  std::ofstream(dir / "gold.jsonl", std::ios::binary)
-      << small << slurp(data + "/negatives.jsonl");
+  std::ofstream(dir / "gold.jsonl", std::ios::binary) << small << slurp(data + "/negatives.jsonl");
   check_agreement((dir / "small.jsonl").string() + " " + data + "/negatives.jsonl",
                   dir / "gold.jsonl", dir);
   CHECK(slurp(dir / "1.rejected").find("malformed JSON") != std::string::npos);

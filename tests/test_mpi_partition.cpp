@@ -93,9 +93,9 @@ TEST_CASE("stitching joins stories that choose each other and numbers them by fi
   // Rank 0 owns 1-4 (story 1: 1, 2, 3; story 2: 4). Rank 1 owns 5-8 and holds copies of 2, 3, 4:
   // its story 1 = {2, 3, 5, 6}, story 2 = {4, 7}, story 3 = {8}.
   const std::vector<Placement> placements = {
-      {1, 0, 1, true}, {2, 0, 1, true}, {3, 0, 1, true}, {4, 0, 2, true},
+      {1, 0, 1, true},  {2, 0, 1, true},  {3, 0, 1, true}, {4, 0, 2, true},
       {2, 1, 1, false}, {3, 1, 1, false}, {5, 1, 1, true}, {6, 1, 1, true},
-      {4, 1, 2, false}, {7, 1, 2, true}, {8, 1, 3, true},
+      {4, 1, 2, false}, {7, 1, 2, true},  {8, 1, 3, true},
   };
   const Stitched s = stitch(placements);
   REQUIRE(s.owned.size() == 8);

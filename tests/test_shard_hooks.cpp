@@ -85,9 +85,9 @@ TEST_CASE("shards weighed with merged frequencies give the vectors of one featur
   alone.finish();
   bool any_differs = false;
   for (std::size_t i = 0; i + 1 < first.size(); ++i) {
-    any_differs |= std::abs(similarity(alone, alone.features(i), alone.features(i + 1), options) -
-                            similarity(whole, whole.features(i), whole.features(i + 1), options)) >
-                   1e-4;
+    any_differs |=
+        std::abs(similarity(alone, alone.features(i), alone.features(i + 1), options) -
+                 similarity(whole, whole.features(i), whole.features(i + 1), options)) > 1e-4;
   }
   CHECK(any_differs);
 }

@@ -10,19 +10,6 @@
 namespace crossnews::cli {
 namespace {
 
-struct ClusterArgs {
-  std::vector<std::string> inputs;
-  std::string output = "-";
-  std::string stories;
-  std::string stories_format = "jsonl";
-  std::string rejected;
-  std::string mode = "batch";
-  std::string strategy = "joint";
-  bool quiet = false;
-  ClusterOptions options;
-  LexiconArgs lexicon;
-};
-
 // Opens an output file before any work, so an unwritable path fails fast (exit 1).
 std::unique_ptr<std::ofstream> open_output(const std::string& path) {
   auto out = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);

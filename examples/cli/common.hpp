@@ -33,6 +33,20 @@ struct LexiconArgs {
   bool no_pivot = false;
 };
 
+/// The arguments of `cluster`, shared with crossnews-mpi.
+struct ClusterArgs {
+  std::vector<std::string> inputs;
+  std::string output = "-";
+  std::string stories;
+  std::string stories_format = "jsonl";
+  std::string rejected;
+  std::string mode = "batch";
+  std::string strategy = "joint";
+  bool quiet = false;
+  ClusterOptions options;
+  LexiconArgs lexicon;
+};
+
 void add_lexicon_options(CLI::App& app, LexiconArgs& args);
 void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& mode,
                          std::string& strategy);

@@ -104,8 +104,9 @@ std::vector<std::string> exchange_bytes(Comm& comm, const std::vector<std::strin
       for (std::size_t at = 0; at < size; at += kPiece) {
         const int n = static_cast<int>(std::min(kPiece, size - at));
         requests.emplace_back();
-        check(sending ? MPI_Isend(data + at, n, MPI_BYTE, peer, 2, MPI_COMM_WORLD, &requests.back())
-                      : MPI_Irecv(data + at, n, MPI_BYTE, peer, 2, MPI_COMM_WORLD, &requests.back()),
+        check(sending
+                  ? MPI_Isend(data + at, n, MPI_BYTE, peer, 2, MPI_COMM_WORLD, &requests.back())
+                  : MPI_Irecv(data + at, n, MPI_BYTE, peer, 2, MPI_COMM_WORLD, &requests.back()),
               "exchange");
       }
     };

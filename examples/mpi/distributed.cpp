@@ -47,7 +47,8 @@ LocalClustering cluster_held(HeldArticles& held, const Analyzer& analyzer, const
   out.clusterer->frequencies_of(owned).save(snapshot);
   timings.mark("analyse");
   // Every rank counted only the articles it owns, so the merge counts each article once.
-  std::istringstream merged(allreduce_frequencies(comm, std::move(snapshot).str(), options.features.df));
+  std::istringstream merged(
+      allreduce_frequencies(comm, std::move(snapshot).str(), options.features.df));
   Vocabulary vocabulary;
   DocumentFrequencies frequencies(vocabulary, options.features.df);
   frequencies.load(merged);
@@ -60,7 +61,8 @@ LocalClustering cluster_held(HeldArticles& held, const Analyzer& analyzer, const
 
 // The owned part of each local story: counts, times and members of the owned articles, with the
 // keywords and titles of the whole local story.
-std::vector<StoryPart> owned_parts(const HeldArticles& held, const LocalClustering& local, int rank) {
+std::vector<StoryPart> owned_parts(const HeldArticles& held, const LocalClustering& local,
+                                   int rank) {
   std::map<std::uint32_t, StoryPart> parts;
   const Featurizer& featurizer = local.clusterer->featurizer();
   for (std::size_t i = 0; i < held.order.size(); ++i) {
@@ -126,17 +128,18 @@ std::string pack_report(const HeldArticles& held, const LocalClustering& local,
 // An output that is an input, or two outputs that are one file, would destroy data: usage error.
 void check_output_paths(const MpiClusterArgs& args) {
   namespace fs = std::filesystem;
-  std::vector<std::string> outputs{args.output};
-  if (!args.stories.empty()) outputs.push_back(args.stories);
-  if (!args.rejected.empty()) outputs.push_back(args.rejected);
+  std::vector<std::string> outputs{args.cluster.output};
+  if (!args.cluster.stories.empty()) outputs.push_back(args.cluster.stories);
+  if (!args.cluster.rejected.empty()) outputs.push_back(args.cluster.rejected);
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const fs::path out = fs::weakly_canonical(outputs[i]);
     for (std::size_t j = 0; j < i; ++j) {
       if (out == fs::weakly_canonical(outputs[j])) {
-        throw ExitError{kUsage, "outputs '" + outputs[j] + "' and '" + outputs[i] + "' are one file"};
+        throw ExitError{kUsage,
+                        "outputs '" + outputs[j] + "' and '" + outputs[i] + "' are one file"};
       }
     }
-    for (const auto& input : args.inputs) {
+    for (const auto& input : args.cluster.inputs) {
       std::error_code ec;
       if (input != "-" && fs::equivalent(input, outputs[i], ec)) {
         throw ExitError{kUsage, "output '" + outputs[i] + "' is the input '" + input + "'"};
@@ -150,7 +153,8 @@ void check_writable(const MpiClusterArgs& args, const Comm& comm) {
   std::string failure;
   if (comm.rank == 0) {
     try {
-      for (const auto* path : {&args.output, &args.stories, &args.rejected}) {
+      for (const auto* path :
+           {&args.cluster.output, &args.cluster.stories, &args.cluster.rejected}) {
         if (!path->empty()) AtomicOutput probe(*path);  // dropped uncommitted: nothing stays
       }
     } catch (const IoError& e) {
@@ -167,7 +171,8 @@ void warn_all(const std::vector<InputWarning>& warnings, bool quiet) {
               << warnings[i].message << '\n';
   }
   if (warnings.size() > 20) {
-    std::cerr << "crossnews-mpi: " << warnings.size() << " warnings on this rank (first 20 shown)\n";
+    std::cerr << "crossnews-mpi: " << warnings.size()
+              << " warnings on this rank (first 20 shown)\n";
   }
 }
 
@@ -177,8 +182,9 @@ std::vector<InputWarning> truncated_articles(const HeldArticles& held, const Loc
   std::vector<InputWarning> out;
   for (std::size_t i = 0; i < held.order.size(); ++i) {
     if (!held.owned[i] || !local.clusterer->featurizer().features(i).truncated) continue;
-    out.push_back({"article '" + held.articles[i].id + "'", 0,
-                   "more than " + std::to_string(max_terms) + " terms; only the first were analysed"});
+    out.push_back(
+        {"article '" + held.articles[i].id + "'", 0,
+         "more than " + std::to_string(max_terms) + " terms; only the first were analysed"});
   }
   return out;
 }
@@ -196,26 +202,28 @@ void print_closing_line(const WriteCounts& counts, int ranks, double seconds) {
 
 void run_cluster(const MpiClusterArgs& args, Comm& comm) {
   const auto start = Clock::now();
-  if (args.mode == "stream") {
+  if (args.cluster.mode == "stream") {
     throw ExitError{kUsage, "crossnews-mpi clusters in batch mode only (leave out --mode stream)"};
   }
-  ClusterOptions options = args.options;
-  cli::apply_mode(options, args.mode, args.strategy);
+  ClusterOptions options = args.cluster.options;
+  cli::apply_mode(options, args.cluster.mode, args.cluster.strategy);
   check_output_paths(args);
-  const auto plan = plan_inputs(args.inputs, comm.ranks);
+  const auto plan = plan_inputs(args.cluster.inputs, comm.ranks);
   check_writable(args, comm);
   Analyzer analyzer;
-  const Lexicon lexicon = cli::build_lexicon(analyzer, args.lexicon, args.quiet || comm.rank != 0);
+  const Lexicon lexicon =
+      cli::build_lexicon(analyzer, args.cluster.lexicon, args.cluster.quiet || comm.rank != 0);
   Timings timings(comm);
-  LocalInput local = read_local(args.inputs, plan, comm);
-  warn_all(local.warnings, args.quiet);
+  LocalInput local = read_local(args.cluster.inputs, plan, comm);
+  warn_all(local.warnings, args.cluster.quiet);
   timings.mark("read");
   const Ranges ranges = plan_ranges(local, options, comm);
   HeldArticles held = send_to_holders(local, ranges, comm);
   timings.mark("exchange");
   LocalClustering clustering = cluster_held(held, analyzer, lexicon, options, comm, timings);
-  warn_all(truncated_articles(held, clustering, analyzer.options().max_terms), args.quiet);
-  const std::string report = pack_report(held, clustering, local, !args.stories.empty(), comm.rank);
+  warn_all(truncated_articles(held, clustering, analyzer.options().max_terms), args.cluster.quiet);
+  const std::string report =
+      pack_report(held, clustering, local, !args.cluster.stories.empty(), comm.rank);
   clustering = {};
   auto reports = gather_to_root(comm, report);
   timings.mark("gather");

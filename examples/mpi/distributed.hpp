@@ -9,18 +9,10 @@
 
 namespace crossnews::mpi {
 
+/// The arguments of `crossnews cluster` (with -o required) and --timings.
 struct MpiClusterArgs {
-  std::vector<std::string> inputs;
-  std::string output;
-  std::string stories;
-  std::string stories_format = "jsonl";
-  std::string rejected;
-  std::string mode = "batch";
-  std::string strategy = "joint";
-  bool quiet = false;
+  cli::ClusterArgs cluster;
   bool timings = false;
-  ClusterOptions options;
-  cli::LexiconArgs lexicon;
 };
 
 /// Checks the arguments every rank sees alike (throws cli::ExitError, the same on every rank),

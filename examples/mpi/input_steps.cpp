@@ -65,7 +65,6 @@ std::vector<InputPlan> plan_inputs(const std::vector<std::string>& inputs, int r
   return plan;
 }
 
-
 LocalInput read_local(const std::vector<std::string>& inputs, const std::vector<InputPlan>& plan,
                       Comm& comm) {
   std::vector<std::uint64_t> sizes;
@@ -75,7 +74,8 @@ LocalInput read_local(const std::vector<std::string>& inputs, const std::vector<
   std::vector<std::uint64_t> lines(plan.size(), 0), lines_before(plan.size(), 0);
   for (const auto& piece : pieces) {
     contents.push_back(read_lines_in(inputs[piece.input], piece.begin, piece.end));
-    lines[piece.input] += std::uint64_t(std::count(contents.back().begin(), contents.back().end(), '\n'));
+    lines[piece.input] +=
+        std::uint64_t(std::count(contents.back().begin(), contents.back().end(), '\n'));
   }
   // The lines of a file before this rank's piece are those of the lower ranks' pieces.
   std::vector<std::uint64_t> scanned(plan.size(), 0);
@@ -103,9 +103,9 @@ LocalInput read_local(const std::vector<std::string>& inputs, const std::vector<
   return local;
 }
 
-
 Ranges plan_ranges(const LocalInput& local, const ClusterOptions& options, Comm& comm) {
-  std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
+  std::int64_t lo = std::numeric_limits<std::int64_t>::max(),
+               hi = std::numeric_limits<std::int64_t>::min();
   std::uint64_t timed = 0;
   for (const auto& a : local.articles) {
     if (!a.time) continue;
@@ -138,7 +138,6 @@ Ranges plan_ranges(const LocalInput& local, const ClusterOptions& options, Comm&
                         static_cast<std::int64_t>(std::ceil(window_seconds)), false);
   return out;
 }
-
 
 HeldArticles send_to_holders(LocalInput& local, const Ranges& ranges, Comm& comm) {
   std::vector<Packer> out(std::size_t(comm.ranks));

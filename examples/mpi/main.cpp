@@ -21,20 +21,21 @@ void register_cluster(CLI::App& root, MpiClusterArgs& args) {
       ".txt files are read whole by one rank, stdin by rank 0. Rank 0 writes 'id<TAB>story' per\n"
       "accepted article in input order, as `crossnews cluster` does.\n\nExample:\n"
       "  mpirun -np 4 crossnews-mpi cluster news.jsonl -o assign.tsv --stories stories.jsonl");
-  app->add_option("INPUT", args.inputs, "JSONL file (plain or gzip), directory of .txt files, '-'")
+  app->add_option("INPUT", args.cluster.inputs,
+                  "JSONL file (plain or gzip), directory of .txt files, '-'")
       ->required();
-  app->add_option("-o,--output", args.output, "Assignments TSV")->required();
-  app->add_option("--stories", args.stories, "Write story summaries here");
-  app->add_option("--stories-format", args.stories_format,
+  app->add_option("-o,--output", args.cluster.output, "Assignments TSV")->required();
+  app->add_option("--stories", args.cluster.stories, "Write story summaries here");
+  app->add_option("--stories-format", args.cluster.stories_format,
                   "jsonl (one summary per line) or text (readable)")
       ->check(CLI::IsMember({"jsonl", "text"}))
       ->capture_default_str();
-  app->add_option("--rejected", args.rejected, "Write rejected input lines as JSONL here");
-  app->add_flag("-q,--quiet", args.quiet, "No warnings on stderr");
+  app->add_option("--rejected", args.cluster.rejected, "Write rejected input lines as JSONL here");
+  app->add_flag("-q,--quiet", args.cluster.quiet, "No warnings on stderr");
   app->add_flag("--timings", args.timings,
                 "Print per rank, on stderr, the seconds and bytes sent of each phase (JSON lines)");
-  cli::add_cluster_options(*app, args.options, args.mode, args.strategy);
-  cli::add_lexicon_options(*app, args.lexicon);
+  cli::add_cluster_options(*app, args.cluster.options, args.cluster.mode, args.cluster.strategy);
+  cli::add_lexicon_options(*app, args.cluster.lexicon);
 }
 
 // Runs the command line; returns the exit code. Failures that hit every rank alike (usage, an
@@ -60,8 +61,8 @@ int run(int argc, char** argv, Comm& comm) {
     say(e.message);
     return e.code;
   } catch (const std::exception& e) {
-    std::cerr << "crossnews-mpi: rank " << comm.rank << " of " << comm.ranks << " failed: "
-              << e.what() << "; aborting the job\n"
+    std::cerr << "crossnews-mpi: rank " << comm.rank << " of " << comm.ranks
+              << " failed: " << e.what() << "; aborting the job\n"
               << std::flush;
     MPI_Abort(MPI_COMM_WORLD, cli::kFailure);
   }

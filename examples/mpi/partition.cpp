@@ -133,7 +133,7 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> joins(
   const auto better = [](const Best& a, const Best& b) {
     return a.first > b.first || (a.first == b.first && a.second < b.second);
   };
-  std::map<std::uint64_t, Best> best_owner;                         // story -> owner story
+  std::map<std::uint64_t, Best> best_owner;                            // story -> owner story
   std::map<std::pair<std::uint64_t, std::uint32_t>, Best> best_story;  // (owner story, rank)
   for (const auto& [pair, count] : votes) {
     const auto [story, owner] = pair;
@@ -167,7 +167,8 @@ Stitched stitch(std::span<const Placement> placements) {
   // order of the joins.
   std::unordered_map<std::uint64_t, std::uint64_t> parent;
   const auto find = [&](std::uint64_t label) {
-    for (auto it = parent.find(label); it != parent.end(); it = parent.find(label)) label = it->second;
+    for (auto it = parent.find(label); it != parent.end(); it = parent.find(label))
+      label = it->second;
     return label;
   };
   for (const auto& [story, owner] : joins(placements, owner_label)) {
@@ -198,7 +199,8 @@ void add_counts(StorySummary& into, const StoryPart& part,
   const StorySummary& s = part.summary;
   into.size += s.size;
   for (const auto& [lang, count] : s.languages) into.languages[lang] += count;
-  if (s.first_time) into.first_time = std::min(into.first_time.value_or(*s.first_time), *s.first_time);
+  if (s.first_time)
+    into.first_time = std::min(into.first_time.value_or(*s.first_time), *s.first_time);
   if (s.last_time) into.last_time = std::max(into.last_time.value_or(*s.last_time), *s.last_time);
   for (std::size_t m = 0; m < s.member_ids.size(); ++m) {
     members.emplace_back(part.member_order[m], s.member_ids[m]);
@@ -215,8 +217,9 @@ std::vector<StorySummary> combine_parts(
   std::map<ClusterId, std::vector<const StoryPart*>> by_story;
   for (const auto& part : parts) {
     const std::uint64_t key = (std::uint64_t(part.rank) << 32) | part.local_story;
-    auto it = std::lower_bound(part_story.begin(), part_story.end(), std::make_pair(key, ClusterId()),
-                               [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto it =
+        std::lower_bound(part_story.begin(), part_story.end(), std::make_pair(key, ClusterId()),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
     if (it == part_story.end() || it->first != key) continue;  // a story of overlap copies only
     by_story[it->second].push_back(&part);
   }

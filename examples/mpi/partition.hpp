@@ -73,8 +73,8 @@ struct Placement {
 /// rank and local story). Returns the owned placements' indices in input order, with final story
 /// ids numbered from 1 by each story's first article (as `crossnews cluster` numbers them).
 struct Stitched {
-  std::vector<std::size_t> owned;       ///< indices into the placements, by order
-  std::vector<ClusterId> story;         ///< parallel to `owned`
+  std::vector<std::size_t> owned;  ///< indices into the placements, by order
+  std::vector<ClusterId> story;    ///< parallel to `owned`
   /// Final story of each (rank, local story) that owns articles: key rank << 32 | local story.
   std::vector<std::pair<std::uint64_t, ClusterId>> part_story;
 };

@@ -113,8 +113,9 @@ void reject_duplicates(Gathered& g, const std::vector<InputPlan>& plan) {
     auto [it, added] = first.emplace(id, order);
     if (added) continue;
     dropped.insert(order);
-    g.rejected.push_back({order, {plan[order >> 48].source_name, order & kLineMask,
-                                  "duplicate id '" + id + "' (first at " + where(it->second) + ")"}});
+    g.rejected.push_back({order,
+                          {plan[order >> 48].source_name, order & kLineMask,
+                           "duplicate id '" + id + "' (first at " + where(it->second) + ")"}});
   }
   if (dropped.empty()) return;
   std::erase_if(g.placements, [&](const Placement& p) { return dropped.contains(p.order); });
@@ -140,25 +141,25 @@ WriteCounts write_outputs(std::vector<std::string> reports, const MpiClusterArgs
   reject_duplicates(g, plan);
   const Stitched stitched = stitch(g.placements);
   WriteCounts counts{stitched.owned.size(), g.rejected.size(), 0};
-  AtomicOutput assignments(args.output);
+  AtomicOutput assignments(args.cluster.output);
   for (std::size_t k = 0; k < stitched.owned.size(); ++k) {
     assignments.stream() << g.id_of[g.placements[stitched.owned[k]].order] << '\t'
                          << stitched.story[k].value() << '\n';
   }
   std::optional<AtomicOutput> stories, rejected;
-  if (!args.stories.empty()) {
-    stories.emplace(args.stories);
+  if (!args.cluster.stories.empty()) {
+    stories.emplace(args.cluster.stories);
     const auto summaries = combine_parts(std::move(g.parts), stitched.part_story);
     for (const auto& s : summaries) {
-      if (args.stories_format == "text") {
+      if (args.cluster.stories_format == "text") {
         cli::write_story_text(stories->stream(), s);
       } else {
         cli::write_story(stories->stream(), s);
       }
     }
   }
-  if (!args.rejected.empty()) {
-    rejected.emplace(args.rejected);
+  if (!args.cluster.rejected.empty()) {
+    rejected.emplace(args.cluster.rejected);
     std::stable_sort(g.rejected.begin(), g.rejected.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [order, r] : g.rejected) cli::write_rejected(rejected->stream(), r);
