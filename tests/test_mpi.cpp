@@ -46,8 +46,8 @@ int exit_code(const std::string& command) {
 int mpi(int ranks, const std::string& args, const fs::path& dir) {
   const std::string root = ::geteuid() == 0 ? " --allow-run-as-root" : "";
   const std::string env = CROSSNEWS_SANITIZED ? "env ASAN_OPTIONS=detect_leaks=0 " : "";
-  return exit_code(env + MPIEXEC + root + " --oversubscribe -np " + std::to_string(ranks) +
-                   " " + CROSSNEWS_MPI + " " + args + " 2>>" + (dir / "log").string());
+  return exit_code(env + MPIEXEC + root + " --oversubscribe -np " + std::to_string(ranks) + " " +
+                   CROSSNEWS_MPI + " " + args + " 2>>" + (dir / "log").string());
 }
 
 int cli(const std::string& args, const fs::path& dir) {
@@ -162,5 +162,26 @@ TEST_CASE("crossnews-mpi failures leave earlier outputs as they were") {
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir)) ++files;
   CHECK(files == 2);  // old.tsv and the log: no temporary file left behind
+  fs::remove_all(dir);
+}
+
+// A rank that fails (here rank 1 runs out of memory under `ulimit -v`) aborts the whole job with
+// a message naming it; no output appears. Address space limits and ASan do not mix.
+TEST_CASE("crossnews-mpi: one rank failing aborts the job, naming the rank" *
+          doctest::skip(CROSSNEWS_SANITIZED)) {
+  const fs::path dir = work_dir("abort");
+  const std::string corpus = CROSSNEWS_SOURCE_DIR "/examples/data/articles.jsonl";
+  const std::string root = ::geteuid() == 0 ? " --allow-run-as-root" : "";
+  const int code = exit_code(std::string(MPIEXEC) + root +
+                             " --oversubscribe -np 2 bash -c 'if [ $OMPI_COMM_WORLD_RANK = 1 ]; "
+                             "then ulimit -v 100000; fi; exec " CROSSNEWS_MPI " cluster " +
+                             corpus + " -o " + (dir / "a.tsv").string() + "' 2>>" +
+                             (dir / "log").string() + " >&2");
+  CHECK(code != 0);
+  CHECK(slurp(dir / "log").find("rank 1 of 2 failed") != std::string::npos);
+  CHECK(!fs::exists(dir / "a.tsv"));
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir)) ++files;
+  CHECK(files == 1);  // the log only
   fs::remove_all(dir);
 }
