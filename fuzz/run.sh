@@ -20,7 +20,7 @@ per_target=$(( seconds / ${#targets[@]} ))
 
 cmake -S "$repo" -B "$build" -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCROSSNEWS_BUILD_FUZZ=ON -DCROSSNEWS_BUILD_TESTS=OFF \
-  -DCROSSNEWS_BUILD_EXAMPLES=OFF -DCROSSNEWS_BUILD_BENCH=OFF > /dev/null
+  -DCROSSNEWS_BUILD_CLI=OFF -DCROSSNEWS_BUILD_EXAMPLES=OFF -DCROSSNEWS_BUILD_BENCH=OFF > /dev/null
 cmake --build "$build" --target "${targets[@]}" -j2
 
 failed=()

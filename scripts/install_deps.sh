@@ -8,13 +8,14 @@ packages=(
   build-essential cmake pkg-config
   libicu-dev libeigen3-dev libboost-dev libboost-container-dev libabsl-dev
   libsimdjson-dev libstemmer-dev libcld2-dev zlib1g-dev libcli11-dev
-  doctest-dev libbenchmark-dev
+  doctest-dev libbenchmark-dev libopenmpi-dev openmpi-bin
 )
-# Optional extras: `--extras` adds the FreeDict dictionaries, clang for the fuzzer
-# and the scikit-learn peer used by the benchmarks and the evaluation table.
+# Optional extras: `--extras` adds the FreeDict dictionaries, clang for the fuzzer, Chromium for
+# the HTML report's browser test, and the scikit-learn peer used by the benchmarks and the
+# evaluation table.
 if [[ "${1:-}" == "--extras" ]]; then
   packages+=(
-    clang libclang-rt-14-dev python3-sklearn python3-numpy python3-scipy
+    clang libclang-rt-14-dev chromium python3-sklearn python3-numpy python3-scipy
     dict-freedict-deu-ita dict-freedict-ita-deu dict-freedict-deu-eng dict-freedict-eng-deu
     dict-freedict-ita-eng dict-freedict-eng-ita dict-freedict-fra-eng dict-freedict-eng-fra
     dict-freedict-spa-eng dict-freedict-eng-spa dict-freedict-deu-fra dict-freedict-fra-deu

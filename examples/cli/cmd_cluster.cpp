@@ -8,21 +8,16 @@
 #include <optional>
 
 namespace crossnews::cli {
-namespace {
 
-struct ClusterArgs {
-  std::vector<std::string> inputs;
-  std::string output;  // empty: stdout, unless --stories or --rejected asked for it
-  std::string stories;
-  std::string stories_format = "jsonl";
-  bool stories_format_given = false;
-  std::string rejected;
-  std::string mode = "batch";
-  std::string strategy = "joint";
-  bool quiet = false;
-  ClusterOptions options;
-  LexiconArgs lexicon;
-};
+void write_rejected(std::ostream& out, const Rejected& r) {
+  out << "{\"source\":";
+  write_json_string(out, r.source);
+  out << ",\"line\":" << r.line << ",\"reason\":";
+  write_json_string(out, r.reason);
+  out << "}\n";
+}
+
+namespace {
 
 /// The run's outputs, opened (as temporary files) before any work and committed after it.
 struct ClusterOutputs {
@@ -59,14 +54,6 @@ ClusterOutputs open_outputs(const std::vector<NamedPath>& outputs) {
     slot = std::make_unique<AtomicOutput>(out);
   }
   return opened;
-}
-
-void write_rejected(std::ostream& out, const Rejected& r) {
-  out << "{\"source\":";
-  write_json_string(out, r.source);
-  out << ",\"line\":" << r.line << ",\"reason\":";
-  write_json_string(out, r.reason);
-  out << "}\n";
 }
 
 // One run of `crossnews cluster`: reads every input, streams rejected lines to their report,

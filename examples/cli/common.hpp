@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,21 @@ CLI::Validator existing_file_or_stdin();
 /// Makes a repeatable option take one value per occurrence: `--lexicon A INPUT` leaves INPUT
 /// to the positional argument.
 CLI::Option* one_value_each(CLI::Option* option);
+
+/// The arguments of `cluster`, shared with crossnews-mpi.
+struct ClusterArgs {
+  std::vector<std::string> inputs;
+  std::string output;  // empty: stdout, unless --stories or --rejected asked for it
+  std::string stories;
+  std::string stories_format = "jsonl";
+  bool stories_format_given = false;
+  std::string rejected;
+  std::string mode = "batch";
+  std::string strategy = "joint";
+  bool quiet = false;
+  ClusterOptions options;
+  LexiconArgs lexicon;
+};
 
 void add_lexicon_options(CLI::App& app, LexiconArgs& args);
 void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& mode,
@@ -89,6 +105,9 @@ class Progress {
   std::string last_stage_;
   std::chrono::steady_clock::time_point last_draw_;
 };
+
+/// A rejected input line as one JSON line of the --rejected report (shared with crossnews-mpi).
+void write_rejected(std::ostream& out, const Rejected& r);
 
 /// "2018-01-26T10:00:00Z"; years before 1000 keep four digits ("0999-01-01T00:00:00Z").
 std::string format_time(std::int64_t seconds);

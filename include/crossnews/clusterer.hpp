@@ -141,6 +141,10 @@ class BatchClusterer {
   BatchClusterer& operator=(BatchClusterer&&) noexcept;
 
   void add(std::span<const Article> articles);
+  /// For clustering one part of a corpus spread over processes (before run()): the frequencies
+  /// of some added articles, and the merged frequencies to weigh with (Featurizer's methods).
+  [[nodiscard]] DocumentFrequencies frequencies_of(std::span<const std::size_t> docs);
+  void use_document_frequencies(const DocumentFrequencies& frequencies);
   [[nodiscard]] ClusteringResult run(const ProgressCallback& progress = {});
   [[nodiscard]] const Featurizer& featurizer() const;
 

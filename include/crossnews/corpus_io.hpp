@@ -172,7 +172,11 @@ Corpus read_corpus(std::span<const std::string> inputs, ReadOptions options = {}
 
 /// Parses in-memory JSONL (not gzip) named source_name, appending to out. Ids already in
 /// out.articles count as taken (checking them costs one pass over out.articles per call).
+/// `content` may be a piece of a larger file cut at a line end: `lines_before` is the number of
+/// lines before it, so messages and default ids ("<source>:<line>") carry the file's line
+/// numbers. `origins`, when given, gets one ArticleOrigin per appended article.
 void parse_jsonl(std::string_view source_name, std::string_view content, Corpus& out,
-                 ReadOptions options = {});
+                 ReadOptions options = {}, std::uint64_t lines_before = 0,
+                 std::vector<ArticleOrigin>* origins = nullptr);
 
 }  // namespace crossnews

@@ -87,6 +87,16 @@ class Featurizer {
   /// Weighs every added article with the final document frequencies.
   void finish(const ProgressCallback& progress = {});
 
+  /// The document frequencies of some of the added articles only (indices in adding order; call
+  /// before finish()). A process that holds copies of another's articles counts only its own,
+  /// so that merging every process's table counts each article once.
+  [[nodiscard]] DocumentFrequencies frequencies_of(std::span<const std::size_t> docs);
+  /// Weighs with `frequencies` instead of the counts of the added articles (call before
+  /// finish()): e.g. the merged tables of a corpus spread over processes. The table may use
+  /// another Vocabulary; its terms are interned into this featurizer's and must have been made
+  /// with the same DfOptions (ConfigError otherwise).
+  void use_document_frequencies(const DocumentFrequencies& frequencies);
+
   /// Analyses, counts and weighs one article against the frequencies so far (streaming use).
   /// The article is counted into the frequencies first.
   DocFeatures featurize_one(const Article& article);

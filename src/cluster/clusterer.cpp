@@ -315,6 +315,14 @@ void BatchClusterer::add(std::span<const Article> articles) {
   for (const auto& a : articles) impl_->meta.push_back({a.id, a.title});
 }
 
+DocumentFrequencies BatchClusterer::frequencies_of(std::span<const std::size_t> docs) {
+  return impl_->featurizer.frequencies_of(docs);
+}
+
+void BatchClusterer::use_document_frequencies(const DocumentFrequencies& frequencies) {
+  impl_->featurizer.use_document_frequencies(frequencies);
+}
+
 ClusteringResult BatchClusterer::run(const ProgressCallback& progress) {
   auto& m = *impl_;
   if (m.ran) throw ConfigError("BatchClusterer::run called twice: a batch clusterer runs once");

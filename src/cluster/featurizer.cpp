@@ -460,6 +460,29 @@ void Featurizer::finish(const ProgressCallback& progress) {
   m.finished = true;
 }
 
+DocumentFrequencies Featurizer::frequencies_of(std::span<const std::size_t> docs) {
+  auto& m = *impl_;
+  if (m.finished) throw ConfigError("Featurizer::frequencies_of: call before finish()");
+  DocumentFrequencies out(m.vocabulary, m.options.df);
+  std::vector<TermId> ids;
+  for (const std::size_t doc : docs) {
+    ids.clear();
+    for (const auto& c : m.pending.at(doc)) ids.push_back(c.term);
+    out.add(m.docs[doc].lang_slot, ids, m.docs[doc].time);
+  }
+  return out;
+}
+
+void Featurizer::use_document_frequencies(const DocumentFrequencies& frequencies) {
+  auto& m = *impl_;
+  if (m.finished) throw ConfigError("Featurizer::use_document_frequencies: call before finish()");
+  DocumentFrequencies replaced(m.vocabulary, m.options.df);
+  replaced.merge(frequencies);
+  m.df = std::move(replaced);
+  // Terms only other processes saw are now in the vocabulary: give them their projections.
+  m.resolve_new_terms();
+}
+
 DocFeatures Featurizer::featurize_one(const Article& article) {
   auto& m = *impl_;
   if (m.staged.empty()) m.staged.resize(1);

@@ -56,6 +56,7 @@ struct Input {
   OwnedFd fd;                              ///< kept open unless a regular file (reopened)
   std::vector<std::string> txt_files;      ///< sorted, for a directory
   std::optional<std::string_view> memory;  ///< parse_jsonl content
+  std::uint64_t lines_before = 0;          ///< parse_jsonl: lines of the file before `memory`
 };
 
 std::string errno_text() { return std::strerror(errno); }
@@ -253,7 +254,8 @@ std::optional<std::string> ReaderEngine::read_line(const detail::Line& line, con
     case detail::Line::Status::kOk:
       break;
   }
-  return decoder_.decode(line.text, line.number, in.source_name, article, notes_);
+  return decoder_.decode(line.text, line.number + in.lines_before, in.source_name, article,
+                         notes_);
 }
 
 std::optional<std::string> ReaderEngine::read_whole_file(int fd) {
@@ -317,7 +319,7 @@ bool ReaderEngine::read_record(Article& article, Record& record) {
     } else {
       detail::Line line;
       if (lines_->next(line)) {
-        record = {current_->source_name, line.number, std::nullopt};
+        record = {current_->source_name, line.number + current_->lines_before, std::nullopt};
         record.reason = read_line(line, *current_, article);
         return true;
       }
@@ -398,16 +400,18 @@ Corpus read_corpus(std::span<const std::string> inputs, ReadOptions options) {
 }
 
 void parse_jsonl(std::string_view source_name, std::string_view content, Corpus& out,
-                 ReadOptions options) {
+                 ReadOptions options, std::uint64_t lines_before,
+                 std::vector<ArticleOrigin>* origins) {
   Input input;
   input.source_name = source_name;
   input.memory = content;
+  input.lines_before = lines_before;
   std::vector<Input> inputs;
   inputs.push_back(std::move(input));
   validate(options);
   ReaderEngine engine(std::move(inputs), options);
   for (const Article& article : out.articles) engine.ids.reserve_existing(article.id);
-  while (engine.next(out.articles, kCorpusBatch, nullptr)) {
+  while (engine.next(out.articles, kCorpusBatch, origins)) {
   }
   std::move(engine.rejected.begin(), engine.rejected.end(), std::back_inserter(out.rejected));
   std::move(engine.warnings.begin(), engine.warnings.end(), std::back_inserter(out.warnings));

@@ -74,11 +74,12 @@ struct FormTable {
     if (feature.value() >= first.size()) first.resize(feature.value() + 1, kNoEntry);
     std::uint32_t* link = &first[feature.value()];
     while (*link != kNoEntry && entries[*link].lang_slot != lang_slot) link = &entries[*link].next;
-    if (*link == kNoEntry) {
-      *link = static_cast<std::uint32_t>(entries.size());
-      entries.push_back({FormSlots{}, lang_slot, kNoEntry});
-    }
-    return entries[*link].forms;
+    if (*link != kNoEntry) return entries[*link].forms;
+    // `link` may point into `entries`: set it before push_back can move them.
+    const auto added = static_cast<std::uint32_t>(entries.size());
+    *link = added;
+    entries.push_back({FormSlots{}, lang_slot, kNoEntry});
+    return entries[added].forms;
   }
 };
 
