@@ -242,7 +242,9 @@ struct BatchClusterer::Impl {
     for (std::size_t w = 0; w < workers; ++w) scratches.push_back(InvertedIndex::make_scratch());
     std::vector<ScatteredArticle> articles(workers,
                                            ScatteredArticle(featurizer.vocabulary().size()));
-    const std::size_t chunk = 8192;
+    // Chunks of at most 8192 articles, and at least 64 of them on a large corpus, so progress moves
+    // steadily; each chunk costs one start of the workers.
+    const std::size_t chunk = std::clamp<std::size_t>(n / 64, 256, 8192);
     for (std::size_t start = 0; start < n; start += chunk) {
       const std::size_t stop = std::min(n, start + chunk);
       detail::parallel_for(

@@ -443,7 +443,9 @@ void Featurizer::finish(const ProgressCallback& progress) {
   if (progress) progress("weigh", 0, n);
   // The batch buffers are not needed any more; their memory is better spent on what follows.
   std::vector<Impl::Staged>().swap(m.staged);
-  const std::size_t chunk = 4096;
+  // Up to 4096 articles per worker and chunk, and at least 64 chunks on a large corpus, so
+  // progress moves steadily.
+  const std::size_t chunk = std::clamp<std::size_t>(n / (64 * m.workers.size()), 256, 4096);
   std::vector<std::vector<TermCount>> scratch(m.workers.size());
   for (std::size_t start = 0; start < n; start += chunk * m.workers.size()) {
     const std::size_t stop = std::min(n, start + chunk * m.workers.size());

@@ -143,7 +143,8 @@ TEST_CASE("agglomeration merges the best average pair first, like the quadratic 
       });
     }
     for (const double threshold : {0.25, 0.5, 0.8}) {
-      CHECK(detail::agglomerate(n, edges, threshold, sizes) == reference(n, edges, sizes, threshold));
+      CHECK(detail::agglomerate(n, edges, threshold, sizes) ==
+            reference(n, edges, sizes, threshold));
     }
   }
 }
@@ -551,4 +552,30 @@ TEST_CASE("a batch clusterer runs once: add or run after run() is a ConfigError"
   CHECK(result.assignment.size() == corpus.articles.size());
   CHECK_THROWS_AS(clusterer.add(corpus.articles), ConfigError);
   CHECK_THROWS_AS((void)clusterer.run(), ConfigError);
+}
+
+TEST_CASE("progress moves through linking and weighing in steps, not only at their ends") {
+  std::vector<Article> articles;
+  for (int i = 0; i < 2000; ++i) {
+    Article a;
+    a.id = "p" + std::to_string(i);
+    a.lang = "en";
+    a.text = "Story " + std::to_string(i % 97) + " about harbour number " + std::to_string(i % 13);
+    articles.push_back(std::move(a));
+  }
+  BatchClusterer clusterer(shared_analyzer(), &builtin_lexicon());
+  clusterer.add(articles);
+  std::map<std::string, std::vector<std::uint64_t>> reports;
+  std::map<std::string, std::uint64_t> totals;
+  (void)clusterer.run([&](std::string_view stage, std::uint64_t done, std::uint64_t total) {
+    reports[std::string(stage)].push_back(done);
+    totals[std::string(stage)] = total;
+  });
+  for (const char* stage : {"link", "weigh"}) {
+    CAPTURE(stage);
+    const auto& done = reports[stage];
+    CHECK(done.size() >= 5);  // over 1000 articles (or distinct ones) in chunks of 256 at most
+    CHECK(std::is_sorted(done.begin(), done.end()));
+    CHECK(done.back() == totals[stage]);  // linking counts copies once
+  }
 }
