@@ -230,7 +230,8 @@ void run_cluster(const MpiClusterArgs& args, Comm& comm) {
   if (comm.rank == 0) {
     const WriteCounts counts = write_outputs(std::move(reports), args, plan);
     timings.mark("write");
-    print_closing_line(counts, comm.ranks, cli::seconds_since(start));
+    // -q prints nothing but errors, as in `crossnews cluster`.
+    if (!args.cluster.quiet) print_closing_line(counts, comm.ranks, cli::seconds_since(start));
   }
   if (args.timings) timings.print();
 }

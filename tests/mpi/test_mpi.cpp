@@ -186,3 +186,13 @@ TEST_CASE("crossnews-mpi: one rank failing aborts the job, naming the rank" *
   CHECK(files == 1);  // the log only
   fs::remove_all(dir);
 }
+
+TEST_CASE("crossnews-mpi -q prints nothing on stderr but errors; without it, one closing line") {
+  const fs::path dir = work_dir("quiet");
+  const std::string input = CROSSNEWS_SOURCE_DIR "/examples/data/articles.jsonl";
+  REQUIRE(mpi(2, "cluster -q " + input + " -o " + (dir / "a.tsv").string(), dir) == 0);
+  CHECK(slurp(dir / "log").empty());
+  REQUIRE(mpi(2, "cluster " + input + " -o " + (dir / "b.tsv").string(), dir) == 0);
+  CHECK(slurp(dir / "log").find("\"articles\":69") != std::string::npos);
+  fs::remove_all(dir);
+}
