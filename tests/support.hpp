@@ -1,7 +1,7 @@
 #pragma once
 // What several test files need: the shared analyzer and built-in keyword map (built once per
-// test binary), reading a corpus, scoring an assignment against gold labels, and reporting a
-// test skipped when the data it reads (../shared) is absent.
+// test binary), reading a corpus, scoring an assignment against gold labels; and the skips of
+// skip.hpp.
 
 #include <crossnews/analyzer.hpp>
 #include <crossnews/clusterer.hpp>
@@ -10,6 +10,8 @@
 #include <crossnews/metrics.hpp>
 
 #include <doctest/doctest.h>
+
+#include "skip.hpp"
 
 #include <filesystem>
 #include <span>
@@ -55,19 +57,6 @@ inline ClusteringScores score(const std::vector<Article>& articles,
     langs.push_back(articles[i].lang);
   }
   return evaluate(gold, predicted, langs);
-}
-
-/// The shared data directory (../shared beside the repository).
-inline std::filesystem::path shared_dir() { return CROSSNEWS_SHARED_DIR; }
-
-/// Call first in a test that reads `relative` under ../shared: when it is absent (a clone without
-/// the shared data) returns true after a message that ctest matches (SKIP_REGULAR_EXPRESSION in
-/// tests/CMakeLists.txt) to report the test as skipped, not passed.
-inline bool skip_without_shared(const std::string& relative) {
-  const std::filesystem::path path = shared_dir() / relative;
-  if (std::filesystem::exists(path)) return false;
-  MESSAGE("crossnews-test-skipped: " << path.string() << " is absent");
-  return true;
 }
 
 }  // namespace crossnews::test

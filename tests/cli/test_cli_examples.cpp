@@ -14,6 +14,8 @@
 
 #include <doctest/doctest.h>
 
+#include "skip.hpp"
+
 #include <set>
 #include <sstream>
 #include <string>
@@ -151,7 +153,7 @@ TEST_CASE("the README's command table lists every subcommand") {
 
 TEST_CASE("every example in README.md and in --help runs") { run_examples(false); }
 
-TEST_CASE("the FreeDict examples run with the dictionary installed" *
-          doctest::skip(!has_dictionary())) {
+TEST_CASE("the FreeDict examples run with the dictionary installed") {
+  if (crossnews::test::skip_if(!has_dictionary(), kDictionary + " is absent")) return;
   run_examples(true);
 }

@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include "skip.hpp"
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -228,8 +230,8 @@ TEST_CASE("story times before year 1000 and before 1970 keep four-digit years") 
 bool has_script() { return std::system("command -v script > /dev/null") == 0; }
 
 // util-linux `script` gives the CLI a terminal to draw on.
-TEST_CASE("progress on a terminal: cleared lines, a count while reading, no stage at 0/0" *
-          doctest::skip(!has_script())) {
+TEST_CASE("progress on a terminal: cleared lines, a count while reading, no stage at 0/0") {
+  if (crossnews::test::skip_if(!has_script(), "util-linux script is absent")) return;
   const fs::path typescript = temp_dir() / "typescript";
   const std::string command = "script -qec \"'"s + CROSSNEWS_CLI + "' cluster -o /dev/null " +
                               kInput + "\" " + quote(typescript) + " > /dev/null";

@@ -1,3 +1,5 @@
+#include "support.hpp"
+
 #include <crossnews/crossnews.hpp>
 
 #include "cluster/detail/agglomerate.hpp"
@@ -21,40 +23,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Corpus load(const std::string& path) {
-  const std::string input = path;
-  return read_corpus(std::span<const std::string>(&input, 1));
-}
-
-const Analyzer& shared_analyzer() {
-  static const Analyzer analyzer;
-  return analyzer;
-}
-
-const Lexicon& builtin_lexicon() {
-  static const Lexicon lexicon = [] {
-    LexiconBuilder builder(shared_analyzer());
-    builder.add_builtin();
-    return builder.build();
-  }();
-  return lexicon;
-}
+using test::builtin_lexicon;
+using test::load;
+using test::score;
+using test::shared_analyzer;
 
 ClusteringResult cluster_batch(const std::vector<Article>& articles, ClusterOptions options = {}) {
   BatchClusterer clusterer(shared_analyzer(), &builtin_lexicon(), options);
   clusterer.add(articles);
   return clusterer.run();
-}
-
-ClusteringScores score(const std::vector<Article>& articles,
-                       const std::vector<ClusterId>& assignment) {
-  std::vector<std::string> gold, predicted, langs;
-  for (std::size_t i = 0; i < articles.size(); ++i) {
-    gold.push_back(articles[i].story);
-    predicted.push_back(std::to_string(assignment[i].value()));
-    langs.push_back(articles[i].lang);
-  }
-  return evaluate(gold, predicted, langs);
 }
 
 }  // namespace
@@ -340,11 +317,8 @@ TEST_CASE("stream: one article bridging two unrelated stories does not merge the
 }
 
 TEST_CASE("the seed articles form one story, apart from other Twitter and Kaspersky news") {
-  const fs::path seeds = fs::path(CROSSNEWS_SHARED_DIR) / "seeds";
-  if (!fs::exists(seeds)) {
-    MESSAGE("skipped: " << seeds << " is absent");
-    return;
-  }
+  if (test::skip_without_shared("seeds")) return;
+  const fs::path seeds = test::shared_dir() / "seeds";
   Corpus corpus = load(seeds.string());
   REQUIRE(corpus.articles.size() == 2);
   const Corpus negatives = load(CROSSNEWS_TEST_DATA_DIR "/negatives.jsonl");
@@ -392,11 +366,8 @@ TEST_CASE("the example corpus is clustered with B-cubed F1 >= 0.95") {
 }
 
 TEST_CASE("explanations list what two articles share") {
-  const fs::path seeds = fs::path(CROSSNEWS_SHARED_DIR) / "seeds";
-  if (!fs::exists(seeds)) {
-    MESSAGE("skipped: " << seeds << " is absent");
-    return;
-  }
+  if (test::skip_without_shared("seeds")) return;
+  const fs::path seeds = test::shared_dir() / "seeds";
   const Corpus corpus = load(seeds.string());
   Featurizer featurizer(shared_analyzer(), &builtin_lexicon(), {.keep_articles = true});
   featurizer.add(corpus.articles);

@@ -1,6 +1,8 @@
 // The story writers (JSONL, text, HTML), explanations by document index, id look-up and the
 // strong ids' text forms.
 
+#include "support.hpp"
+
 #include <crossnews/crossnews.hpp>
 
 #include <doctest/doctest.h>
@@ -12,19 +14,8 @@ using namespace crossnews;
 
 namespace {
 
-const Analyzer& analyzer() {
-  static const Analyzer instance;
-  return instance;
-}
-
-const Lexicon& lexicon() {
-  static const Lexicon instance = [] {
-    LexiconBuilder builder(analyzer());
-    builder.add_builtin();
-    return builder.build();
-  }();
-  return instance;
-}
+const Analyzer& analyzer() { return test::shared_analyzer(); }
+const Lexicon& lexicon() { return test::builtin_lexicon(); }
 
 Article make(std::string id, std::string lang, std::string title, std::string text) {
   Article a;

@@ -4,6 +4,8 @@
 #include "io_test_util.hpp"
 
 #include <doctest/doctest.h>
+
+#include "skip.hpp"
 #include <simdjson.h>
 
 #include <unistd.h>
@@ -346,8 +348,8 @@ void write_awkward_pair(const std::string& gold_path, const std::string& pred_pa
 TEST_CASE("evaluate_files agrees with score.py on awkward input") {
   const std::string python = "/usr/bin/python3";
   const std::string script = std::string(CROSSNEWS_SHARED_DIR) + "/peers/score.py";
-  if (!fs::exists(python) || !fs::exists(script)) {
-    MESSAGE("skipped: python3 or " << script << " not available");
+  if (crossnews::test::skip_if(!fs::exists(python) || !fs::exists(script),
+                               "python3 or " + script + " is absent")) {
     return;
   }
   TempDir dir("metrics_scorepy");
@@ -356,8 +358,8 @@ TEST_CASE("evaluate_files agrees with score.py on awkward input") {
   write_awkward_pair(gold, pred);
   const std::string command = python + " " + script + " '" + gold + "' '" + pred + "' > '" + out +
                               "' 2> '" + dir.file("err.txt") + "'";
-  if (std::system(command.c_str()) != 0) {
-    MESSAGE("skipped: score.py did not run (numpy missing?)");
+  if (crossnews::test::skip_if(std::system(command.c_str()) != 0,
+                               "score.py did not run (numpy missing?)")) {
     return;
   }
   simdjson::dom::parser parser;

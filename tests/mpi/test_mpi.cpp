@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include "skip.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -135,9 +137,11 @@ TEST_CASE("crossnews-mpi on the example corpus matches crossnews cluster") {
 }
 
 // Minutes under the sanitizers; the small corpora above cover the same code there.
-TEST_CASE("crossnews-mpi on a synthetic 20k corpus agrees with one process" *
-          doctest::skip(!fs::exists(CROSSNEWS_SHARED_DIR "/peers/gen_corpus.py") ||
-                        CROSSNEWS_SANITIZED)) {
+TEST_CASE("crossnews-mpi on a synthetic 20k corpus agrees with one process") {
+  if (crossnews::test::skip_if(CROSSNEWS_SANITIZED, "minutes under the sanitizers") ||
+      crossnews::test::skip_without_shared("peers/gen_corpus.py")) {
+    return;
+  }
   const fs::path dir = work_dir("synthetic");
   const fs::path corpus = dir / "corpus.jsonl";
   REQUIRE(exit_code("/usr/bin/python3 " CROSSNEWS_SHARED_DIR
@@ -168,8 +172,10 @@ TEST_CASE("crossnews-mpi failures leave earlier outputs as they were") {
 // A rank that fails (here rank 1 runs out of memory under `ulimit -v`) aborts the whole job with
 // a message naming it; no output appears. Address space limits and ASan do not mix. `timeout`:
 // with a higher limit Open MPI's own allocations can fail first and hang the job.
-TEST_CASE("crossnews-mpi: one rank failing aborts the job, naming the rank" *
-          doctest::skip(CROSSNEWS_SANITIZED)) {
+TEST_CASE("crossnews-mpi: one rank failing aborts the job, naming the rank") {
+  if (crossnews::test::skip_if(CROSSNEWS_SANITIZED, "the memory limit fails sanitizer runtimes")) {
+    return;
+  }
   const fs::path dir = work_dir("abort");
   const std::string corpus = CROSSNEWS_SOURCE_DIR "/examples/data/articles.jsonl";
   const std::string root = ::geteuid() == 0 ? " --allow-run-as-root" : "";
