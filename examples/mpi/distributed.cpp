@@ -1,6 +1,6 @@
 #include "distributed.hpp"
 
-#include "atomic_output.hpp"
+#include "../cli/output.hpp"
 #include "steps.hpp"
 
 #include <crossnews/error.hpp>
@@ -8,7 +8,6 @@
 #include <mpi.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -125,27 +124,14 @@ std::string pack_report(const HeldArticles& held, const LocalClustering& local,
   return std::move(p.bytes());
 }
 
-// An output that is an input, or two outputs that are one file, would destroy data: usage error.
+// An output that is an input, or two outputs that are one file, would destroy data: usage error
+// (the CLI's rule).
 void check_output_paths(const MpiClusterArgs& args) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> outputs{args.cluster.output};
-  if (!args.cluster.stories.empty()) outputs.push_back(args.cluster.stories);
-  if (!args.cluster.rejected.empty()) outputs.push_back(args.cluster.rejected);
-  for (std::size_t i = 0; i < outputs.size(); ++i) {
-    const fs::path out = fs::weakly_canonical(outputs[i]);
-    for (std::size_t j = 0; j < i; ++j) {
-      if (out == fs::weakly_canonical(outputs[j])) {
-        throw ExitError{kUsage,
-                        "outputs '" + outputs[j] + "' and '" + outputs[i] + "' are one file"};
-      }
-    }
-    for (const auto& input : args.cluster.inputs) {
-      std::error_code ec;
-      if (input != "-" && fs::equivalent(input, outputs[i], ec)) {
-        throw ExitError{kUsage, "output '" + outputs[i] + "' is the input '" + input + "'"};
-      }
-    }
-  }
+  std::vector<cli::NamedPath> outputs{{"-o", args.cluster.output}};
+  if (!args.cluster.stories.empty()) outputs.push_back({"--stories", args.cluster.stories});
+  if (!args.cluster.rejected.empty()) outputs.push_back({"--rejected", args.cluster.rejected});
+  cli::check_outputs(cli::named_inputs("INPUT", args.cluster.inputs, &args.cluster.lexicon),
+                     outputs);
 }
 
 // Rank 0 writes the outputs: it finds out before any work whether it can, and tells every rank.
@@ -155,10 +141,10 @@ void check_writable(const MpiClusterArgs& args, const Comm& comm) {
     try {
       for (const auto* path :
            {&args.cluster.output, &args.cluster.stories, &args.cluster.rejected}) {
-        if (!path->empty()) AtomicOutput probe(*path);  // dropped uncommitted: nothing stays
+        if (!path->empty()) cli::AtomicOutput probe({"-o", *path});  // uncommitted: nothing stays
       }
-    } catch (const IoError& e) {
-      failure = e.what();
+    } catch (const ExitError& e) {
+      failure = e.message;
     }
   }
   if (any_rank(!failure.empty())) throw ExitError{kFailure, failure};

@@ -1,4 +1,4 @@
-#include "atomic_output.hpp"
+#include "../cli/output.hpp"
 #include "steps.hpp"
 
 #include <algorithm>
@@ -141,21 +141,21 @@ WriteCounts write_outputs(std::vector<std::string> reports, const MpiClusterArgs
   reject_duplicates(g, plan);
   const Stitched stitched = stitch(g.placements);
   WriteCounts counts{stitched.owned.size(), g.rejected.size(), 0};
-  AtomicOutput assignments(args.cluster.output);
+  cli::AtomicOutput assignments({"-o", args.cluster.output});
   for (std::size_t k = 0; k < stitched.owned.size(); ++k) {
     assignments.stream() << g.id_of[g.placements[stitched.owned[k]].order] << '\t'
                          << stitched.story[k].value() << '\n';
   }
-  std::optional<AtomicOutput> stories, rejected;
+  std::optional<cli::AtomicOutput> stories, rejected;
   if (!args.cluster.stories.empty()) {
-    stories.emplace(args.cluster.stories);
+    stories.emplace(cli::NamedPath{"--stories", args.cluster.stories});
     const auto summaries = combine_parts(std::move(g.parts), stitched.part_story);
     StoryWriter writer(stories->stream(), parse_story_format(args.cluster.stories_format));
     for (const auto& s : summaries) writer.write(s);
     writer.finish();
   }
   if (!args.cluster.rejected.empty()) {
-    rejected.emplace(args.cluster.rejected);
+    rejected.emplace(cli::NamedPath{"--rejected", args.cluster.rejected});
     std::stable_sort(g.rejected.begin(), g.rejected.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [order, r] : g.rejected) cli::write_rejected(rejected->stream(), r);
