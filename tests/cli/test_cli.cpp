@@ -289,3 +289,13 @@ TEST_CASE("lexicon audit without --check lists findings and exits 0") {
   CHECK(listed.code == 0);
   CHECK(listed.out.find("\"kind\":\"shared_term\"") != std::string::npos);
 }
+
+TEST_CASE("lexicon audit and explain --pairs: a missing file is a usage error naming it") {
+  const Run audit = run("lexicon audit --no-builtin --lexicon /no/such/lexicon.tsv");
+  CHECK(audit.code == 2);
+  CHECK(audit.err.find("/no/such/lexicon.tsv") != std::string::npos);
+  const std::string corpus = std::string(CROSSNEWS_SOURCE_DIR) + "/examples/data/articles.jsonl";
+  const Run pairs = run("explain --input '" + corpus + "' --pairs /no/such/pairs.tsv");
+  CHECK(pairs.code == 2);
+  CHECK(pairs.err.find("/no/such/pairs.tsv") != std::string::npos);
+}
