@@ -1,6 +1,6 @@
 #pragma once
 // The similarity of two articles split into its parts, for explanations (defined next to the
-// similarity itself, in clusterer.cpp).
+// similarity itself, in similarity.cpp).
 
 #include <crossnews/clusterer.hpp>
 

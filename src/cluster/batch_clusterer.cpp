@@ -1,0 +1,186 @@
+#include <crossnews/clusterer.hpp>
+
+#include <crossnews/error.hpp>
+#include <crossnews/inverted_index.hpp>
+
+#include "cluster/detail/agglomerate.hpp"
+#include "cluster/detail/duplicates.hpp"
+#include "cluster/detail/parallel.hpp"
+#include "cluster/detail/similarity.hpp"
+#include "cluster/detail/story_builder.hpp"
+#include "cluster/detail/time_window.hpp"
+
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace crossnews {
+namespace {
+
+using detail::ScatteredArticle;
+using detail::SimilarityParts;
+
+// Story ids in order of each story's first article, from 1.
+std::vector<ClusterId> number_groups(std::span<const std::uint32_t> root) {
+  absl::flat_hash_map<std::uint32_t, ClusterId> id_of;
+  std::vector<ClusterId> out;
+  out.reserve(root.size());
+  for (auto r : root) {
+    auto [it, added] = id_of.try_emplace(r, ClusterId(id_of.size() + 1));
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+}  // namespace
+
+struct BatchClusterer::Impl {
+  ClusterOptions options;
+  const Lexicon* lexicon;
+  Featurizer featurizer;
+  std::vector<detail::ArticleMeta> meta;
+  bool ran = false;
+
+  Impl(const Analyzer& analyzer, const Lexicon* l, ClusterOptions o)
+      : options(o), lexicon(l), featurizer(analyzer, l, o.features) {
+    validate(options);
+  }
+
+  using Edge = detail::CandidateEdge;
+
+  // `representative`: the article each node of the graph is linked through.
+  std::vector<Edge> candidate_edges(std::span<const std::uint32_t> representative,
+                                    const ProgressCallback& progress) {
+    const std::size_t n = representative.size();
+    if (progress) progress("link", 0, n);
+    const auto doc = [&](std::uint32_t node) -> const DocFeatures& {
+      return featurizer.features(representative[node]);
+    };
+    // Inserted in time order, the index cuts each posting list to a query's window (see
+    // inverted_index.cpp); articles without time come first, in corpus order.
+    std::vector<std::uint32_t> by_time(n);
+    std::iota(by_time.begin(), by_time.end(), 0u);
+    std::stable_sort(by_time.begin(), by_time.end(),
+                     [&](std::uint32_t x, std::uint32_t y) { return doc(x).time < doc(y).time; });
+    InvertedIndex index;
+    for (const std::uint32_t node : by_time) index.insert(node, doc(node).vector, doc(node).time);
+    const std::size_t workers = detail::worker_count(options.features.threads, n);
+    std::vector<std::vector<Edge>> per_worker(workers);
+    // Each worker's buffers live across the chunks: both are as large as the index or the
+    // vocabulary, and refilling them per chunk would cost more than the chunk's queries.
+    std::vector<std::unique_ptr<QueryScratch, void (*)(QueryScratch*)>> scratches;
+    for (std::size_t w = 0; w < workers; ++w) scratches.push_back(InvertedIndex::make_scratch());
+    std::vector<ScatteredArticle> articles(workers,
+                                           ScatteredArticle(featurizer.vocabulary().size()));
+    // Chunks of at most 8192 articles, and at least 64 of them on a large corpus, so progress moves
+    // steadily; each chunk costs one start of the workers.
+    const std::size_t chunk = std::clamp<std::size_t>(n / 64, 256, 8192);
+    for (std::size_t start = 0; start < n; start += chunk) {
+      const std::size_t stop = std::min(n, start + chunk);
+      detail::parallel_for(
+          stop - start, workers, [&](std::size_t worker, std::size_t begin, std::size_t end) {
+            std::vector<Hit> hits, xl_hits;
+            for (std::size_t i = start + begin; i < start + end; ++i) {
+              collect(index, representative, static_cast<std::uint32_t>(i), *scratches[worker],
+                      articles[worker], hits, xl_hits, per_worker[worker]);
+            }
+          });
+      if (progress) progress("link", stop, n);
+    }
+    std::vector<Edge> edges;
+    for (auto& w : per_worker) edges.insert(edges.end(), w.begin(), w.end());
+    std::sort(edges.begin(), edges.end(),
+              [](const Edge& x, const Edge& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
+    edges.erase(std::unique(edges.begin(), edges.end(),
+                            [](const Edge& x, const Edge& y) { return x.a == y.a && x.b == y.b; }),
+                edges.end());
+    return edges;
+  }
+
+  void collect(const InvertedIndex& index, std::span<const std::uint32_t> representative,
+               std::uint32_t node, QueryScratch& scratch, ScatteredArticle& article,
+               std::vector<Hit>& hits, std::vector<Hit>& xl_hits, std::vector<Edge>& out) const {
+    const DocFeatures& d = featurizer.features(representative[node]);
+    IndexQuery q =
+        detail::window_query(d, options, options.neighbours, options.candidate_min_score);
+    q.exclude = node;
+    // Without times the corpus order bounds the postings read per term, as time does.
+    q.anchor = node;
+    q.nearest_per_term = options.postings_per_term;
+    SparseVector whole = d.vector;
+    SparseVector xl = detail::crosslingual_part(featurizer, d.vector);
+    whole.prune_top_k(options.query_terms);
+    xl.prune_top_k(options.query_terms);
+    // One pass serves both queries: the cross-lingual terms are the long posting lists.
+    index.query_pair(whole, xl, q, scratch, hits, xl_hits);
+    hits.insert(hits.end(), xl_hits.begin(), xl_hits.end());
+    // Both queries often find the same article: score it once.
+    std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y) { return x.key < y.key; });
+    hits.erase(std::unique(hits.begin(), hits.end(),
+                           [](const Hit& x, const Hit& y) { return x.key == y.key; }),
+               hits.end());
+    article.set(featurizer, d);
+    for (const Hit& h : hits) {
+      const DocFeatures& other = featurizer.features(representative[h.key]);
+      const SimilarityParts parts = article.similarity(other, options);
+      if (parts.total <= 0.0f) continue;
+      out.push_back({std::min(node, h.key), std::max(node, h.key), parts.total, parts.overlap,
+                     d.lang_slot == other.lang_slot});
+    }
+    article.clear();
+  }
+};
+
+BatchClusterer::BatchClusterer(const Analyzer& analyzer, const Lexicon* lexicon,
+                               ClusterOptions options)
+    : impl_(std::make_unique<Impl>(analyzer, lexicon, options)) {}
+BatchClusterer::~BatchClusterer() = default;
+BatchClusterer::BatchClusterer(BatchClusterer&&) noexcept = default;
+BatchClusterer& BatchClusterer::operator=(BatchClusterer&&) noexcept = default;
+
+void BatchClusterer::add(std::span<const Article> articles) {
+  if (impl_->ran) {
+    throw ConfigError(
+        "BatchClusterer::add after run(): a batch clusterer clusters one corpus; "
+        "use a new one for more articles");
+  }
+  impl_->featurizer.add(articles);
+  for (const auto& a : articles) impl_->meta.push_back({a.id, a.title});
+}
+
+DocumentFrequencies BatchClusterer::frequencies_of(std::span<const std::size_t> docs) {
+  return impl_->featurizer.frequencies_of(docs);
+}
+
+void BatchClusterer::use_document_frequencies(const DocumentFrequencies& frequencies) {
+  impl_->featurizer.use_document_frequencies(frequencies);
+}
+
+ClusteringResult BatchClusterer::run(const ProgressCallback& progress) {
+  auto& m = *impl_;
+  if (m.ran) throw ConfigError("BatchClusterer::run called twice: a batch clusterer runs once");
+  m.ran = true;
+  m.featurizer.finish(progress);
+  const auto copies = detail::group_exact_duplicates(
+      m.featurizer,
+      m.options.window_days > 0.0 ? detail::window_seconds(m.options.window_days) : 0);
+  const auto edges = m.candidate_edges(copies.representative, progress);
+  if (progress) progress("cluster", 0, 0);
+  const auto node_root =
+      detail::cluster_graph(edges, copies.size, m.options.threshold,
+                            m.options.strategy == ClusterStrategy::monolingual_first);
+  std::vector<std::uint32_t> root;
+  root.reserve(copies.group_of.size());
+  for (const std::uint32_t node : copies.group_of) root.push_back(node_root[node]);
+  ClusteringResult result;
+  result.assignment = number_groups(root);
+  if (progress) progress("summarize", 0, 0);
+  result.stories = detail::summarize_stories(m.featurizer, result.assignment, m.meta,
+                                             m.options.features.threads);
+  return result;
+}
+
+const Featurizer& BatchClusterer::featurizer() const { return impl_->featurizer; }
+
+}  // namespace crossnews

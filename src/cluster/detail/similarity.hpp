@@ -1,0 +1,106 @@
+#pragma once
+// The similarity of clusterer.hpp, in parts, and the pieces both clusterers query the index with.
+// Inline where it runs once per candidate pair.
+
+#include <crossnews/clusterer.hpp>
+#include <crossnews/inverted_index.hpp>
+
+#include "cluster/detail/time_window.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace crossnews::detail {
+
+inline double time_factor(const DocFeatures& a, const DocFeatures& b, const ClusterOptions& o) {
+  if (!a.time || !b.time || o.time_weight == 0.0f) return 1.0;
+  const double dt = seconds_between(*a.time, *b.time) / kSecondsPerDay;
+  const double sigma = o.time_sigma_days;
+  return 1.0 - o.time_weight + o.time_weight * std::exp(-dt * dt / (2.0 * sigma * sigma));
+}
+
+struct SimilarityParts {
+  float content = 0.0f;
+  float names = 0.0f;
+  float time = 1.0f;
+  float total = 0.0f;
+  float overlap = 0.0f;  // share of the longer vector's terms the other holds too
+};
+
+// The similarity from the two dot products of a and b (over all their terms, and over names)
+// and the number of terms they share.
+inline SimilarityParts combine(double dot_all, double dot_neutral, std::size_t shared,
+                               const DocFeatures& a, const DocFeatures& b,
+                               const ClusterOptions& o) {
+  SimilarityParts s;
+  const std::size_t longer = std::max(a.vector.size(), b.vector.size());
+  s.overlap = longer == 0 ? 0.0f : static_cast<float>(double(shared) / double(longer));
+  if (a.lang_slot == b.lang_slot) {
+    s.content = static_cast<float>(dot_all);
+  } else if (a.crosslingual_norm > 0.0f && b.crosslingual_norm > 0.0f) {
+    // Only concepts and names can be shared across languages: compare on that part alone.
+    const double c = dot_all / (double(a.crosslingual_norm) * b.crosslingual_norm);
+    s.content = static_cast<float>(std::min(1.0, c * o.crosslingual_scale));
+  }
+  if (a.neutral_norm > 0.0f && b.neutral_norm > 0.0f) {
+    s.names =
+        static_cast<float>(std::min(1.0, dot_neutral / (double(a.neutral_norm) * b.neutral_norm)));
+  }
+  s.time = static_cast<float>(time_factor(a, b, o));
+  s.total = ((1.0f - o.entity_weight) * s.content + o.entity_weight * s.names) * s.time;
+  return s;
+}
+
+SimilarityParts similarity_parts(const Featurizer& f, const DocFeatures& a, const DocFeatures& b,
+                                 const ClusterOptions& o);
+
+// One article scored against many: its weights scattered by term, so each other article costs a
+// gather over its own entries instead of a merge. Sums run in term order, as in
+// similarity_parts(), so the results are the same to the bit.
+class ScatteredArticle {
+ public:
+  explicit ScatteredArticle(std::size_t terms = 0) : weight_(terms, 0.0f) {}
+
+  /// Makes room for a vocabulary that grew (stream).
+  void fit(std::size_t terms) {
+    if (weight_.size() < terms) weight_.resize(terms, 0.0f);
+  }
+
+  void set(const Featurizer& f, const DocFeatures& doc) {
+    featurizer_ = &f;
+    doc_ = &doc;
+    for (const auto& e : doc.vector.entries()) weight_[e.term.value()] = e.weight;
+  }
+  void clear() {
+    for (const auto& e : doc_->vector.entries()) weight_[e.term.value()] = 0.0f;
+  }
+  [[nodiscard]] SimilarityParts similarity(const DocFeatures& other,
+                                           const ClusterOptions& o) const {
+    double dot_all = 0.0, dot_neutral = 0.0;
+    std::size_t shared = 0;
+    for (const auto& e : other.vector.entries()) {
+      const float w = weight_[e.term.value()];
+      if (w == 0.0f) continue;
+      const double p = double(w) * e.weight;
+      dot_all += p;
+      if (featurizer_->is_name(e.term)) dot_neutral += p;
+      ++shared;
+    }
+    return combine(dot_all, dot_neutral, shared, *doc_, other, o);
+  }
+
+ private:
+  std::vector<float> weight_;
+  const Featurizer* featurizer_ = nullptr;
+  const DocFeatures* doc_ = nullptr;
+};
+
+IndexQuery window_query(const DocFeatures& doc, const ClusterOptions& o, std::size_t k,
+                        float min_score);
+
+// The part of a vector other languages can share, re-normalised: queries with it find articles
+// in other languages that the whole vector, dominated by language-specific words, would rank low.
+SparseVector crosslingual_part(const Featurizer& f, const SparseVector& v);
+
+}  // namespace crossnews::detail

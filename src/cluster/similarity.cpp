@@ -1,0 +1,72 @@
+#include "cluster/detail/similarity.hpp"
+
+#include "cluster/detail/link_score.hpp"
+
+namespace crossnews {
+namespace detail {
+
+SimilarityParts similarity_parts(const Featurizer& f, const DocFeatures& a, const DocFeatures& b,
+                                 const ClusterOptions& o) {
+  double dot_all = 0.0, dot_neutral = 0.0;
+  std::size_t shared = 0;
+  auto ea = a.vector.entries(), eb = b.vector.entries();
+  std::size_t i = 0, j = 0;
+  while (i < ea.size() && j < eb.size()) {
+    if (ea[i].term < eb[j].term) {
+      ++i;
+    } else if (eb[j].term < ea[i].term) {
+      ++j;
+    } else {
+      const double p = double(ea[i].weight) * eb[j].weight;
+      dot_all += p;
+      if (f.is_name(ea[i].term)) dot_neutral += p;
+      ++shared;
+      ++i;
+      ++j;
+    }
+  }
+  return combine(dot_all, dot_neutral, shared, a, b, o);
+}
+
+IndexQuery window_query(const DocFeatures& doc, const ClusterOptions& o, std::size_t k,
+                        float min_score) {
+  IndexQuery q;
+  q.k = k;
+  q.min_score = min_score;
+  if (doc.time && o.window_days > 0.0) {
+    const std::int64_t half = window_seconds(o.window_days);
+    q.time_from = saturating_sub(*doc.time, half);
+    q.time_to = saturating_add(*doc.time, half);
+  }
+  return q;
+}
+
+SparseVector crosslingual_part(const Featurizer& f, const SparseVector& v) {
+  std::vector<SparseEntry> kept;
+  for (const auto& e : v.entries()) {
+    if (f.is_crosslingual(e.term)) kept.push_back(e);
+  }
+  SparseVector out = SparseVector::from_sorted(std::move(kept));
+  out.normalize();
+  return out;
+}
+
+}  // namespace detail
+
+float similarity(const Featurizer& featurizer, const DocFeatures& a, const DocFeatures& b,
+                 const ClusterOptions& options) {
+  return detail::similarity_parts(featurizer, a, b, options).total;
+}
+
+LinkExplanation detail::score_link(const Featurizer& featurizer, const DocFeatures& a,
+                                   const DocFeatures& b, const ClusterOptions& options) {
+  const detail::SimilarityParts parts = detail::similarity_parts(featurizer, a, b, options);
+  LinkExplanation out;
+  out.similarity = parts.total;
+  out.content = parts.content;
+  out.names = parts.names;
+  out.time_factor = parts.time;
+  return out;
+}
+
+}  // namespace crossnews
