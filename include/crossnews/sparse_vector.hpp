@@ -44,6 +44,28 @@ class SparseVector {
   std::vector<SparseEntry> entries_;
 };
 
+/// Calls `on_shared(entry_of_a, entry_of_b)` for each term both vectors hold, in term order: the
+/// merge under every dot product and every list of shared terms.
+template <class OnShared>
+void for_each_shared_term(const SparseVector& a, const SparseVector& b, OnShared&& on_shared) {
+  const auto ea = a.entries(), eb = b.entries();
+  const SparseEntry* x = ea.data();
+  const SparseEntry* const x_end = x + ea.size();
+  const SparseEntry* y = eb.data();
+  const SparseEntry* const y_end = y + eb.size();
+  while (x != x_end && y != y_end) {
+    if (x->term < y->term) {
+      ++x;
+    } else if (y->term < x->term) {
+      ++y;
+    } else {
+      on_shared(*x, *y);
+      ++x;
+      ++y;
+    }
+  }
+}
+
 /// Sums member vectors into a cluster centroid; centroid() returns it L2-normalised.
 /// Sums are kept in double so that a story of many thousands of articles leaves no float drift; a
 /// term whose sum a negative scale cancels to rounding noise is dropped.

@@ -18,19 +18,9 @@ struct SharedTerm {
 
 std::vector<SharedTerm> shared_terms(const DocFeatures& a, const DocFeatures& b) {
   std::vector<SharedTerm> shared;
-  const auto ea = a.vector.entries(), eb = b.vector.entries();
-  std::size_t i = 0, j = 0;
-  while (i < ea.size() && j < eb.size()) {
-    if (ea[i].term < eb[j].term) {
-      ++i;
-    } else if (eb[j].term < ea[i].term) {
-      ++j;
-    } else {
-      shared.push_back({ea[i].term, ea[i].weight * eb[j].weight});
-      ++i;
-      ++j;
-    }
-  }
+  for_each_shared_term(a.vector, b.vector, [&](const SparseEntry& x, const SparseEntry& y) {
+    shared.push_back({x.term, x.weight * y.weight});
+  });
   return shared;
 }
 

@@ -9,22 +9,12 @@ SimilarityParts similarity_parts(const Featurizer& f, const DocFeatures& a, cons
                                  const ClusterOptions& o) {
   double dot_all = 0.0, dot_neutral = 0.0;
   std::size_t shared = 0;
-  auto ea = a.vector.entries(), eb = b.vector.entries();
-  std::size_t i = 0, j = 0;
-  while (i < ea.size() && j < eb.size()) {
-    if (ea[i].term < eb[j].term) {
-      ++i;
-    } else if (eb[j].term < ea[i].term) {
-      ++j;
-    } else {
-      const double p = double(ea[i].weight) * eb[j].weight;
-      dot_all += p;
-      if (f.is_name(ea[i].term)) dot_neutral += p;
-      ++shared;
-      ++i;
-      ++j;
-    }
-  }
+  for_each_shared_term(a.vector, b.vector, [&](const SparseEntry& x, const SparseEntry& y) {
+    const double p = double(x.weight) * y.weight;
+    dot_all += p;
+    if (f.is_name(x.term)) dot_neutral += p;
+    ++shared;
+  });
   return combine(dot_all, dot_neutral, shared, a, b, o);
 }
 

@@ -74,22 +74,10 @@ void SparseVector::prune_top_k(std::size_t k) {
 }
 
 float SparseVector::dot(const SparseVector& other) const {
-  const SparseEntry* a = entries_.data();
-  const SparseEntry* a_end = a + entries_.size();
-  const SparseEntry* b = other.entries_.data();
-  const SparseEntry* b_end = b + other.entries_.size();
   double sum = 0.0;
-  while (a != a_end && b != b_end) {
-    if (a->term < b->term) {
-      ++a;
-    } else if (b->term < a->term) {
-      ++b;
-    } else {
-      sum += static_cast<double>(a->weight) * b->weight;
-      ++a;
-      ++b;
-    }
-  }
+  for_each_shared_term(*this, other, [&](const SparseEntry& a, const SparseEntry& b) {
+    sum += static_cast<double>(a.weight) * b.weight;
+  });
   return static_cast<float>(sum);
 }
 
