@@ -1,7 +1,7 @@
 #pragma once
 // What several test files need: the shared analyzer and built-in keyword map (built once per
-// test binary), reading a corpus, scoring an assignment against gold labels; and the skips of
-// skip.hpp.
+// test binary), reading a corpus, scoring an assignment against gold labels, scratch directories and files;
+// and the skips of skip.hpp.
 
 #include <crossnews/analyzer.hpp>
 #include <crossnews/clusterer.hpp>
@@ -13,9 +13,15 @@
 
 #include "skip.hpp"
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <span>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -57,6 +63,39 @@ inline ClusteringScores score(const std::vector<Article>& articles,
     langs.push_back(articles[i].lang);
   }
   return evaluate(gold, predicted, langs);
+}
+
+/// A fresh directory under the system temp dir, removed with the object.
+struct TempDir {
+  std::filesystem::path path;
+  explicit TempDir(const std::string& name)
+      : path(std::filesystem::temp_directory_path() /
+             ("crossnews_" + name + "_" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+/// Writes `content` to `path` byte for byte; returns the path.
+inline std::string write_file(const std::string& path, std::string_view content) {
+  std::ofstream(path, std::ios::binary).write(content.data(), std::streamsize(content.size()));
+  return path;
+}
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+inline bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
 }
 
 }  // namespace crossnews::test
