@@ -1,6 +1,7 @@
 #pragma once
 // What several test files need: the shared analyzer and built-in keyword map (built once per
-// test binary), reading a corpus, scoring an assignment against gold labels, scratch directories and files;
+// test binary), reading a corpus, scoring an assignment against gold labels, scratch directories and files, an oracle
+// of term counts;
 // and the skips of skip.hpp.
 
 #include <crossnews/analyzer.hpp>
@@ -8,6 +9,7 @@
 #include <crossnews/corpus_io.hpp>
 #include <crossnews/lexicon.hpp>
 #include <crossnews/metrics.hpp>
+#include <crossnews/tfidf.hpp>
 
 #include <doctest/doctest.h>
 
@@ -18,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -96,6 +99,21 @@ inline std::string read_file(const std::filesystem::path& path) {
 
 inline bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
+}
+
+/// The counts weigh() takes for an analysed text, computed plainly as an oracle: each distinct
+/// term once, sorted by id, its title and body occurrences apart. `id_of(term)` gives its TermId.
+template <class IdOf>
+std::vector<TermCount> term_counts(const AnalyzedText& text, IdOf&& id_of) {
+  std::map<TermId, TermCount> by_term;
+  for (const Term& term : text.terms) {
+    const TermId id = id_of(term);
+    TermCount& count = by_term.try_emplace(id, TermCount{id}).first->second;
+    (term.field == Field::title ? count.title : count.body) += 1.0f;
+  }
+  std::vector<TermCount> counts;
+  for (const auto& entry : by_term) counts.push_back(entry.second);
+  return counts;
 }
 
 }  // namespace crossnews::test
