@@ -19,6 +19,9 @@
 
 namespace crossnews::test {
 
+/// Which clusterer a pipeline run feeds.
+enum class PipelineMode { batch, stream };
+
 /// Lines as the reader counts them: one per '\n', plus a final line without one.
 inline std::uint64_t count_lines(std::string_view content) {
   const auto newlines = std::uint64_t(std::count(content.begin(), content.end(), '\n'));
@@ -43,11 +46,10 @@ struct PipelineRun {
 
 /// Streams `inputs` through an ArticleReader in small batches into a batch or stream clusterer,
 /// as an embedding service would.
-inline PipelineRun run_pipeline(const std::vector<std::string>& inputs, ClusterMode mode,
+inline PipelineRun run_pipeline(const std::vector<std::string>& inputs, PipelineMode mode,
                          const Lexicon* lexicon = nullptr, ReadOptions read = {}) {
   ArticleReader reader(std::span<const std::string>(inputs), read);
   ClusterOptions options;
-  options.mode = mode;
   PipelineRun run;
   std::vector<Article> batch;
   auto drain = [&](auto&& consume) {
@@ -57,7 +59,7 @@ inline PipelineRun run_pipeline(const std::vector<std::string>& inputs, ClusterM
       batch.clear();
     }
   };
-  if (mode == ClusterMode::batch) {
+  if (mode == PipelineMode::batch) {
     BatchClusterer clusterer(shared_analyzer(), lexicon, options);
     drain([&](const std::vector<Article>& articles) { clusterer.add(articles); });
     ClusteringResult result = clusterer.run();
@@ -104,9 +106,9 @@ inline void check_accounting(const PipelineRun& run, std::uint64_t expected_reco
 /// the same way. Returns the batch run.
 inline PipelineRun run_both(const std::string& path, ReadOptions read = {}) {
   const std::uint64_t lines = count_lines(read_file(path));
-  PipelineRun batch = run_pipeline({path}, ClusterMode::batch, nullptr, read);
+  PipelineRun batch = run_pipeline({path}, PipelineMode::batch, nullptr, read);
   check_accounting(batch, lines);
-  const PipelineRun stream = run_pipeline({path}, ClusterMode::stream, nullptr, read);
+  const PipelineRun stream = run_pipeline({path}, PipelineMode::stream, nullptr, read);
   check_accounting(stream, lines);
   CHECK(stream.ids == batch.ids);
   CHECK(stream.rejected.size() == batch.rejected.size());

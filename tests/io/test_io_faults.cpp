@@ -138,7 +138,7 @@ TEST_CASE("duplicate ids: the first article wins, in one file and across files")
   CHECK(in_one.ids == std::vector<std::string>{"ok-1"});
   CHECK(reason_at(in_one, 2) == "duplicate id 'ok-1' (first at line 1)");
 
-  for (const ClusterMode mode : {ClusterMode::batch, ClusterMode::stream}) {
+  for (const PipelineMode mode : {PipelineMode::batch, PipelineMode::stream}) {
     const PipelineRun run = run_pipeline({one, two}, mode);
     check_accounting(run, 4);
     CHECK(run.ids == std::vector<std::string>{"ok-1", "ok-2"});
@@ -237,7 +237,7 @@ TEST_CASE("a 50 MB article: read whole, its terms capped by the analyzer and mar
     for (std::size_t written = 0; written < kTextBytes; written += chunk.size()) out << chunk;
     out << "\"}\n" << kGoodA << "\n";
   }
-  const PipelineRun run = run_pipeline({path}, ClusterMode::batch);
+  const PipelineRun run = run_pipeline({path}, PipelineMode::batch);
   check_accounting(run, 2);
   CHECK(run.warnings.empty());  // below ReadOptions::max_article_bytes: the reader keeps it all
   REQUIRE(run.features.size() == 2);
@@ -266,7 +266,7 @@ TEST_CASE("a file of a million tiny lines: every line accounted for, in bounded 
     }
     write_file(path, content);
   }
-  const PipelineRun run = run_pipeline({path}, ClusterMode::batch);
+  const PipelineRun run = run_pipeline({path}, PipelineMode::batch);
   check_accounting(run, kLines);
   CHECK(run.ids.size() == accepted);
   CHECK(run.ids.back() == path + ":" + std::to_string(kLines - 7));  // missing ids: source:line
@@ -289,7 +289,7 @@ TEST_CASE("a binary file inside an input directory is rejected, the other files 
   write_file(dir.file("image.png"), "\x89PNG\r\n\x1A\n\0\0"s);  // not .txt: not an input
   fs::create_directories(dir.path / "nested.txt");  // named like an article: rejected, not skipped
 
-  for (const ClusterMode mode : {ClusterMode::batch, ClusterMode::stream}) {
+  for (const PipelineMode mode : {PipelineMode::batch, PipelineMode::stream}) {
     const PipelineRun run = run_pipeline({dir.path.string()}, mode);
     check_accounting(run, 5);
     CHECK(run.ids == std::vector<std::string>{"a", "d"});

@@ -52,7 +52,7 @@ TEST_CASE("bad lines in a lexicon TSV are skipped by line number, the good ones 
       dir.file("flood.jsonl"),
       kGoodA + "\n{\"id\":\"it-1\",\"lang\":\"it\",\"title\":\"Alluvione a Passau\",\"text\":\"Il "
                "Danubio ha allagato il centro storico di Passau, i vigili del fuoco al lavoro.\"}\n");
-  for (const ClusterMode mode : {ClusterMode::batch, ClusterMode::stream}) {
+  for (const PipelineMode mode : {PipelineMode::batch, PipelineMode::stream}) {
     check_accounting(run_pipeline({path}, mode, &lexicon), 2);
   }
 }
