@@ -7,8 +7,8 @@
 #include <doctest/doctest.h>
 
 #include "../fault_support.hpp"
+#include "lexicon/dictd_support.hpp"
 
-#include <zlib.h>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -65,25 +65,12 @@ TEST_CASE("a truncated or corrupt FreeDict file is a FormatError naming it; the 
   std::string index_text;
   for (int i = 0; i < 400; ++i) {
     const std::string entry = "Wort" + std::to_string(i) + "\nparola" + std::to_string(i) + "\n";
-    auto b64 = [](std::size_t v) {
-      static constexpr std::string_view kDigits =
-          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-      std::string s;
-      do {
-        s.insert(s.begin(), kDigits[v % 64]);
-        v /= 64;
-      } while (v > 0);
-      return s;
-    };
-    index_text += "Wort" + std::to_string(i) + "\t" + b64(text.size()) + "\t" +
-                  b64(entry.size()) + "\n";
+    index_text += "Wort" + std::to_string(i) + "\t" + dictd_base64(text.size()) + "\t" +
+                  dictd_base64(entry.size()) + "\n";
     text += entry;
   }
   write_file(index.string(), index_text);
-  gzFile gz = gzopen(body.string().c_str(), "wb");
-  REQUIRE(gz != nullptr);
-  gzwrite(gz, text.data(), static_cast<unsigned>(text.size()));
-  gzclose(gz);
+  write_gzip(body, text);
 
   LexiconBuilder builder(shared_analyzer());
   builder.load_tsv_text("inline", "concept\tde\tit\nflood\tHochwasser\talluvione\n");
