@@ -1,14 +1,15 @@
 #pragma once
 // What several test files need: the shared analyzer and built-in keyword map (built once per
-// test binary), reading a corpus, scoring an assignment against gold labels, scratch directories and files, an oracle
-// of term counts;
-// and the skips of skip.hpp.
+// test binary), reading a corpus, scoring an assignment against gold labels, scratch
+// directories and files, an oracle of term counts, sparse vectors from pairs; and the skips of
+// skip.hpp.
 
 #include <crossnews/analyzer.hpp>
 #include <crossnews/clusterer.hpp>
 #include <crossnews/corpus_io.hpp>
 #include <crossnews/lexicon.hpp>
 #include <crossnews/metrics.hpp>
+#include <crossnews/sparse_vector.hpp>
 #include <crossnews/tfidf.hpp>
 
 #include <doctest/doctest.h>
@@ -114,6 +115,13 @@ std::vector<TermCount> term_counts(const AnalyzedText& text, IdOf&& id_of) {
   std::vector<TermCount> counts;
   for (const auto& entry : by_term) counts.push_back(entry.second);
   return counts;
+}
+
+/// A SparseVector from (term, weight) pairs in any order.
+inline SparseVector vec(std::vector<std::pair<std::uint32_t, float>> pairs) {
+  std::vector<SparseEntry> entries;
+  for (auto [t, w] : pairs) entries.push_back({TermId(t), w});
+  return SparseVector::from_unsorted(std::move(entries));
 }
 
 }  // namespace crossnews::test
