@@ -1,5 +1,6 @@
-// Google Benchmarks of the model module: vectorising analysed documents (count_terms + weigh)
-// and top-k queries against an inverted index of 100k cluster centroids.
+// Google Benchmarks of the model module: weighing documents' term counts (weigh, as
+// Featurizer::finish runs it; the counting itself is the Featurizer's, in bench_pipeline's
+// BM_Featurize) and top-k queries against an inverted index of 100k cluster centroids.
 //
 // Synthetic data: terms drawn from a Zipf distribution (s = 1) over a 200k-term vocabulary, which
 // is the shape of news text, so a query meets a few very long posting lists (function-like
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <random>
 #include <span>
@@ -20,7 +22,6 @@
 
 namespace {
 
-using crossnews::AnalyzedText;
 using crossnews::SparseEntry;
 using crossnews::SparseVector;
 using crossnews::TermId;
@@ -55,12 +56,11 @@ class Zipf {
 struct Corpus {
   crossnews::Vocabulary vocabulary;
   std::unique_ptr<crossnews::DocumentFrequencies> df;
-  std::vector<AnalyzedText> docs;
-  std::size_t terms = 0;
+  std::vector<std::vector<crossnews::TermCount>> docs;  // sorted by term, as weigh() takes them
 };
 
-// Analysed articles of ~300 terms (title first), in three languages, 10% entities; the DF table
-// has already seen them all, as in a stream that counts an article and then weighs it.
+// The counts of articles of ~300 tokens (the first 12 in the title), in three languages, 10%
+// entities; the DF table has already seen them all, as in finish() after add().
 Corpus& corpus() {
   static Corpus c = [] {
     Corpus out;
@@ -68,55 +68,54 @@ Corpus& corpus() {
     std::mt19937_64 rng(42);
     Zipf zipf(kVocabularySize, 1.0);
     const char* langs[] = {"de", "it", "en"};
-    std::vector<crossnews::TermCount> counts;
+    std::map<TermId, crossnews::TermCount> by_term;
     std::vector<TermId> distinct;
     for (int d = 0; d < 2000; ++d) {
-      AnalyzedText text;
-      text.lang = langs[d % 3];
       const int n = 250 + static_cast<int>(rng() % 100);
+      by_term.clear();
       for (int i = 0; i < n; ++i) {
         const bool entity = rng() % 10 == 0;
         const std::string term = (entity ? "e" : "w") + std::to_string(zipf(rng));
-        text.terms.push_back({static_cast<std::uint32_t>(text.arena.size()),
-                              static_cast<std::uint32_t>(term.size()),
-                              entity ? crossnews::TermKind::entity : crossnews::TermKind::word,
-                              i < 12 ? crossnews::Field::title : crossnews::Field::body});
-        text.arena += term;
+        const TermId id = entity ? out.vocabulary.intern("", term, crossnews::FeatureKind::entity)
+                                 : out.vocabulary.intern(langs[d % 3], term,
+                                                         crossnews::FeatureKind::word);
+        crossnews::TermCount& count = by_term.try_emplace(id, crossnews::TermCount{id}).first->second;
+        (i < 12 ? count.title : count.body) += 1.0f;
       }
-      out.terms += text.terms.size();
-      crossnews::count_terms(text, out.vocabulary, counts);
+      std::vector<crossnews::TermCount> counts;
       distinct.clear();
-      for (const auto& c : counts) distinct.push_back(c.term);
-      out.df->add(out.vocabulary.lang_slot_of(text.lang), distinct);
-      out.docs.push_back(std::move(text));
+      for (const auto& [id, count] : by_term) {
+        counts.push_back(count);
+        distinct.push_back(id);
+      }
+      out.df->add(out.vocabulary.lang_slot_of(langs[d % 3]), distinct);
+      out.docs.push_back(std::move(counts));
     }
     return out;
   }();
   return c;
 }
 
-void BM_Vectorize(benchmark::State& state) {
+void BM_Weigh(benchmark::State& state) {
   Corpus& c = corpus();
   crossnews::WeightingOptions options;
   options.title_boost = 2.0f;
   options.entity_boost = 1.5f;
   options.top_k = static_cast<std::size_t>(state.range(0));
-  std::vector<crossnews::TermCount> counts;
   std::size_t next = 0;
   std::int64_t terms = 0;
   for (auto _ : state) {
-    const AnalyzedText& doc = c.docs[next];
+    const std::vector<crossnews::TermCount>& counts = c.docs[next];
     next = next + 1 == c.docs.size() ? 0 : next + 1;
-    crossnews::count_terms(doc, c.vocabulary, counts);
     SparseVector v = crossnews::weigh(counts, *c.df, options);
     benchmark::DoNotOptimize(v);
-    terms += static_cast<std::int64_t>(doc.terms.size());
+    terms += static_cast<std::int64_t>(counts.size());
   }
   state.SetItemsProcessed(state.iterations());  // documents
-  state.counters["terms_per_second"] =
+  state.counters["distinct_terms_per_second"] =
       benchmark::Counter(static_cast<double>(terms), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_Vectorize)->ArgNames({"top_k"})->Arg(0)->Arg(100);
+BENCHMARK(BM_Weigh)->ArgNames({"top_k"})->Arg(0)->Arg(100);
 
 // --- index queries ------------------------------------------------------------------------------
 
@@ -233,6 +232,38 @@ BENCHMARK(BM_IndexQuery)
     ->Args({1, 0, 1})
     ->Args({100, 0, 0})
     ->Args({1000, 0, 0})
+    ->Unit(benchmark::kMicrosecond);
+
+// The batch clusterer's query: an article and its cross-lingual part in one pass (query_pair),
+// with the per-term cap around the article's own entry. A cap of 0 reads whole lists (the blocked
+// per-slot accumulators); a small cap reads few postings (the compact hash accumulators).
+void BM_IndexQueryPair(benchmark::State& state) {
+  IndexFixture& f = index_fixture();
+  crossnews::IndexQuery options;
+  options.k = 10;
+  options.nearest_per_term = static_cast<std::size_t>(state.range(0));
+  auto scratch = crossnews::InvertedIndex::make_scratch();
+  std::vector<crossnews::Hit> first_hits;
+  std::vector<crossnews::Hit> second_hits;
+  std::size_t next = 0;
+  std::int64_t scored = 0;
+  for (auto _ : state) {
+    options.anchor = static_cast<std::uint32_t>(next * (kCentroids / kQueries));
+    options.exclude = options.anchor;
+    f.index.query_pair(f.related[next], f.unrelated[next], options, *scratch, first_hits,
+                       second_hits);
+    next = next + 1 == f.related.size() ? 0 : next + 1;
+    scored += static_cast<std::int64_t>(crossnews::InvertedIndex::scored_candidates(*scratch));
+  }
+  state.SetItemsProcessed(scored);
+  state.counters["candidates_per_query"] =
+      benchmark::Counter(static_cast<double>(scored), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(BM_IndexQueryPair)
+    ->ArgNames({"nearest_per_term"})
+    ->Arg(0)
+    ->Arg(40)
+    ->Arg(2000)
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

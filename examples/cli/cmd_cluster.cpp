@@ -32,7 +32,7 @@ struct ClusterOutputs {
 
 // Checks every option and where each output goes, before anything is read or written.
 std::vector<NamedPath> check_args(ClusterArgs& args) {
-  apply_cluster_args(args.options, args.mode, args.strategy);
+  apply_cluster_args(args.options, args.strategy);
   if (args.stories_format_given && args.stories.empty()) {
     throw ExitError{kUsage, "--stories-format needs --stories FILE (or --stories - for stdout)"};
   }
@@ -65,7 +65,7 @@ class ClusterRun {
 
   void run() {
     const Lexicon lexicon = build_lexicon(analyzer_, args_.lexicon, args_.quiet);
-    if (args_.options.mode == ClusterMode::batch) {
+    if (args_.mode == "batch") {
       BatchClusterer clusterer(analyzer_, &lexicon, args_.options);
       read([&](const std::vector<Article>& articles) { clusterer.add(articles); });
       ClusteringResult result = clusterer.run(progress_callback());
@@ -265,7 +265,7 @@ void register_cluster(CLI::App& root) {
                   "Write rejected input lines as JSONL here; '-' for stdout");
   app->add_flag("-q,--quiet", args->quiet,
                 "Print nothing on stderr but errors: no progress, warnings or summary");
-  add_cluster_options(*app, args->options, args->mode, args->strategy);
+  add_cluster_options(*app, args->options, args->strategy, &args->mode);
   add_lexicon_options(*app, args->lexicon);
   app->callback([args, format] {
     args->stories_format_given = format->count() > 0;

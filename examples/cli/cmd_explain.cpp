@@ -19,7 +19,6 @@ struct ExplainArgs {
   std::string pairs;
   std::string format;
   std::size_t top = 25;
-  std::string mode = "batch";
   std::string strategy = "joint";
   ClusterOptions options;
   LexiconArgs lexicon;
@@ -202,7 +201,7 @@ void run(ExplainArgs& args) {
     args.id_a = args.ids[0];
     args.id_b = args.ids[1];
   }
-  apply_cluster_args(args.options, args.mode, args.strategy);
+  apply_cluster_args(args.options, args.strategy);
   std::vector<NamedPath> inputs = named_inputs("--input", args.inputs, &args.lexicon);
   if (!args.pairs.empty() && args.pairs != "-") inputs.push_back({"--pairs", args.pairs});
   check_outputs(inputs, {});
@@ -251,7 +250,7 @@ void register_explain(CLI::App& root) {
   app->add_option("--top", args->top, "Shared features to list")
       ->check(whole_number())
       ->capture_default_str();
-  add_cluster_options(*app, args->options, args->mode, args->strategy);
+  add_cluster_options(*app, args->options, args->strategy);
   add_lexicon_options(*app, args->lexicon);
   app->callback([args] { run(*args); });
 }

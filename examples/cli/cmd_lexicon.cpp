@@ -61,7 +61,6 @@ void register_learn(CLI::App& lexicon) {
     float min_similarity = 0.5f;
     std::size_t min_count = 2;
     bool quiet = false;
-    std::string mode = "batch";
     std::string strategy = "joint";
     ClusterOptions options;
     LexiconArgs lexicon;
@@ -92,11 +91,11 @@ void register_learn(CLI::App& lexicon) {
       ->capture_default_str();
   learn->add_flag("-q,--quiet", learn_args->quiet,
                   "Print nothing on stderr but errors: no skipped lexicon lines, no summary");
-  add_cluster_options(*learn, learn_args->options, learn_args->mode, learn_args->strategy);
+  add_cluster_options(*learn, learn_args->options, learn_args->strategy);
   add_lexicon_options(*learn, learn_args->lexicon);
   learn->callback([learn_args] {
     auto& a = *learn_args;
-    apply_cluster_args(a.options, a.mode, a.strategy);
+    apply_cluster_args(a.options, a.strategy);
     check_outputs(named_inputs("--input", a.inputs, &a.lexicon), {{"-o", a.output}});
     AtomicOutput out({"-o", a.output});
     Corpus corpus = read_inputs(a.inputs);

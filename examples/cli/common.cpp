@@ -72,8 +72,8 @@ void add_lexicon_options(CLI::App& app, LexiconArgs& args) {
                "Do not compose dictionaries through English (de->en->it)");
 }
 
-void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& mode,
-                         std::string& strategy) {
+void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& strategy,
+                         std::string* mode) {
   app.add_option("--threshold", options.threshold,
                  "Minimum similarity to join a story, in [0, 1] (higher: smaller, purer stories)")
       ->check(finite_number())
@@ -87,9 +87,11 @@ void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& mo
                  "Worker threads, 1 to " + std::to_string(kMaxThreads))
       ->check(whole_number())
       ->capture_default_str();
-  app.add_option("--mode", mode, "batch (whole corpus, refined) or stream (in input order)")
-      ->check(CLI::IsMember({"batch", "stream"}))
-      ->capture_default_str();
+  if (mode != nullptr) {
+    app.add_option("--mode", *mode, "batch (whole corpus, refined) or stream (in input order)")
+        ->check(CLI::IsMember({"batch", "stream"}))
+        ->capture_default_str();
+  }
   app.add_option("--strategy", strategy,
                  "joint, or monolingual_first (stories per language, then linked)")
       ->check(CLI::IsMember({"joint", "monolingual_first"}))
@@ -112,9 +114,7 @@ void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& mo
       ->capture_default_str();
 }
 
-void apply_cluster_args(ClusterOptions& options, const std::string& mode,
-                        const std::string& strategy) {
-  options.mode = mode == "stream" ? ClusterMode::stream : ClusterMode::batch;
+void apply_cluster_args(ClusterOptions& options, const std::string& strategy) {
   options.strategy =
       strategy == "monolingual_first" ? ClusterStrategy::monolingual_first : ClusterStrategy::joint;
   // The library words its messages after its fields; the user typed options.

@@ -66,13 +66,14 @@ struct ClusterArgs {
 };
 
 void add_lexicon_options(CLI::App& app, LexiconArgs& args);
-void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& mode,
-                         std::string& strategy);
-/// Applies --mode / --strategy strings (checked by CLI11) to the options, then checks every
+/// `mode`, when given, takes --mode batch|stream: only the commands that can cluster either way
+/// offer it (the library's clusterers are separate classes; the command picks one).
+void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& strategy,
+                         std::string* mode = nullptr);
+/// Applies the --strategy string (checked by CLI11) to the options, then checks every
 /// value with the library's validate(): an out-of-range value ends with kUsage naming the option
 /// and its accepted range.
-void apply_cluster_args(ClusterOptions& options, const std::string& mode,
-                        const std::string& strategy);
+void apply_cluster_args(ClusterOptions& options, const std::string& strategy);
 
 /// Builds the keyword map; skipped lexicon lines are reported on stderr (unless quiet).
 /// Missing files end with kUsage, corrupt dictionaries with kFailure. "-" reads a lexicon

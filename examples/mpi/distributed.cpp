@@ -192,7 +192,7 @@ void run_cluster(const MpiClusterArgs& args, Comm& comm) {
     throw ExitError{kUsage, "crossnews-mpi clusters in batch mode only (leave out --mode stream)"};
   }
   ClusterOptions options = args.cluster.options;
-  cli::apply_cluster_args(options, args.cluster.mode, args.cluster.strategy);
+  cli::apply_cluster_args(options, args.cluster.strategy);
   check_output_paths(args);
   const auto plan = plan_inputs(args.cluster.inputs, comm.ranks);
   check_writable(args, comm);

@@ -34,7 +34,7 @@ void register_cluster(CLI::App& root, MpiClusterArgs& args) {
   app->add_flag("-q,--quiet", args.cluster.quiet, "Print nothing on stderr but errors");
   app->add_flag("--timings", args.timings,
                 "Print per rank, on stderr, the seconds and bytes sent of each phase (JSON lines)");
-  cli::add_cluster_options(*app, args.cluster.options, args.cluster.mode, args.cluster.strategy);
+  cli::add_cluster_options(*app, args.cluster.options, args.cluster.strategy, &args.cluster.mode);
   cli::add_lexicon_options(*app, args.cluster.lexicon);
 }
 

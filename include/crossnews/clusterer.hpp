@@ -43,13 +43,11 @@ namespace crossnews {
 class Analyzer;
 class Lexicon;
 
-enum class ClusterMode : std::uint8_t { batch, stream };
 /// joint: one agglomeration over all edges. monolingual_first: stories per language first, then
 /// linked across languages (as EMM does).
 enum class ClusterStrategy : std::uint8_t { joint, monolingual_first };
 
 struct ClusterOptions {
-  ClusterMode mode = ClusterMode::batch;
   ClusterStrategy strategy = ClusterStrategy::joint;
   /// Minimum similarity to put two articles (or an article and a story) together. Raising it gives
   /// smaller, purer stories.

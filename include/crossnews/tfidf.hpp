@@ -104,9 +104,6 @@ struct TermCount {
   float title = 0.0f;
 };
 
-/// Interns an analysed article's terms and counts them, sorted by TermId.
-void count_terms(const AnalyzedText& text, Vocabulary& vocabulary, std::vector<TermCount>& out);
-
 /// Applies the formulas above; `counts` sorted by term, no repeats.
 [[nodiscard]] SparseVector weigh(std::span<const TermCount> counts, const DocumentFrequencies& df,
                                  const WeightingOptions& options);

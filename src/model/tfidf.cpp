@@ -81,32 +81,6 @@ void DocumentFrequencies::load(std::istream& in) { impl_->load(in); }
 
 // --- weighting -----------------------------------------------------------------------------------
 
-void count_terms(const AnalyzedText& text, Vocabulary& vocabulary, std::vector<TermCount>& out) {
-  out.clear();
-  const std::uint16_t slot = vocabulary.lang_slot_of(text.lang);
-  for (const Term& term : text.terms) {
-    if (term.offset > text.arena.size() || term.length > text.arena.size() - term.offset) {
-      throw InputError("count_terms: term at offset " + std::to_string(term.offset) +
-                       " lies outside the AnalyzedText arena");
-    }
-    const TermId id = vocabulary.intern_in_slot(slot, text.text(term), feature_kind(term.kind));
-    const bool title = term.field == Field::title;
-    out.push_back({id, title ? 0.0f : 1.0f, title ? 1.0f : 0.0f});
-  }
-  std::sort(out.begin(), out.end(),
-            [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if (kept > 0 && out[kept - 1].term == out[i].term) {
-      out[kept - 1].body += out[i].body;
-      out[kept - 1].title += out[i].title;
-    } else {
-      out[kept++] = out[i];
-    }
-  }
-  out.resize(kept);
-}
-
 SparseVector weigh(std::span<const TermCount> counts, const DocumentFrequencies& df,
                    const WeightingOptions& options) {
   if (!(options.title_boost >= 0.0f) || !std::isfinite(options.title_boost) ||

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +23,7 @@ using crossnews::AnalyzerOptions;
 using crossnews::Article;
 using crossnews::Field;
 using crossnews::TermKind;
+using crossnews::test::read_file;
 
 namespace {
 
@@ -77,13 +80,6 @@ AnalyzerOptions unstemmed() {
   AnalyzerOptions options;
   options.stem = false;
   return options;
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 constexpr std::string_view kSeedDir = CROSSNEWS_SHARED_DIR "/seeds";

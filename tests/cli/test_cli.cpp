@@ -158,6 +158,19 @@ TEST_CASE("explain: unknown ids exit 2, known ids give shared features") {
   CHECK(r.out.find("\"source\":\"entity\"") != std::string::npos);
 }
 
+// explain and lexicon learn always run the batch clusterer's features: they take no --mode rather
+// than accept one and ignore it.
+TEST_CASE("explain and lexicon learn reject --mode; cluster keeps it") {
+  const fs::path input = write_file("mixed.jsonl", kMixed);
+  const Run explain = run("explain --mode stream --input '" + input.string() + "' a1 a2");
+  CHECK(explain.code == 2);
+  CHECK(explain.err.find("--mode") != std::string::npos);
+  const Run learn = run("lexicon learn --mode stream --input '" + input.string() + "'");
+  CHECK(learn.code == 2);
+  CHECK(learn.err.find("--mode") != std::string::npos);
+  CHECK(run("cluster --mode stream -q '" + input.string() + "'").code == 0);
+}
+
 TEST_CASE("lexicon stats and import-freedict") {
   const Run stats = run("lexicon stats");
   REQUIRE(stats.code == 0);

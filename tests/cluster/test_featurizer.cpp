@@ -115,6 +115,45 @@ TEST_CASE("coverage counts the word tokens that map to a concept, per language")
   CHECK(plain.coverage()[0].mapped == 0);
 }
 
+// The counts the pipeline weighs are the Featurizer's own (it looks terms up in parallel and keeps
+// their text order for phrases and surface forms); without a keyword map its vectors are weigh()
+// of plain counts: title and body apart, repeats merged, one entity term across languages.
+TEST_CASE("without a keyword map a document's vector is weigh() of its plain term counts") {
+  const std::vector<Article> articles = {
+      article("1", "de", "Kaspersky warnt: Werbung, Werbung und noch mehr Werbung auf Twitter.",
+              "Twitter und Kaspersky"),
+      article("2", "it", "Secondo Kaspersky la pubblicità su Twitter cresce ancora.", "Pubblicità"),
+      article("3", "en", "Twitter bans advertising from Kaspersky, the security firm.", "Twitter bans ads"),
+  };
+  FeaturizerOptions options;
+  Featurizer featurizer(analyzer(), nullptr, options);
+  featurizer.add(articles);
+  featurizer.finish();
+  const Vocabulary& vocabulary = featurizer.vocabulary();
+  auto worker = analyzer().worker();
+  for (std::size_t doc = 0; doc < articles.size(); ++doc) {
+    AnalyzedText text;
+    worker.analyze(articles[doc], text);
+    const auto counts = test::term_counts(text, [&](const Term& term) {
+      const FeatureKind kind = feature_kind(term.kind);
+      return *vocabulary.find(is_language_neutral(kind) ? "" : text.lang, text.text(term), kind);
+    });
+    SparseVector expected = weigh(counts, featurizer.document_frequencies(), options.weighting);
+    expected.prune_top_k(options.weighting.top_k);
+    expected.normalize();
+    const SparseVector& got = featurizer.features(doc).vector;
+    REQUIRE(got.size() == expected.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      CHECK(got.entries()[i].term == expected.entries()[i].term);
+      CHECK(got.entries()[i].weight == doctest::Approx(expected.entries()[i].weight).epsilon(1e-6));
+    }
+  }
+  const TermId kaspersky = *vocabulary.find("", "kaspersky", FeatureKind::entity);
+  for (std::size_t doc = 0; doc < articles.size(); ++doc) {
+    CHECK(featurizer.features(doc).vector.weight(kaspersky) > 0.0f);
+  }
+}
+
 TEST_CASE("featurize_one gives the vector that add and finish give over the same articles") {
   const std::vector<Article> articles = {
       article("1", "de", "Das Erdbeben zerstörte viele Häuser in der Stadt."),

@@ -1,9 +1,8 @@
 #pragma once
-// Helpers shared by the reader's test files.
+// Helpers shared by the reader's test files (scratch files: tests/support.hpp).
 
 #include "io/detail/utf8.hpp"
-
-#include <unistd.h>
+#include "support.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -17,26 +16,10 @@ namespace fs = std::filesystem;
 
 const std::string kData = std::string(CROSSNEWS_TEST_DATA_DIR) + "/io/";
 
-/// A fresh directory under the system temp dir, removed with the object.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("crossnews_" + name + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  [[nodiscard]] std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-inline void write_file(const std::string& path, std::string_view content) {
-  std::ofstream(path, std::ios::binary).write(content.data(), std::streamsize(content.size()));
-}
-
-inline std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using crossnews::test::contains;
+using crossnews::test::read_file;
+using crossnews::test::TempDir;
+using crossnews::test::write_file;
 
 /// Records as the reader counts them: one per line end ('\n', or '\r' if the first line end is a
 /// lone '\r'), plus a final line without one; UTF-16/32 text is one record.
@@ -48,10 +31,6 @@ inline std::size_t count_lines(std::string_view content) {
   const char line_end = lone_cr ? '\r' : '\n';
   const auto ends = std::size_t(std::count(content.begin(), content.end(), line_end));
   return ends + (!content.empty() && content.back() != line_end ? 1 : 0);
-}
-
-inline bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 }  // namespace io_test

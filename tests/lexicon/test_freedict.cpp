@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 #include <zlib.h>
 
+#include "lexicon/dictd_support.hpp"
+#include "support.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -14,45 +17,15 @@
 
 namespace fs = std::filesystem;
 using namespace crossnews;
+using crossnews::test::dictd_base64;
+using crossnews::test::TempDir;
+using crossnews::test::write_gzip;
 
 namespace {
-
-std::string dictd_base64(std::size_t value) {
-  static constexpr std::string_view kDigits =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), kDigits[value % 64]);
-    value /= 64;
-  } while (value > 0);
-  return digits;
-}
-
-/// A scratch directory removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("crossnews_test_freedict_" + name)) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 void write_text(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
-}
-
-void write_gzip(const fs::path& path, const std::string& text) {
-  gzFile file = gzopen(path.string().c_str(), "wb");
-  REQUIRE(file != nullptr);
-  REQUIRE(gzwrite(file, text.data(), static_cast<unsigned>(text.size())) ==
-          static_cast<int>(text.size()));
-  REQUIRE(gzclose(file) == Z_OK);
 }
 
 /// Entries in body order as (index headword, body text).

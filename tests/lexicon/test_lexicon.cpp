@@ -4,6 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include "lexicon/dictd_support.hpp"
+#include "support.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -16,6 +19,8 @@
 
 namespace fs = std::filesystem;
 using namespace crossnews;
+using crossnews::test::dictd_base64;
+using crossnews::test::TempDir;
 
 namespace {
 
@@ -69,38 +74,14 @@ LexiconOptions with_cap(std::size_t cap) {
   return options;
 }
 
-/// A scratch directory removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("crossnews_test_lexicon_" + name)) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
 /// Writes a dictd dictionary with a plain body; `entries` are entry bodies in order.
 std::string write_dictionary(const fs::path& dir, const std::string& name,
                              const std::vector<std::string>& entries) {
-  static constexpr std::string_view kDigits =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const auto base64 = [](std::size_t value) {
-    std::string digits;
-    do {
-      digits.insert(digits.begin(), kDigits[value % 64]);
-      value /= 64;
-    } while (value > 0);
-    return digits;
-  };
   std::string body;
   std::string index;
   for (const auto& entry : entries) {
-    index += entry.substr(0, entry.find('\n')) + "\t" + base64(body.size()) + "\t" +
-             base64(entry.size()) + "\n";
+    index += entry.substr(0, entry.find('\n')) + "\t" + dictd_base64(body.size()) + "\t" +
+             dictd_base64(entry.size()) + "\n";
     body += entry;
   }
   std::ofstream(dir / (name + ".index"), std::ios::binary) << index;

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support.hpp"
+
 #include <algorithm>
 #include <map>
 #include <random>
@@ -15,14 +17,9 @@ using crossnews::InvertedIndex;
 using crossnews::SparseEntry;
 using crossnews::SparseVector;
 using crossnews::TermId;
+using crossnews::test::vec;
 
 namespace {
-
-SparseVector vec(std::vector<std::pair<std::uint32_t, float>> pairs) {
-  std::vector<SparseEntry> entries;
-  for (auto [t, w] : pairs) entries.push_back({TermId(t), w});
-  return SparseVector::from_unsorted(std::move(entries));
-}
 
 std::vector<std::uint32_t> keys_of(const std::vector<Hit>& hits) {
   std::vector<std::uint32_t> keys;

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "support.hpp"
+
 #include <cmath>
 #include <random>
 #include <vector>
@@ -10,16 +12,7 @@ using crossnews::CentroidAccumulator;
 using crossnews::SparseEntry;
 using crossnews::SparseVector;
 using crossnews::TermId;
-
-namespace {
-
-SparseVector vec(std::vector<std::pair<std::uint32_t, float>> pairs) {
-  std::vector<SparseEntry> entries;
-  for (auto [t, w] : pairs) entries.push_back({TermId(t), w});
-  return SparseVector::from_unsorted(std::move(entries));
-}
-
-}  // namespace
+using crossnews::test::vec;
 
 TEST_CASE("sparse vector: from_unsorted sorts by term and sums repeats") {
   const SparseVector v = vec({{7, 1.0f}, {2, 0.5f}, {7, 2.0f}, {4, 0.25f}});

@@ -1,6 +1,8 @@
 #include <crossnews/error.hpp>
 #include <crossnews/tfidf.hpp>
 
+#include "support.hpp"
+
 #include <doctest/doctest.h>
 #include <zlib.h>
 
@@ -56,8 +58,10 @@ std::vector<TermId> distinct(const std::vector<TermCount>& counts) {
 // Counts one analysed document into `df` and returns its term counts.
 std::vector<TermCount> count_into(DocumentFrequencies& df, Vocabulary& vocabulary,
                                   const AnalyzedText& text, std::optional<std::int64_t> time = {}) {
-  std::vector<TermCount> counts;
-  crossnews::count_terms(text, vocabulary, counts);
+  const std::uint16_t slot = vocabulary.lang_slot_of(text.lang);
+  const std::vector<TermCount> counts = crossnews::test::term_counts(text, [&](const auto& term) {
+    return vocabulary.intern_in_slot(slot, text.text(term), crossnews::feature_kind(term.kind));
+  });
   df.add(vocabulary.lang_slot_of(text.lang), distinct(counts), time);
   return counts;
 }
@@ -79,51 +83,6 @@ void load_from(DocumentFrequencies& df, const std::string& bytes) {
 }
 
 }  // namespace
-
-TEST_CASE("count_terms: interns, splits title and body, merges repeats, sorts by term") {
-  Vocabulary v;
-  AnalyzedText text;
-  text.lang = "de";
-  add_term(text, "twitt", TermKind::word, Field::title);
-  add_term(text, "kaspersky", TermKind::entity, Field::title);
-  add_term(text, "werbung");
-  add_term(text, "kaspersky", TermKind::entity);
-  add_term(text, "twitt");
-  add_term(text, "twitt");
-  std::vector<TermCount> counts{{TermId(99), 5.0f, 5.0f}};  // stale content is replaced
-  crossnews::count_terms(text, v, counts);
-  REQUIRE(counts.size() == 3);
-  CHECK(counts[0].term < counts[1].term);
-  CHECK(counts[1].term < counts[2].term);
-  const TermId twitt = *v.find("de", "twitt", FeatureKind::word);
-  const TermId kaspersky = *v.find("", "kaspersky", FeatureKind::entity);
-  for (const auto& c : counts) {
-    if (c.term == twitt) {
-      CHECK(c.body == 2.0f);
-      CHECK(c.title == 1.0f);
-    } else if (c.term == kaspersky) {
-      CHECK(c.body == 1.0f);
-      CHECK(c.title == 1.0f);
-    } else {
-      CHECK(v.text(c.term) == "werbung");
-    }
-  }
-  // The Italian article's entity is the same term.
-  AnalyzedText it;
-  it.lang = "it";
-  add_term(it, "kaspersky", TermKind::entity);
-  crossnews::count_terms(it, v, counts);
-  REQUIRE(counts.size() == 1);
-  CHECK(counts[0].term == kaspersky);
-}
-
-TEST_CASE("count_terms: a term outside the arena is an InputError, not a read past it") {
-  Vocabulary v;
-  AnalyzedText text = words("en", "ban ads");
-  text.terms.push_back({4, 100, TermKind::word, Field::body});
-  std::vector<TermCount> counts;
-  CHECK_THROWS_AS(crossnews::count_terms(text, v, counts), crossnews::InputError);
-}
 
 TEST_CASE("tfidf: idf per language, neutral terms against all documents (hand-computed)") {
   Vocabulary v;

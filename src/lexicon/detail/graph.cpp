@@ -1,6 +1,6 @@
 #include "lexicon/detail/graph.hpp"
 
-#include <boost/container/small_vector.hpp>
+#include "lexicon/detail/capped_union_find.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,70 +12,6 @@ namespace {
 std::uint64_t link_key(std::uint32_t a, std::uint32_t b) {
   return (static_cast<std::uint64_t>(std::min(a, b)) << 32) | std::max(a, b);
 }
-
-/// Union-find whose roots count their members per language, so a merge can be refused when it
-/// would put more than the cap of one language into one concept.
-class CappedUnionFind {
- public:
-  CappedUnionFind(std::size_t n, std::span<const std::uint16_t> slots) : parent_(n), counts_(n) {
-    std::iota(parent_.begin(), parent_.end(), 0u);
-    for (std::size_t i = 0; i < n; ++i) counts_[i].push_back({slots[i], 1});
-  }
-
-  std::uint32_t find(std::uint32_t x) {
-    while (parent_[x] != x) {
-      parent_[x] = parent_[parent_[x]];  // path halving
-      x = parent_[x];
-    }
-    return x;
-  }
-
-  [[nodiscard]] std::uint32_t size(std::uint32_t root) const {
-    std::uint32_t total = 0;
-    for (const auto& count : counts_[root]) total += count.second;
-    return total;
-  }
-
-  /// Whether joining adds no term to a language beyond the cap. A language only one side has is
-  /// not checked: a lexicon row may hold more forms than the cap and still take on terms of
-  /// other languages.
-  [[nodiscard]] bool fits(std::uint32_t root_a, std::uint32_t root_b, std::size_t cap) const {
-    for (const auto& [slot, count] : counts_[root_b]) {
-      const std::uint32_t other = count_of(root_a, slot);
-      if (other > 0 && count + other > cap) return false;
-    }
-    return true;
-  }
-
-  /// Joins two roots and returns the new root.
-  std::uint32_t unite(std::uint32_t root_a, std::uint32_t root_b) {
-    if (root_a == root_b) return root_a;
-    if (size(root_a) < size(root_b)) std::swap(root_a, root_b);
-    parent_[root_b] = root_a;
-    for (const auto& [slot, count] : counts_[root_b]) {
-      auto it = std::find_if(counts_[root_a].begin(), counts_[root_a].end(),
-                             [slot = slot](const auto& c) { return c.first == slot; });
-      if (it == counts_[root_a].end()) {
-        counts_[root_a].push_back({slot, count});
-      } else {
-        it->second += count;
-      }
-    }
-    counts_[root_b].clear();
-    return root_a;
-  }
-
- private:
-  [[nodiscard]] std::uint32_t count_of(std::uint32_t root, std::uint16_t slot) const {
-    for (const auto& [s, count] : counts_[root]) {
-      if (s == slot) return count;
-    }
-    return 0;
-  }
-
-  std::vector<std::uint32_t> parent_;
-  std::vector<boost::container::small_vector<std::pair<std::uint16_t, std::uint32_t>, 2>> counts_;
-};
 
 }  // namespace
 
@@ -252,21 +188,63 @@ std::size_t TermGraph::compose_pivot(std::uint16_t pivot_slot, float pivot_weigh
   return added;
 }
 
-LexiconTables TermGraph::build(const LexiconOptions& options) const {
-  const std::size_t n = terms_.size();
-  std::vector<std::uint16_t> slots(n);
-  for (std::size_t t = 0; t < n; ++t) slots[t] = terms_[t].slot;
-  CappedUnionFind groups(n, slots);
-  std::vector<float> weight(n, 0.0f);  // 0 = not attached to any group yet
-  std::vector<LinkSource> source(n, LinkSource::lexicon);
-  std::vector<std::uint32_t> row_of(n, kNone);
-  const std::size_t cap = options.max_terms_per_language;
+// What build() knows about each term while it groups them.
+struct TermGraph::Grouping {
+  Grouping(const std::vector<TermRec>& terms, std::size_t max_per_language)
+      : slots(slots_of(terms)),
+        groups(terms.size(), slots),
+        weight(terms.size(), 0.0f),
+        source(terms.size(), LinkSource::lexicon),
+        row_of(terms.size(), kNone),
+        cap(max_per_language) {}
 
-  // 1. Lexicon rows. A term several rows list belongs to the row that ranks it best (lists it as
-  //    a form of its own, and earliest); each row's own terms join unconditionally. Then a row
-  //    merges with another row whose single-word forms it repeats in enough languages, within
-  //    the cap. One shared stem is often a stemming accident (it "lite" and "litio" are both
-  //    "lit"), and words of multi-word forms never count ("droit de veto" is not "droite").
+  static std::vector<std::uint16_t> slots_of(const std::vector<TermRec>& terms) {
+    std::vector<std::uint16_t> slots(terms.size());
+    for (std::size_t t = 0; t < terms.size(); ++t) slots[t] = terms[t].slot;
+    return slots;
+  }
+
+  std::vector<std::uint16_t> slots;
+  CappedUnionFind groups;
+  std::vector<float> weight;  // 0 = not attached to any group yet
+  std::vector<LinkSource> source;
+  std::vector<std::uint32_t> row_of;
+  std::size_t cap;
+};
+
+// The concepts: groups of two terms or more, numbered.
+struct TermGraph::Concepts {
+  std::vector<std::uint32_t> of;   // by term, or kNone
+  std::vector<std::uint32_t> row;  // by concept: the row naming it, or kNone
+  std::uint32_t count = 0;
+};
+
+LexiconTables TermGraph::build(const LexiconOptions& options) const {
+  Grouping g(terms_, options.max_terms_per_language);
+  group_rows(g, options);
+  group_links(g, options);
+  const Concepts concepts = number_concepts(g);
+
+  LexiconTables tables;
+  tables.langs = langs_;
+  tables.terms.resize(langs_.size());
+  const std::vector<std::uint32_t> members = fill_members(g, concepts, tables);
+  fill_surfaces(g, concepts, members, tables);
+  fill_names(concepts, tables);
+  return tables;
+}
+
+// 1. Lexicon rows. A term several rows list belongs to the row that ranks it best (lists it as
+//    a form of its own, and earliest); each row's own terms join unconditionally. Then a row
+//    merges with another row whose single-word forms it repeats in enough languages, within
+//    the cap. One shared stem is often a stemming accident (it "lite" and "litio" are both
+//    "lit"), and words of multi-word forms never count ("droit de veto" is not "droite").
+void TermGraph::group_rows(Grouping& g, const LexiconOptions& options) const {
+  const std::size_t n = terms_.size();
+  const std::vector<std::uint16_t>& slots = g.slots;
+  CappedUnionFind& groups = g.groups;
+  std::vector<float>& weight = g.weight;
+  std::vector<std::uint32_t>& row_of = g.row_of;
   std::vector<std::uint32_t> best_rank(n, kNone);
   for (std::uint32_t r = 0; r < rows_.size(); ++r) {
     for (const RowMember& member : rows_[r].members) {
@@ -282,7 +260,7 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
       const std::uint32_t t = member.term;
       if (row_of[t] != r || weight[t] > 0.0f) continue;
       weight[t] = options.lexicon_weight;
-      source[t] = slots[t] == kNeutralSlot ? LinkSource::entity : LinkSource::lexicon;
+      g.source[t] = slots[t] == kNeutralSlot ? LinkSource::entity : LinkSource::lexicon;
       row_group[r] = row_group[r] == kNone
                          ? groups.find(t)
                          : groups.unite(groups.find(row_group[r]), groups.find(t));
@@ -305,16 +283,21 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
       const std::uint32_t group = groups.find(row_group[r]);
       const std::uint32_t other = groups.find(shared[i].first);
       if (j - i >= options.row_merge_languages && group != other &&
-          groups.fits(group, other, cap)) {
+          groups.fits(group, other, g.cap)) {
         groups.unite(group, other);
       }
       i = j;
     }
   }
+}
 
-  // 2. Links, strongest first; among equals a dictionary's first translations first. A link
-  //    never joins two groups that both hold lexicon rows: the curated concepts stay apart, and
-  //    links only add terms to them or form concepts of their own.
+// 2. Links, strongest first; among equals a dictionary's first translations first. A link
+//    never joins two groups that both hold lexicon rows: the curated concepts stay apart, and
+//    links only add terms to them or form concepts of their own.
+void TermGraph::group_links(Grouping& g, const LexiconOptions& options) const {
+  const std::size_t n = terms_.size();
+  CappedUnionFind& groups = g.groups;
+  std::vector<float>& weight = g.weight;
   std::vector<char> curated(n, 0);  // by root
   for (std::uint32_t t = 0; t < n; ++t) {
     if (weight[t] > 0.0f) curated[groups.find(t)] = 1;
@@ -333,49 +316,57 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
     const std::uint32_t root_a = groups.find(link.a);
     const std::uint32_t root_b = groups.find(link.b);
     if (root_a == root_b || (curated[root_a] && curated[root_b]) ||
-        !groups.fits(root_a, root_b, cap)) {
+        !groups.fits(root_a, root_b, g.cap)) {
       continue;
     }
     curated[groups.unite(root_a, root_b)] = curated[root_a] || curated[root_b];
     for (const std::uint32_t t : {link.a, link.b}) {
       if (weight[t] == 0.0f) {
         weight[t] = std::min(link.weight, 1.0f);
-        source[t] = link.source;
+        g.source[t] = link.source;
       }
     }
   }
+}
 
-  // 3. Concept ids: named rows first in row order, then the other groups by their first term.
+// 3. Concept ids: named rows first in row order, then the other groups by their first term.
+TermGraph::Concepts TermGraph::number_concepts(Grouping& g) const {
+  const std::size_t n = terms_.size();
+  CappedUnionFind& groups = g.groups;
   std::vector<std::uint32_t> concept_of_root(n, kNone);
-  std::vector<std::uint32_t> concept_row;
-  std::uint32_t concepts = 0;
+  Concepts concepts;
   for (std::uint32_t r = 0; r < rows_.size(); ++r) {
     // A row names the group of its own first term; one that only repeats terms of earlier rows
     // names nothing.
     const auto own = std::find_if(rows_[r].members.begin(), rows_[r].members.end(),
-                                  [&](const RowMember& m) { return row_of[m.term] == r; });
+                                  [&](const RowMember& m) { return g.row_of[m.term] == r; });
     if (own == rows_[r].members.end()) continue;
     const std::uint32_t root = groups.find(own->term);
     if (concept_of_root[root] == kNone && groups.size(root) >= 2) {
-      concept_of_root[root] = concepts++;
-      concept_row.push_back(r);
+      concept_of_root[root] = concepts.count++;
+      concepts.row.push_back(r);
     }
   }
   for (std::uint32_t t = 0; t < n; ++t) {
     const std::uint32_t root = groups.find(t);
     if (concept_of_root[root] == kNone && groups.size(root) >= 2) {
-      concept_of_root[root] = concepts++;
-      concept_row.push_back(kNone);
+      concept_of_root[root] = concepts.count++;
+      concepts.row.push_back(kNone);
     }
   }
-  std::vector<std::uint32_t> concept_of(n, kNone);
-  for (std::uint32_t t = 0; t < n; ++t) concept_of[t] = concept_of_root[groups.find(t)];
+  concepts.of.assign(n, kNone);
+  for (std::uint32_t t = 0; t < n; ++t) concepts.of[t] = concept_of_root[groups.find(t)];
+  return concepts;
+}
 
-  LexiconTables tables;
-  tables.langs = langs_;
-  tables.terms.resize(langs_.size());
-
-  // Members by concept; within a concept by language, then strongest first.
+// Members by concept; within a concept by language, then strongest first. Returns the members'
+// terms in that order.
+std::vector<std::uint32_t> TermGraph::fill_members(const Grouping& g, const Concepts& concepts,
+                                                   LexiconTables& tables) const {
+  const std::size_t n = terms_.size();
+  const std::vector<std::uint16_t>& slots = g.slots;
+  const std::vector<float>& weight = g.weight;
+  const std::vector<std::uint32_t>& concept_of = concepts.of;
   std::vector<std::uint32_t> members;
   for (std::uint32_t t = 0; t < n; ++t) {
     if (concept_of[t] != kNone) members.push_back(t);
@@ -386,19 +377,26 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
     return weight[x] > weight[y];
   });
   tables.links.reserve(members.size());
-  tables.member_begin.assign(concepts + 1, 0);
+  tables.member_begin.assign(concepts.count + 1, 0);
   for (const std::uint32_t t : members) {
     const std::string_view text = tables.pool.add(terms_[t].text);
     tables.terms[slots[t]].emplace(text, static_cast<std::uint32_t>(tables.links.size()));
-    tables.links.push_back({concept_of[t], weight[t], source[t]});
+    tables.links.push_back({concept_of[t], weight[t], g.source[t]});
     tables.members.push_back({slots[t], text});
     ++tables.member_begin[concept_of[t] + 1];
   }
   std::partial_sum(tables.member_begin.begin(), tables.member_begin.end(),
                    tables.member_begin.begin());
+  return members;
+}
 
-  // Surface forms: those the lexicon rows list, in row order, then each member's first sighting.
-  std::vector<std::vector<LexiconTables::Surface>> surfaces(concepts);
+// Surface forms: those the lexicon rows list, in row order, then each member's first sighting.
+void TermGraph::fill_surfaces(const Grouping& g, const Concepts& concepts,
+                              const std::vector<std::uint32_t>& members,
+                              LexiconTables& tables) const {
+  const std::vector<std::uint16_t>& slots = g.slots;
+  const std::vector<std::uint32_t>& concept_of = concepts.of;
+  std::vector<std::vector<LexiconTables::Surface>> surfaces(concepts.count);
   const auto add_surface = [&](std::uint32_t concept_id, std::uint16_t slot,
                                std::string_view text) {
     auto& list = surfaces[concept_id];
@@ -414,22 +412,25 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
     }
   }
   for (const std::uint32_t t : members) add_surface(concept_of[t], slots[t], terms_[t].surface);
-  tables.surface_begin.assign(concepts + 1, 0);
-  for (std::uint32_t c = 0; c < concepts; ++c) {
+  tables.surface_begin.assign(concepts.count + 1, 0);
+  for (std::uint32_t c = 0; c < concepts.count; ++c) {
     for (const auto& surface : surfaces[c]) {
       tables.surfaces.push_back({surface.lang, tables.pool.add(surface.text)});
     }
     tables.surface_begin[c + 1] = static_cast<std::uint32_t>(tables.surfaces.size());
   }
+}
 
-  // Names: the row's, or "lang:term" of the preferred member of each language, by code.
-  tables.names.reserve(concepts);
+// Names: the row's, or "lang:term" of the preferred member of each language, by code.
+void TermGraph::fill_names(const Concepts& concepts, LexiconTables& tables) const {
+  const std::vector<std::uint32_t>& concept_row = concepts.row;
+  tables.names.reserve(concepts.count);
   std::vector<std::uint16_t> slot_order(langs_.size());
   std::iota(slot_order.begin(), slot_order.end(), std::uint16_t{0});
   std::sort(slot_order.begin(), slot_order.end(),
             [&](std::uint16_t x, std::uint16_t y) { return langs_[x] < langs_[y]; });
   std::string name;
-  for (std::uint32_t c = 0; c < concepts; ++c) {
+  for (std::uint32_t c = 0; c < concepts.count; ++c) {
     if (concept_row[c] != kNone) {
       tables.names.push_back(tables.pool.add(rows_[concept_row[c]].name));
       continue;
@@ -445,7 +446,6 @@ LexiconTables TermGraph::build(const LexiconOptions& options) const {
     }
     tables.names.push_back(tables.pool.add(name));
   }
-  return tables;
 }
 
 }  // namespace crossnews::detail

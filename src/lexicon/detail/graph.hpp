@@ -114,7 +114,17 @@ class TermGraph {
     std::uint16_t rank;
     std::uint32_t batch;
   };
-  class Concepts;
+  struct Grouping;
+  struct Concepts;
+  // The phases of build().
+  void group_rows(Grouping& g, const LexiconOptions& options) const;
+  void group_links(Grouping& g, const LexiconOptions& options) const;
+  Concepts number_concepts(Grouping& g) const;
+  std::vector<std::uint32_t> fill_members(const Grouping& g, const Concepts& concepts,
+                                          LexiconTables& tables) const;
+  void fill_surfaces(const Grouping& g, const Concepts& concepts,
+                     const std::vector<std::uint32_t>& members, LexiconTables& tables) const;
+  void fill_names(const Concepts& concepts, LexiconTables& tables) const;
 
   StringPool pool_;
   std::vector<std::string> langs_;

@@ -1,0 +1,411 @@
+#pragma once
+// The state behind Featurizer and the steps an article takes through add() and finish(): look-up,
+// interning, projection onto concepts, counting, weighing (the public API is in featurizer.cpp).
+
+#include <crossnews/error.hpp>
+#include <crossnews/featurizer.hpp>
+#include <crossnews/lexicon.hpp>
+
+#include "cluster/detail/parallel.hpp"
+#include "cluster/detail/surface_forms.hpp"
+
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <optional>
+
+namespace crossnews {
+
+namespace detail {
+
+constexpr std::uint32_t kNoConcept = std::numeric_limits<std::uint32_t>::max();
+
+// A term count kept between add() and finish(): 8 bytes, so a million articles of a few hundred
+// distinct terms fit in a few GB. Counts saturate (tf is logarithmic: no visible loss); the link
+// weight of a projected word is kept in 1/255 steps; `form` is the slot of the surface form the
+// article used in the feature's form table (Featurizer::kNoForm when it has none).
+constexpr std::uint16_t kMaxBodyCount = (1u << 14) - 1;
+struct PackedCount {
+  TermId term;
+  std::uint16_t body : 14 = 0;
+  std::uint16_t form : 2 = Featurizer::kNoForm;
+  std::uint8_t title = 0;
+  std::uint8_t link = 255;
+};
+static_assert(sizeof(PackedCount) == 8);
+
+template <class T>
+T saturate(float count) {
+  return static_cast<T>(std::min(count, float(std::numeric_limits<T>::max())));
+}
+
+bool is_word_kind(FeatureKind kind) {
+  return kind == FeatureKind::word || kind == FeatureKind::compound_part;
+}
+
+// Levenshtein distance of a and b if it is at most 1, else 2 (all we need to know).
+int distance_up_to_one(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return 2;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == a.size()) return static_cast<int>(b.size() - a.size());
+  // First difference: a substitution, or an insertion into a.
+  const bool same_length = a.size() == b.size();
+  const std::string_view rest_a = a.substr(same_length ? i + 1 : i);
+  const std::string_view rest_b = b.substr(i + 1);
+  return rest_a == rest_b ? 1 : 2;
+}
+
+// Names long enough that one letter more or less is a spelling variant, not another name
+// ("Eletronic Frontier Foundation" in the Italian seed): in bytes.
+constexpr std::size_t kMinVariantLength = 8;
+constexpr float kVariantWeight = 0.9f;
+
+}  // namespace detail
+
+using detail::find_phrases, detail::FormTable, detail::source_text, detail::spanning;
+using detail::kCrosslingualFlag, detail::kNeutralFlag, detail::kPhraseStartFlag;
+using detail::distance_up_to_one, detail::is_word_kind, detail::saturate;
+using detail::kMaxBodyCount, detail::kMinVariantLength, detail::kNoConcept, detail::kVariantWeight;
+using detail::PackedCount;
+
+struct Featurizer::Impl {
+  const Analyzer& analyzer;
+  const Lexicon* lexicon;
+  FeaturizerOptions options;
+  Vocabulary vocabulary;
+  DocumentFrequencies df;
+  std::vector<Analyzer::Worker> workers;
+
+  // Per TermId: the feature it is counted under (itself, or a concept), that link's weight, and
+  // for concept features the concept they stand for.
+  std::vector<TermId> projection;
+  std::vector<float> link_weight;
+  std::vector<std::uint32_t> concept_of;
+  std::vector<std::uint8_t> flags;  // k*Flag bits: cross-lingual, neutral, starts a phrase
+
+  // Long entity tokens by their first three bytes, to find spelling variants of earlier names.
+  absl::flat_hash_map<std::string, std::vector<TermId>> entities_by_prefix;
+
+  std::vector<DocFeatures> docs;
+  std::vector<std::vector<PackedCount>> pending;  // raw counts until finish()
+  std::vector<std::uint64_t> tokens_per_slot, mapped_per_slot;
+  FormTable forms;
+  bool finished = false;
+
+  // Ids of all documents; titles and texts only with options.keep_articles.
+  std::vector<std::string> ids;
+  absl::flat_hash_map<std::string, std::size_t> doc_of_id;
+  std::vector<Article> articles;
+
+  // One article on its way through add(). Kept across batches, so the buffers keep their capacity.
+  struct Staged {
+    const Article* article = nullptr;
+    AnalyzedText text;
+    DocFeatures meta;
+    std::vector<TermCount> terms;        // in text order, parallel to text.terms
+    std::vector<std::uint32_t> unknown;  // positions in `terms` the vocabulary lacked at look-up
+    std::vector<PackedCount> counts;
+    std::vector<std::string_view> forms;  // parallel to counts
+    struct Phrase {
+      std::size_t first, last;
+      std::uint32_t concept_id;
+    };
+    std::vector<Phrase> phrases;
+    std::uint64_t word_tokens = 0, mapped_tokens = 0;  // for coverage()
+  };
+  std::vector<Staged> staged;
+
+  // Per worker: project()'s scratch, which a batch's staged articles need not each hold.
+  struct ProjectScratch {
+    std::vector<std::uint32_t> order;  // positions in Staged::terms by term, then text order
+    struct Projected {
+      PackedCount count;
+      TermId word;            // the term counted (before projection)
+      std::uint32_t tokens;   // its occurrences
+      std::string_view form;  // its first surface form in the article
+    };
+    std::vector<Projected> projected;
+  };
+  std::vector<ProjectScratch> project_scratch;
+
+  Impl(const Analyzer& a, const Lexicon* l, FeaturizerOptions o)
+      : analyzer(a), lexicon(l), options(o), df(vocabulary, o.df) {
+    // Each worker holds an analyzer's buffers: no more of them than can run at once.
+    options.threads =
+        detail::worker_count(options.threads, std::numeric_limits<std::size_t>::max());
+    for (std::size_t i = 0; i < options.threads; ++i) workers.push_back(analyzer.worker());
+    project_scratch.resize(options.threads);
+  }
+
+  // Extends the per-term tables to the vocabulary, resolving each new term's projection. Concept
+  // features interned on the way are appended to the vocabulary and resolved by the same loop.
+  void resolve_new_terms() {
+    const std::size_t first_new = projection.size();
+    while (projection.size() < vocabulary.size()) {
+      const TermId id(static_cast<std::uint32_t>(projection.size()));
+      const FeatureKind kind = vocabulary.kind(id);
+      projection.push_back(id);
+      link_weight.push_back(1.0f);
+      concept_of.push_back(kNoConcept);
+      flags.push_back(static_cast<std::uint8_t>(
+          is_language_neutral(kind)
+              ? (kind == FeatureKind::concept_ ? kCrosslingualFlag
+                                               : kCrosslingualFlag | kNeutralFlag)
+              : 0));
+      if (kind == FeatureKind::concept_) {
+        concept_of.back() = static_cast<std::uint32_t>(
+            std::stoul(std::string(vocabulary.text(id).substr(1))));
+        continue;
+      }
+      if (kind == FeatureKind::entity && link_entity_variant(id)) continue;
+      if (lexicon == nullptr) continue;
+      const std::string_view lang = is_language_neutral(kind) ? "" : vocabulary.lang(id);
+      if (kind == FeatureKind::word && lexicon->starts_phrase(lang, vocabulary.text(id))) {
+        flags.back() |= kPhraseStartFlag;
+      }
+      auto links = lexicon->lookup(lang, vocabulary.text(id));
+      if (links.empty()) continue;
+      // The strongest link decides; ties keep the lexicon's order, so results are deterministic.
+      const ConceptLink* best = &links.front();
+      for (const auto& link : links) {
+        if (link.weight > best->weight) best = &link;
+      }
+      projection[id.value()] = concept_feature(best->concept_id);
+      link_weight[id.value()] = best->weight;
+    }
+    // A concept that a name maps to ("Kaspersky" -> the company) still counts as a shared name.
+    for (std::size_t i = first_new; i < projection.size(); ++i) {
+      if (flags[i] & kNeutralFlag) flags[projection[i].value()] |= kNeutralFlag;
+    }
+  }
+
+  // Counts a long name under an earlier one that differs by one letter. Returns true if linked.
+  bool link_entity_variant(TermId id) {
+    const std::string_view text = vocabulary.text(id);
+    if (text.size() < kMinVariantLength) return false;
+    auto& bucket = entities_by_prefix[std::string(text.substr(0, 3))];
+    for (TermId earlier : bucket) {
+      if (distance_up_to_one(vocabulary.text(earlier), text) == 1) {
+        projection[id.value()] = projection[earlier.value()];
+        link_weight[id.value()] = kVariantWeight;
+        return true;
+      }
+    }
+    bucket.push_back(id);
+    return false;
+  }
+
+  // The feature standing for a concept ("c" + its id; resolved by resolve_new_terms).
+  TermId concept_feature(std::uint32_t concept_id) {
+    char name[16] = {'c'};
+    const auto end = std::to_chars(name + 1, name + sizeof name, concept_id).ptr;
+    return vocabulary.intern("", std::string_view(name, static_cast<std::size_t>(end - name)),
+                             FeatureKind::concept_);
+  }
+
+  // The ids of an article's terms in text order, read without changing the vocabulary, so that
+  // workers can look up concurrently; terms it lacks are left to intern_unknown().
+  void look_up(Staged& s) const {
+    s.terms.clear();
+    s.unknown.clear();
+    const auto slot = vocabulary.find_lang_slot(s.text.lang);
+    for (std::size_t i = 0; i < s.text.terms.size(); ++i) {
+      const Term& term = s.text.terms[i];
+      std::optional<TermId> id;
+      if (slot) id = vocabulary.find_in_slot(*slot, s.text.text(term), feature_kind(term.kind));
+      if (!id) s.unknown.push_back(static_cast<std::uint32_t>(i));
+      const bool title = term.field == Field::title;
+      s.terms.push_back({id.value_or(TermId{}), title ? 0.0f : 1.0f, title ? 1.0f : 0.0f});
+    }
+  }
+
+  // Interns what look_up() did not find and resolves the new terms. Called in article order, so
+  // ids are handed out as if each article were counted alone, whatever the thread count.
+  void intern_unknown(Staged& s) {
+    for (const std::uint32_t i : s.unknown) {
+      const Term& term = s.text.terms[i];
+      s.terms[i].term =
+          vocabulary.intern_in_slot(s.meta.lang_slot, s.text.text(term), feature_kind(term.kind));
+    }
+    resolve_new_terms();
+    count_phrases(s);
+  }
+
+  // Counts each multi-word lexicon form the article has once, under its concept, in place of its
+  // words (they no longer count alone: "arma de fuego" says nothing about "fuego"). Only words
+  // that start a form are tried.
+  void count_phrases(Staged& s) {
+    if (lexicon == nullptr) return;
+    s.phrases.clear();
+    find_phrases(
+        *lexicon, s.text,
+        [&](std::size_t i) { return (flags[s.terms[i].term.value()] & kPhraseStartFlag) != 0; },
+        [&](std::size_t first, std::size_t last, const ConceptLink& link) {
+          s.phrases.push_back({first, last, link.concept_id});
+        });
+    for (const auto& phrase : s.phrases) {
+      const TermId feature = concept_feature(phrase.concept_id);
+      for (std::size_t i = phrase.first; i <= phrase.last; ++i) {
+        if (s.text.terms[i].kind != TermKind::word) continue;
+        s.terms[i].term = feature;
+        if (i > phrase.first) s.terms[i].body = s.terms[i].title = 0.0f;
+      }
+      s.text.terms[phrase.first] = spanning(s.text.terms, phrase.first, phrase.last);
+    }
+    if (!s.phrases.empty()) resolve_new_terms();
+  }
+
+  // Counts an interned article under projected features, sorted by feature, each with the surface
+  // form of its most frequent word. Reads the per-term tables only, so workers can project
+  // concurrently.
+  void project(Staged& s, ProjectScratch& scratch) const {
+    auto& order = scratch.order;
+    auto& projected = scratch.projected;
+    const auto& terms = s.terms;
+    order.resize(terms.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return std::tie(terms[a].term, a) < std::tie(terms[b].term, b);
+    });
+    projected.clear();
+    s.word_tokens = s.mapped_tokens = 0;
+    for (std::size_t r = 0; r < order.size();) {
+      const std::uint32_t first = order[r];
+      TermCount count = terms[first];
+      for (++r; r < order.size() && terms[order[r]].term == count.term; ++r) {
+        count.body += terms[order[r]].body;
+        count.title += terms[order[r]].title;
+      }
+      const auto i = count.term.value();
+      const TermId feature = projection[i];
+      const auto n = static_cast<std::uint32_t>(count.body + count.title);
+      if (is_word_kind(vocabulary.kind(count.term))) {
+        s.word_tokens += n;
+        if (feature != count.term) s.mapped_tokens += n;
+      }
+      PackedCount packed{feature, static_cast<std::uint16_t>(std::min(count.body, float(kMaxBodyCount))),
+                         Featurizer::kNoForm, saturate<std::uint8_t>(count.title),
+                         saturate<std::uint8_t>(std::round(link_weight[i] * 255.0f))};
+      projected.push_back({packed, count.term, n, source_text(*s.article, s.text.terms[first])});
+    }
+    std::sort(projected.begin(), projected.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.count.term, a.word) < std::tie(b.count.term, b.word);
+    });
+    // Several words may project onto one concept: their counts add up, the strongest link counts,
+    // the most frequent word shows.
+    s.counts.clear();
+    s.forms.clear();
+    std::uint32_t form_tokens = 0;
+    for (const auto& p : projected) {
+      if (!s.counts.empty() && s.counts.back().term == p.count.term) {
+        auto& kept = s.counts.back();
+        kept.body = std::min<std::uint16_t>(kMaxBodyCount, kept.body + p.count.body);
+        kept.title = saturate<std::uint8_t>(float(kept.title) + p.count.title);
+        kept.link = std::max(kept.link, p.count.link);
+        if (p.tokens > form_tokens) {
+          form_tokens = p.tokens;
+          s.forms.back() = p.form;
+        }
+      } else {
+        s.counts.push_back(p.count);
+        s.forms.push_back(p.form);
+        form_tokens = p.tokens;
+      }
+    }
+  }
+
+  // Counts a projected article into the frequencies and keeps it (at its exact size: a million
+  // articles of a few hundred features each) until finish().
+  void keep(Staged& s, std::vector<TermId>& ids) {
+    if (s.meta.lang_slot >= tokens_per_slot.size()) {
+      tokens_per_slot.resize(s.meta.lang_slot + 1, 0);
+      mapped_per_slot.resize(s.meta.lang_slot + 1, 0);
+    }
+    tokens_per_slot[s.meta.lang_slot] += s.word_tokens;
+    mapped_per_slot[s.meta.lang_slot] += s.mapped_tokens;
+    for (std::size_t i = 0; i < s.counts.size(); ++i) {
+      s.counts[i].form = forms.record(s.counts[i].term, s.meta.lang_slot, s.forms[i]);
+    }
+    count_df(s.meta.lang_slot, s.counts, s.meta.time, ids);
+    docs.push_back(std::move(s.meta));
+    pending.emplace_back(s.counts.begin(), s.counts.end());
+  }
+
+  void count_df(std::uint16_t slot, const std::vector<PackedCount>& counts,
+                std::optional<std::int64_t> time, std::vector<TermId>& ids) {
+    ids.clear();
+    for (const auto& c : counts) ids.push_back(c.term);
+    df.add(slot, ids, time);
+  }
+
+  DocFeatures weigh_doc(const DocFeatures& meta, const std::vector<PackedCount>& counts,
+                        std::vector<TermCount>& scratch) const {
+    scratch.clear();
+    for (const auto& c : counts) scratch.push_back({c.term, float(c.body), float(c.title)});
+    DocFeatures doc = meta;
+    WeightingOptions unpruned = options.weighting;
+    unpruned.top_k = 0;
+    SparseVector weighted = weigh(scratch, df, unpruned);
+    // A word reached through a weak link (dictionary, pivot) speaks for its concept less.
+    std::vector<SparseEntry> entries(weighted.entries().begin(), weighted.entries().end());
+    std::size_t c = 0;
+    for (auto& entry : entries) {
+      while (c < counts.size() && counts[c].term < entry.term) ++c;
+      if (c < counts.size() && counts[c].term == entry.term) entry.weight *= counts[c].link / 255.0f;
+    }
+    doc.vector = SparseVector::from_sorted(std::move(entries));
+    doc.vector.prune_top_k(options.weighting.top_k);
+    doc.vector.normalize();
+    doc.forms.clear();
+    c = 0;
+    for (const auto& entry : doc.vector.entries()) {
+      while (counts[c].term < entry.term) ++c;
+      doc.forms.push_back(static_cast<std::uint8_t>(counts[c].form));
+    }
+    double xl = 0.0, neutral = 0.0;
+    for (const auto& e : doc.vector.entries()) {
+      const auto f = flags[e.term.value()];
+      if (f & kCrosslingualFlag) xl += double(e.weight) * e.weight;
+      if (f & kNeutralFlag) neutral += double(e.weight) * e.weight;
+    }
+    doc.crosslingual_norm = static_cast<float>(std::sqrt(xl));
+    doc.neutral_norm = static_cast<float>(std::sqrt(neutral));
+    return doc;
+  }
+
+  void remember(const Article& article) {
+    doc_of_id.try_emplace(article.id, ids.size());
+    ids.push_back(article.id);
+    if (options.keep_articles) {
+      Article kept;
+      kept.title = article.title;
+      kept.text = article.text;
+      kept.lang = article.lang;  // re-analysis must see the language the article gave
+      articles.push_back(std::move(kept));
+    }
+  }
+
+  void check_doc(std::size_t doc) const {
+    if (doc >= ids.size()) {
+      throw InputError("document " + std::to_string(doc) + " out of range: the featurizer has " +
+                       std::to_string(ids.size()));
+    }
+  }
+
+  DocFeatures meta_of(const Article& article, const AnalyzedText& text) {
+    DocFeatures meta;
+    meta.lang_slot = vocabulary.lang_slot_of(text.lang);
+    meta.lang_detected = text.lang_detected;
+    meta.truncated = text.truncated;
+    meta.time = article.time;
+    return meta;
+  }
+};
+
+}  // namespace crossnews
