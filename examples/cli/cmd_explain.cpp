@@ -108,14 +108,12 @@ void write_text(std::ostream& out, const Explainer& e, std::size_t a, std::size_
   }
   const std::size_t shown = std::min(link.shared.size(), e.args.top);
   std::size_t width_a = width(lang_a), width_b = width(lang_b);
-  // Each side's words, listed with commas (SharedFeature::terms separates them with '|').
+  // Each side's words, listed with commas.
   auto side = [](const SharedFeature& s, const std::string& lang) {
-    const auto it = s.terms.find(lang);
-    std::string words = it == s.terms.end() ? std::string() : it->second;
-    for (auto bar = words.find('|'); bar != std::string::npos; bar = words.find('|', bar)) {
-      words.replace(bar, 1, ", ");
-    }
-    return words;
+    const std::vector<std::string_view> words = s.words(lang);
+    std::string listed;
+    for (std::size_t i = 0; i < words.size(); ++i) listed.append(i > 0 ? ", " : "").append(words[i]);
+    return listed;
   };
   for (std::size_t i = 0; i < shown; ++i) {
     width_a = std::max(width_a, width(side(link.shared[i], lang_a)));

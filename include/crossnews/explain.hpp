@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace crossnews {
@@ -19,6 +20,20 @@ struct SharedFeature {
   std::map<std::string, std::string> terms;  ///< language -> the article's word(s), '|'-separated
   float weight = 0.0f;                       ///< product of the two weights
   std::string source;                        ///< lexicon | freedict | pivot | learned | entity | word
+
+  /// The article's words in `lang`, in order; none when it has no words in that language.
+  [[nodiscard]] std::vector<std::string_view> words(const std::string& lang) const {
+    std::vector<std::string_view> out;
+    const auto it = terms.find(lang);
+    if (it == terms.end()) return out;
+    std::string_view rest = it->second;
+    for (auto bar = rest.find('|'); bar != std::string_view::npos; bar = rest.find('|')) {
+      out.push_back(rest.substr(0, bar));
+      rest.remove_prefix(bar + 1);
+    }
+    out.push_back(rest);
+    return out;
+  }
 };
 
 struct LinkExplanation {

@@ -157,12 +157,10 @@ void write_timeline(std::ostream& out, const StorySummary& story, const StoryDet
 
 // One side of a shared feature: the article's words, listed with commas (SharedFeature::terms
 // separates them with '|').
-void write_words(std::ostream& out, std::string_view words) {
-  for (std::size_t start = 0; start <= words.size();) {
-    const std::size_t bar = std::min(words.find('|', start), words.size());
-    if (start > 0) out << ", ";
-    escape(out, words.substr(start, bar - start));
-    start = bar + 1;
+void write_words(std::ostream& out, const std::vector<std::string_view>& words) {
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out << ", ";
+    escape(out, words[i]);
   }
 }
 
@@ -200,14 +198,10 @@ void write_link(std::ostream& out, const StoryDetails& details, const StoryLink&
   const float heaviest = e.shared.empty() ? 1.0f : std::max(e.shared.front().weight, 1e-6f);
   for (std::size_t i = 0; i < e.shared.size() && i < kFeaturesPerLink; ++i) {
     const SharedFeature& f = e.shared[i];
-    const auto side = [&](const std::string& lang) {
-      const auto it = f.terms.find(lang);
-      return it == f.terms.end() ? std::string() : it->second;
-    };
     out << "<tr><td>";
-    write_words(out, side(lang_a));
+    write_words(out, f.words(lang_a));
     out << "</td><td>";
-    write_words(out, side(lang_b));
+    write_words(out, f.words(lang_b));
     out << "</td><td class=\"src\">";
     escape(out, f.source);
     out << "</td><td><span class=\"bar\" style=\"width:"

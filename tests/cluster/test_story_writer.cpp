@@ -9,6 +9,8 @@
 
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 using namespace crossnews;
 
@@ -143,6 +145,15 @@ TEST_CASE("explain_link by index: the words each article used, InputError out of
   CHECK(advertising);
   CHECK_THROWS_AS((void)explain_link(view, &lexicon(), 0, 3, ClusterOptions{}), InputError);
   CHECK_THROWS_AS((void)explain_link(view, &lexicon(), 99, 0, ClusterOptions{}), InputError);
+}
+
+TEST_CASE("SharedFeature::words lists one language's words in order, none for another language") {
+  SharedFeature feature;
+  feature.terms = {{"de", "Kaspersky|Kaspersky Lab|Kaspersky-CEO"}, {"it", "Kaspersky"}};
+  CHECK(feature.words("de") ==
+        std::vector<std::string_view>{"Kaspersky", "Kaspersky Lab", "Kaspersky-CEO"});
+  CHECK(feature.words("it") == std::vector<std::string_view>{"Kaspersky"});
+  CHECK(feature.words("en").empty());
 }
 
 TEST_CASE("describe_story lists members in time order and explains cross-lingual pairs") {
