@@ -42,6 +42,7 @@ namespace crossnews {
 
 class Analyzer;
 class Lexicon;
+class Model;
 
 enum class ClusterMode : std::uint8_t { batch, stream };
 /// joint: one agglomeration over all edges. monolingual_first: stories per language first, then
@@ -136,6 +137,8 @@ struct ClusteringResult {
 class BatchClusterer {
  public:
   BatchClusterer(const Analyzer& analyzer, const Lexicon* lexicon, ClusterOptions options = {});
+  /// With a model's analyzer, keyword map and background; the model must outlive this.
+  explicit BatchClusterer(const Model& model, ClusterOptions options = {});
   ~BatchClusterer();
   BatchClusterer(BatchClusterer&&) noexcept;
   BatchClusterer& operator=(BatchClusterer&&) noexcept;
@@ -158,6 +161,8 @@ class BatchClusterer {
 class StreamClusterer {
  public:
   StreamClusterer(const Analyzer& analyzer, const Lexicon* lexicon, ClusterOptions options = {});
+  /// With a model's analyzer, keyword map and background; the model must outlive this.
+  explicit StreamClusterer(const Model& model, ClusterOptions options = {});
   ~StreamClusterer();
   StreamClusterer(StreamClusterer&&) noexcept;
   StreamClusterer& operator=(StreamClusterer&&) noexcept;

@@ -2,6 +2,7 @@
 
 #include <crossnews/error.hpp>
 #include <crossnews/inverted_index.hpp>
+#include <crossnews/model.hpp>
 
 #include "cluster/detail/agglomerate.hpp"
 #include "cluster/detail/duplicates.hpp"
@@ -135,6 +136,11 @@ struct BatchClusterer::Impl {
 BatchClusterer::BatchClusterer(const Analyzer& analyzer, const Lexicon* lexicon,
                                ClusterOptions options)
     : impl_(std::make_unique<Impl>(analyzer, lexicon, options)) {}
+BatchClusterer::BatchClusterer(const Model& model, ClusterOptions options)
+    : BatchClusterer(model.analyzer(), &model.lexicon(), [&] {
+        options.features.background = &model.background();
+        return options;
+      }()) {}
 BatchClusterer::~BatchClusterer() = default;
 BatchClusterer::BatchClusterer(BatchClusterer&&) noexcept = default;
 BatchClusterer& BatchClusterer::operator=(BatchClusterer&&) noexcept = default;

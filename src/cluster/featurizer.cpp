@@ -2,6 +2,7 @@
 
 #include <crossnews/error.hpp>
 #include <crossnews/lexicon.hpp>
+#include <crossnews/model.hpp>
 
 #include "cluster/detail/parallel.hpp"
 #include "cluster/detail/surface_forms.hpp"
@@ -134,6 +135,7 @@ struct Featurizer::Impl {
         detail::worker_count(options.threads, std::numeric_limits<std::size_t>::max());
     for (std::size_t i = 0; i < options.threads; ++i) workers.push_back(analyzer.worker());
     project_scratch.resize(options.threads);
+    df.set_background(options.background);
   }
 
   // Extends the per-term tables to the vocabulary, resolving each new term's projection. Concept
@@ -403,6 +405,11 @@ struct Featurizer::Impl {
 
 Featurizer::Featurizer(const Analyzer& analyzer, const Lexicon* lexicon, FeaturizerOptions options)
     : impl_(std::make_unique<Impl>(analyzer, lexicon, options)) {}
+Featurizer::Featurizer(const Model& model, FeaturizerOptions options)
+    : Featurizer(model.analyzer(), &model.lexicon(), [&] {
+        options.background = &model.background();
+        return options;
+      }()) {}
 Featurizer::~Featurizer() = default;
 Featurizer::Featurizer(Featurizer&&) noexcept = default;
 Featurizer& Featurizer::operator=(Featurizer&&) noexcept = default;
@@ -480,6 +487,7 @@ void Featurizer::use_document_frequencies(const DocumentFrequencies& frequencies
   if (m.finished) throw ConfigError("Featurizer::use_document_frequencies: call before finish()");
   DocumentFrequencies replaced(m.vocabulary, m.options.df);
   replaced.merge(frequencies);
+  replaced.set_background(m.options.background);
   m.df = std::move(replaced);
   // Terms only other processes saw are now in the vocabulary: give them their projections.
   m.resolve_new_terms();

@@ -5,6 +5,7 @@
 #include "data/embedded_data.hpp"
 #include "lexicon/detail/audit.hpp"
 #include "lexicon/detail/graph.hpp"
+#include "lexicon/detail/tables_io.hpp"
 #include "lexicon/detail/text.hpp"
 #include "lexicon/detail/tsv.hpp"
 
@@ -508,5 +509,23 @@ Lexicon LexiconBuilder::build() const {
   }
   return lexicon;
 }
+
+// --- model files (lexicon/detail/tables_io.hpp) ---------------------------------------------------
+
+namespace detail {
+
+struct LexiconAccess {
+  static const LexiconTables& tables(const Lexicon& lexicon) { return lexicon.impl_->tables; }
+  static Lexicon make(LexiconTables tables) {
+    Lexicon lexicon;
+    lexicon.impl_->tables = std::move(tables);
+    return lexicon;
+  }
+};
+
+const LexiconTables& tables_of(const Lexicon& lexicon) { return LexiconAccess::tables(lexicon); }
+Lexicon lexicon_of(LexiconTables tables) { return LexiconAccess::make(std::move(tables)); }
+
+}  // namespace detail
 
 }  // namespace crossnews
