@@ -38,6 +38,8 @@ struct LexiconArgs {
   std::vector<std::string> freedicts;
   bool no_builtin = false;
   bool no_pivot = false;
+  std::string model;               // --model: a saved model instead of the options above
+  bool no_builtin_background = false;
 };
 
 /// CLI11 checks of the text of a value, before any range check: a finite decimal number ("abc",
@@ -66,6 +68,8 @@ struct ClusterArgs {
 };
 
 void add_lexicon_options(CLI::App& app, LexiconArgs& args);
+/// --model FILE and --no-builtin-background, for the commands that cluster or explain.
+void add_model_options(CLI::App& app, LexiconArgs& args);
 void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& mode,
                          std::string& strategy);
 /// Applies --mode / --strategy strings (checked by CLI11) to the options, then checks every
@@ -78,6 +82,12 @@ void apply_cluster_args(ClusterOptions& options, const std::string& mode,
 /// Missing files end with kUsage, corrupt dictionaries with kFailure. "-" reads a lexicon
 /// from stdin.
 Lexicon build_lexicon(const Analyzer& analyzer, const LexiconArgs& args, bool quiet);
+/// Adds the keyword-map sources of `args` to `builder` (what build_lexicon builds).
+void add_lexicon_sources(LexiconBuilder& builder, const LexiconArgs& args, bool quiet);
+/// The model of a run: --model loaded (a corrupt, foreign or mismatched file ends with kFailure
+/// naming it; keyword-map options beside it with kUsage), else built from the keyword-map
+/// options and the shipped background (unless --no-builtin-background).
+Model load_or_build_model(const Analyzer& analyzer, const LexiconArgs& args, bool quiet);
 /// The inputs and lexicon files as NamedPaths, for check_outputs.
 std::vector<NamedPath> named_inputs(const std::string& option,
                                     const std::vector<std::string>& paths,
@@ -120,5 +130,6 @@ void register_eval(CLI::App& root);
 void register_explain(CLI::App& root);
 void register_analyze(CLI::App& root);
 void register_lexicon(CLI::App& root);
+void register_model(CLI::App& root);
 
 }  // namespace crossnews::cli
