@@ -268,7 +268,7 @@ void register_cluster(CLI::App& root) {
                 "Print nothing on stderr but errors: no progress, warnings or summary");
   add_cluster_options(*app, args->options, args->mode, args->strategy);
   add_lexicon_options(*app, args->lexicon);
-  add_model_options(*app, args->lexicon);
+  add_model_options(*app, args->lexicon, args->options.features.df);
   app->callback([args, format] {
     args->stories_format_given = format->count() > 0;
     run(*args);

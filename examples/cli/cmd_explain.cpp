@@ -254,7 +254,7 @@ void register_explain(CLI::App& root) {
       ->capture_default_str();
   add_cluster_options(*app, args->options, args->mode, args->strategy);
   add_lexicon_options(*app, args->lexicon);
-  add_model_options(*app, args->lexicon);
+  add_model_options(*app, args->lexicon, args->options.features.df);
   app->callback([args] { run(*args); });
 }
 

@@ -124,7 +124,8 @@ void apply_cluster_args(ClusterOptions& options, const std::string& mode,
       {"ClusterOptions::entity_weight", "--entity-weight"},
       {"ClusterOptions::time_weight", "--time-weight"},
       {"ClusterOptions::crosslingual_scale", "--crosslingual-scale"},
-      {"FeaturizerOptions::threads", "--threads"}};
+      {"FeaturizerOptions::threads", "--threads"},
+      {"FeaturizerOptions::df.background_documents", "--background-documents"}};
   try {
     validate(options);
   } catch (const ConfigError& e) {
@@ -136,7 +137,11 @@ void apply_cluster_args(ClusterOptions& options, const std::string& mode,
   }
 }
 
-void add_model_options(CLI::App& app, LexiconArgs& args) {
+void add_model_options(CLI::App& app, LexiconArgs& args, DfOptions& df) {
+  app.add_option("--background-documents", df.background_documents,
+                 "How many documents the background frequencies count as (default 2000; 0 "
+                 "ignores them)")
+      ->check(finite_number());
   app.add_option("--model", args.model,
                  "A model written by `crossnews model build` (keyword map and background "
                  "frequencies), instead of --lexicon/--freedict")

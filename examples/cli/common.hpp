@@ -68,8 +68,9 @@ struct ClusterArgs {
 };
 
 void add_lexicon_options(CLI::App& app, LexiconArgs& args);
-/// --model FILE and --no-builtin-background, for the commands that cluster or explain.
-void add_model_options(CLI::App& app, LexiconArgs& args);
+/// --model FILE, --no-builtin-background and --background-documents, for the commands that
+/// cluster or explain.
+void add_model_options(CLI::App& app, LexiconArgs& args, DfOptions& df);
 void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& mode,
                          std::string& strategy);
 /// Applies --mode / --strategy strings (checked by CLI11) to the options, then checks every

@@ -149,6 +149,11 @@ class BatchClusterer {
   [[nodiscard]] DocumentFrequencies frequencies_of(std::span<const std::size_t> docs);
   void use_document_frequencies(const DocumentFrequencies& frequencies);
   [[nodiscard]] ClusteringResult run(const ProgressCallback& progress = {});
+  /// After run(): clusters the same features again with other options (a threshold sweep, a
+  /// second strategy) without analysing the corpus again; equals a fresh clusterer's run() with
+  /// `options`. `options.features` is not used but for its thread count.
+  [[nodiscard]] ClusteringResult cluster(const ClusterOptions& options,
+                                         const ProgressCallback& progress = {}) const;
   [[nodiscard]] const Featurizer& featurizer() const;
 
  private:
@@ -182,6 +187,14 @@ class StreamClusterer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// Batch clustering as an algorithm over features: clusters the articles of `featurizer` (after
+/// finish()) as BatchClusterer does, as often as wanted. Story titles come from the featurizer
+/// when it keeps articles (FeaturizerOptions::keep_articles), else stay empty. ConfigError before
+/// finish().
+[[nodiscard]] ClusteringResult cluster_batch(const Featurizer& featurizer,
+                                             const ClusterOptions& options,
+                                             const ProgressCallback& progress = {});
 
 struct LearnedPair;
 

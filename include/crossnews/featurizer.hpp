@@ -109,6 +109,8 @@ class Featurizer {
   DocFeatures featurize_one(const Article& article);
 
   [[nodiscard]] std::size_t size() const;
+  /// Whether every added article is weighed (finish() ran after the last add()).
+  [[nodiscard]] bool finished() const;
   [[nodiscard]] const DocFeatures& features(std::size_t doc) const;
   [[nodiscard]] const Vocabulary& vocabulary() const;
   [[nodiscard]] const DocumentFrequencies& document_frequencies() const;

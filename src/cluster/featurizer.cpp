@@ -514,6 +514,7 @@ DocFeatures Featurizer::featurize_one(const Article& article) {
 }
 
 std::size_t Featurizer::size() const { return impl_->docs.size(); }
+bool Featurizer::finished() const { return impl_->finished; }
 const DocFeatures& Featurizer::features(std::size_t doc) const { return impl_->docs.at(doc); }
 const Vocabulary& Featurizer::vocabulary() const { return impl_->vocabulary; }
 const DocumentFrequencies& Featurizer::document_frequencies() const { return impl_->df; }
