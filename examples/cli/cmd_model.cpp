@@ -64,7 +64,7 @@ void register_model(CLI::App& root) {
       "Examples:\n"
       "  crossnews model build -o news.model\n"
       "  crossnews model build --freedict /usr/share/dictd/freedict-deu-ita.index "
-      "--background archive.jsonl -o news.model");
+      "--background examples/data/articles.jsonl -o news.model");
   add_lexicon_options(*build, build_args->lexicon);
   build->add_flag("--no-builtin-background", build_args->lexicon.no_builtin_background,
                   "Leave out the background frequencies compiled into crossnews");

@@ -139,7 +139,7 @@ void apply_cluster_args(ClusterOptions& options, const std::string& mode,
 
 void add_model_options(CLI::App& app, LexiconArgs& args, DfOptions& df) {
   app.add_option("--background-documents", df.background_documents,
-                 "How many documents the background frequencies count as (default 2000; 0 "
+                 "How many documents the background frequencies count as (default 100; 0 "
                  "ignores them)")
       ->check(finite_number());
   app.add_option("--model", args.model,
