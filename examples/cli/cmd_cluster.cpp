@@ -64,9 +64,10 @@ class ClusterRun {
       : args_(args), outputs_(outputs), reader_(std::move(reader)), progress_(args.quiet) {}
 
   void run() {
-    const Lexicon lexicon = build_lexicon(analyzer_, args_.lexicon, args_.quiet);
+    const Model model = load_or_build_model(analyzer_, args_.lexicon, args_.quiet);
+    const Lexicon& lexicon = model.lexicon();
     if (args_.mode == "batch") {
-      BatchClusterer clusterer(analyzer_, &lexicon, args_.options);
+      BatchClusterer clusterer(model, args_.options);
       read([&](const std::vector<Article>& articles) { clusterer.add(articles); });
       ClusteringResult result = clusterer.run(progress_callback());
       assignment_ = std::move(result.assignment);
@@ -74,7 +75,7 @@ class ClusterRun {
       find_truncated(clusterer.featurizer());
       describe(clusterer.featurizer(), lexicon);
     } else {
-      StreamClusterer clusterer(analyzer_, &lexicon, args_.options);
+      StreamClusterer clusterer(model, args_.options);
       read([&](const std::vector<Article>& articles) {
         for (const auto& a : articles) clusterer.add(a);
       });
@@ -267,6 +268,7 @@ void register_cluster(CLI::App& root) {
                 "Print nothing on stderr but errors: no progress, warnings or summary");
   add_cluster_options(*app, args->options, args->strategy, &args->mode);
   add_lexicon_options(*app, args->lexicon);
+  add_model_options(*app, args->lexicon, args->options.features.df);
   app->callback([args, format] {
     args->stories_format_given = format->count() > 0;
     run(*args);

@@ -206,8 +206,9 @@ void run(ExplainArgs& args) {
   args.options.features.keep_articles = true;
   Corpus corpus = read_inputs(args.inputs);
   Analyzer analyzer;
-  const Lexicon lexicon = build_lexicon(analyzer, args.lexicon, false);
-  Featurizer featurizer(analyzer, &lexicon, args.options.features);
+  const Model model = load_or_build_model(analyzer, args.lexicon, false);
+  const Lexicon& lexicon = model.lexicon();
+  Featurizer featurizer(model, args.options.features);
   featurizer.add(corpus.articles);
   featurizer.finish();
   std::vector<Article>().swap(corpus.articles);  // the featurizer keeps what explanations need
@@ -250,6 +251,7 @@ void register_explain(CLI::App& root) {
       ->capture_default_str();
   add_cluster_options(*app, args->options, args->strategy);
   add_lexicon_options(*app, args->lexicon);
+  add_model_options(*app, args->lexicon, args->options.features.df);
   app->callback([args] { run(*args); });
 }
 

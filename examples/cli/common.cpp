@@ -124,7 +124,8 @@ void apply_cluster_args(ClusterOptions& options, const std::string& strategy) {
       {"ClusterOptions::entity_weight", "--entity-weight"},
       {"ClusterOptions::time_weight", "--time-weight"},
       {"ClusterOptions::crosslingual_scale", "--crosslingual-scale"},
-      {"FeaturizerOptions::threads", "--threads"}};
+      {"FeaturizerOptions::threads", "--threads"},
+      {"FeaturizerOptions::df.background_documents", "--background-documents"}};
   try {
     validate(options);
   } catch (const ConfigError& e) {
@@ -136,8 +137,49 @@ void apply_cluster_args(ClusterOptions& options, const std::string& strategy) {
   }
 }
 
+void add_model_options(CLI::App& app, LexiconArgs& args, DfOptions& df) {
+  app.add_option("--background-documents", df.background_documents,
+                 "How many documents the background frequencies count as (default 100; 0 "
+                 "ignores them)")
+      ->check(finite_number());
+  app.add_option("--model", args.model,
+                 "A model written by `crossnews model build` (keyword map and background "
+                 "frequencies), instead of --lexicon/--freedict")
+      ->check(CLI::ExistingFile);
+  app.add_flag("--no-builtin-background", args.no_builtin_background,
+               "Weigh terms by the input's frequencies alone, without the background compiled "
+               "into crossnews");
+}
+
 Lexicon build_lexicon(const Analyzer& analyzer, const LexiconArgs& args, bool quiet) {
   LexiconBuilder builder(analyzer);
+  add_lexicon_sources(builder, args, quiet);
+  return builder.build();
+}
+
+Model load_or_build_model(const Analyzer& analyzer, const LexiconArgs& args, bool quiet) {
+  if (!args.model.empty()) {
+    if (!args.lexicons.empty() || !args.freedicts.empty() || args.no_builtin ||
+        args.no_builtin_background) {
+      throw ExitError{kUsage,
+                      "--model holds the keyword map and background: it cannot be combined with "
+                      "--lexicon, --freedict, --no-builtin-lexicon or --no-builtin-background"};
+    }
+    try {
+      return Model::load(args.model, analyzer);
+    } catch (const IoError& e) {
+      throw ExitError{kUsage, e.what()};
+    } catch (const Error& e) {
+      throw ExitError{kFailure, std::string("--model ") + e.what()};
+    }
+  }
+  ModelBuilder builder(analyzer);
+  add_lexicon_sources(builder.lexicon(), args, quiet);
+  if (!args.no_builtin_background) builder.add_builtin_background();
+  return builder.build();
+}
+
+void add_lexicon_sources(LexiconBuilder& builder, const LexiconArgs& args, bool quiet) {
   if (!args.no_builtin) builder.add_builtin();
   auto report_skipped = [&](const LexiconLoadReport& report) {
     if (quiet) return;
@@ -170,7 +212,6 @@ Lexicon build_lexicon(const Analyzer& analyzer, const LexiconArgs& args, bool qu
     }
   }
   if (!args.no_pivot && !args.freedicts.empty()) builder.compose_pivot("en");
-  return builder.build();
 }
 
 std::vector<NamedPath> named_inputs(const std::string& option,
@@ -181,6 +222,7 @@ std::vector<NamedPath> named_inputs(const std::string& option,
   if (lexicon) {
     for (const auto& path : lexicon->lexicons) named.push_back({"--lexicon", path});
     for (const auto& path : lexicon->freedicts) named.push_back({"--freedict", path});
+    if (!lexicon->model.empty()) named.push_back({"--model", lexicon->model});
   }
   return named;
 }

@@ -38,6 +38,8 @@ struct LexiconArgs {
   std::vector<std::string> freedicts;
   bool no_builtin = false;
   bool no_pivot = false;
+  std::string model;               // --model: a saved model instead of the options above
+  bool no_builtin_background = false;
 };
 
 /// CLI11 checks of the text of a value, before any range check: a finite decimal number ("abc",
@@ -66,6 +68,9 @@ struct ClusterArgs {
 };
 
 void add_lexicon_options(CLI::App& app, LexiconArgs& args);
+/// --model FILE, --no-builtin-background and --background-documents, for the commands that
+/// cluster or explain.
+void add_model_options(CLI::App& app, LexiconArgs& args, DfOptions& df);
 /// `mode`, when given, takes --mode batch|stream: only the commands that can cluster either way
 /// offer it (the library's clusterers are separate classes; the command picks one).
 void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& strategy,
@@ -79,6 +84,12 @@ void apply_cluster_args(ClusterOptions& options, const std::string& strategy);
 /// Missing files end with kUsage, corrupt dictionaries with kFailure. "-" reads a lexicon
 /// from stdin.
 Lexicon build_lexicon(const Analyzer& analyzer, const LexiconArgs& args, bool quiet);
+/// Adds the keyword-map sources of `args` to `builder` (what build_lexicon builds).
+void add_lexicon_sources(LexiconBuilder& builder, const LexiconArgs& args, bool quiet);
+/// The model of a run: --model loaded (a corrupt, foreign or mismatched file ends with kFailure
+/// naming it; keyword-map options beside it with kUsage), else built from the keyword-map
+/// options and the shipped background (unless --no-builtin-background).
+Model load_or_build_model(const Analyzer& analyzer, const LexiconArgs& args, bool quiet);
 /// The inputs and lexicon files as NamedPaths, for check_outputs.
 std::vector<NamedPath> named_inputs(const std::string& option,
                                     const std::vector<std::string>& paths,
@@ -121,5 +132,6 @@ void register_eval(CLI::App& root);
 void register_explain(CLI::App& root);
 void register_analyze(CLI::App& root);
 void register_lexicon(CLI::App& root);
+void register_model(CLI::App& root);
 
 }  // namespace crossnews::cli

@@ -197,8 +197,11 @@ void run_cluster(const MpiClusterArgs& args, Comm& comm) {
   const auto plan = plan_inputs(args.cluster.inputs, comm.ranks);
   check_writable(args, comm);
   Analyzer analyzer;
-  const Lexicon lexicon =
-      cli::build_lexicon(analyzer, args.cluster.lexicon, args.cluster.quiet || comm.rank != 0);
+  // The keyword map and the shipped background, as `crossnews cluster` weighs with them.
+  const Model model = cli::load_or_build_model(analyzer, args.cluster.lexicon,
+                                               args.cluster.quiet || comm.rank != 0);
+  const Lexicon& lexicon = model.lexicon();
+  options.features.background = &model.background();
   Timings timings(comm);
   LocalInput local = read_local(args.cluster.inputs, plan, comm);
   warn_all(local.warnings, args.cluster.quiet);

@@ -42,6 +42,7 @@ namespace crossnews {
 
 class Analyzer;
 class Lexicon;
+class Model;
 
 /// joint: one agglomeration over all edges. monolingual_first: stories per language first, then
 /// linked across languages (as EMM does).
@@ -134,6 +135,8 @@ struct ClusteringResult {
 class BatchClusterer {
  public:
   BatchClusterer(const Analyzer& analyzer, const Lexicon* lexicon, ClusterOptions options = {});
+  /// With a model's analyzer, keyword map and background; the model must outlive this.
+  explicit BatchClusterer(const Model& model, ClusterOptions options = {});
   ~BatchClusterer();
   BatchClusterer(BatchClusterer&&) noexcept;
   BatchClusterer& operator=(BatchClusterer&&) noexcept;
@@ -144,6 +147,11 @@ class BatchClusterer {
   [[nodiscard]] DocumentFrequencies frequencies_of(std::span<const std::size_t> docs);
   void use_document_frequencies(const DocumentFrequencies& frequencies);
   [[nodiscard]] ClusteringResult run(const ProgressCallback& progress = {});
+  /// After run(): clusters the same features again with other options (a threshold sweep, a
+  /// second strategy) without analysing the corpus again; equals a fresh clusterer's run() with
+  /// `options`. `options.features` is not used but for its thread count.
+  [[nodiscard]] ClusteringResult cluster(const ClusterOptions& options,
+                                         const ProgressCallback& progress = {}) const;
   [[nodiscard]] const Featurizer& featurizer() const;
 
  private:
@@ -156,6 +164,8 @@ class BatchClusterer {
 class StreamClusterer {
  public:
   StreamClusterer(const Analyzer& analyzer, const Lexicon* lexicon, ClusterOptions options = {});
+  /// With a model's analyzer, keyword map and background; the model must outlive this.
+  explicit StreamClusterer(const Model& model, ClusterOptions options = {});
   ~StreamClusterer();
   StreamClusterer(StreamClusterer&&) noexcept;
   StreamClusterer& operator=(StreamClusterer&&) noexcept;
@@ -175,6 +185,14 @@ class StreamClusterer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// Batch clustering as an algorithm over features: clusters the articles of `featurizer` (after
+/// finish()) as BatchClusterer does, as often as wanted. Story titles come from the featurizer
+/// when it keeps articles (FeaturizerOptions::keep_articles), else stay empty. ConfigError before
+/// finish().
+[[nodiscard]] ClusteringResult cluster_batch(const Featurizer& featurizer,
+                                             const ClusterOptions& options,
+                                             const ProgressCallback& progress = {});
 
 struct LearnedPair;
 

@@ -12,6 +12,7 @@
 #include <crossnews/inverted_index.hpp>
 #include <crossnews/lexicon.hpp>
 #include <crossnews/metrics.hpp>
+#include <crossnews/model.hpp>
 #include <crossnews/sparse_vector.hpp>
 #include <crossnews/story_writer.hpp>
 #include <crossnews/strong_id.hpp>

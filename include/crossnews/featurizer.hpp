@@ -27,6 +27,7 @@
 namespace crossnews {
 
 class Lexicon;
+class Model;
 
 /// Progress of long work: stage name, units done, units in all (0 when unknown).
 using ProgressCallback = std::function<void(std::string_view stage, std::uint64_t done,
@@ -41,6 +42,10 @@ struct FeaturizerOptions {
   /// Keep each article's title and text (memory: the whole corpus), so that explanations can
   /// show the words each article used (explain_link, words_for by document, title).
   bool keep_articles = false;
+  /// Background document frequencies added to the input's (DocumentFrequencies::set_background,
+  /// weighted by df.background_documents); set by the constructors that take a Model. Must
+  /// outlive the featurizer.
+  const DocumentFrequencies* background = nullptr;
 };
 
 /// One article reduced to what clustering needs.
@@ -77,6 +82,8 @@ class Featurizer {
 
   /// `lexicon` may be null (no cross-lingual linking beyond neutral tokens). Both must outlive this.
   Featurizer(const Analyzer& analyzer, const Lexicon* lexicon, FeaturizerOptions options = {});
+  /// With a model's analyzer, keyword map and background (model.hpp); the model must outlive this.
+  explicit Featurizer(const Model& model, FeaturizerOptions options = {});
   ~Featurizer();
   Featurizer(Featurizer&&) noexcept;
   Featurizer& operator=(Featurizer&&) noexcept;
@@ -102,6 +109,8 @@ class Featurizer {
   DocFeatures featurize_one(const Article& article);
 
   [[nodiscard]] std::size_t size() const;
+  /// Whether every added article is weighed (finish() ran after the last add()).
+  [[nodiscard]] bool finished() const;
   [[nodiscard]] const DocFeatures& features(std::size_t doc) const;
   [[nodiscard]] const Vocabulary& vocabulary() const;
   [[nodiscard]] const DocumentFrequencies& document_frequencies() const;

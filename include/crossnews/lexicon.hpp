@@ -68,6 +68,10 @@
 
 namespace crossnews {
 
+namespace detail {
+struct LexiconAccess;  // model files read and write the built tables
+}
+
 /// Where the link that put a term into its concept came from.
 enum class LinkSource : std::uint8_t {
   lexicon,   ///< a shipped or user-supplied lexicon row or TSV pair
@@ -194,6 +198,7 @@ class Lexicon {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   friend class LexiconBuilder;
+  friend struct detail::LexiconAccess;
 };
 
 /// Collects lexicon rows, dictionary pairs and learned pairs, analyses their terms, and builds a

@@ -2,6 +2,7 @@
 
 #include <crossnews/error.hpp>
 #include <crossnews/inverted_index.hpp>
+#include <crossnews/model.hpp>
 
 #include "cluster/detail/agglomerate.hpp"
 #include "cluster/detail/duplicates.hpp"
@@ -33,19 +34,11 @@ std::vector<ClusterId> number_groups(std::span<const std::uint32_t> root) {
   return out;
 }
 
-}  // namespace
-
-struct BatchClusterer::Impl {
-  ClusterOptions options;
-  const Lexicon* lexicon;
-  Featurizer featurizer;
-  std::vector<detail::ArticleMeta> meta;
-  bool ran = false;
-
-  Impl(const Analyzer& analyzer, const Lexicon* l, ClusterOptions o)
-      : options(o), lexicon(l), featurizer(analyzer, l, o.features) {
-    validate(options);
-  }
+// One clustering of a featurized corpus: candidate edges from an inverted index, then
+// agglomeration. Reads the featurizer only, so one corpus can be clustered many times.
+struct BatchRun {
+  const Featurizer& featurizer;
+  const ClusterOptions& options;
 
   using Edge = detail::CandidateEdge;
 
@@ -130,11 +123,60 @@ struct BatchClusterer::Impl {
     }
     article.clear();
   }
+
+  ClusteringResult run(std::span<const detail::ArticleMeta> meta, const ProgressCallback& progress) {
+    const auto copies = detail::group_exact_duplicates(
+        featurizer, options.window_days > 0.0 ? detail::window_seconds(options.window_days) : 0);
+    const auto edges = candidate_edges(copies.representative, progress);
+    if (progress) progress("cluster", 0, 0);
+    const auto node_root =
+        detail::cluster_graph(edges, copies.size, options.threshold,
+                              options.strategy == ClusterStrategy::monolingual_first);
+    std::vector<std::uint32_t> root;
+    root.reserve(copies.group_of.size());
+    for (const std::uint32_t node : copies.group_of) root.push_back(node_root[node]);
+    ClusteringResult result;
+    result.assignment = number_groups(root);
+    if (progress) progress("summarize", 0, 0);
+    result.stories =
+        detail::summarize_stories(featurizer, result.assignment, meta, options.features.threads);
+    return result;
+  }
 };
+
+ClusteringResult cluster_featurized(const Featurizer& featurizer, const ClusterOptions& options,
+                                    std::span<const detail::ArticleMeta> meta,
+                                    const ProgressCallback& progress) {
+  validate(options);
+  if (!featurizer.finished()) {
+    throw ConfigError("cluster_batch: the featurizer's articles are not weighed yet; call finish()");
+  }
+  return BatchRun{featurizer, options}.run(meta, progress);
+}
+
+}  // namespace
+
+struct BatchClusterer::Impl {
+  ClusterOptions options;
+  Featurizer featurizer;
+  std::vector<detail::ArticleMeta> meta;
+  bool ran = false;
+
+  Impl(const Analyzer& analyzer, const Lexicon* lexicon, ClusterOptions o)
+      : options(o), featurizer(analyzer, lexicon, o.features) {
+    validate(options);
+  }
+};
+
 
 BatchClusterer::BatchClusterer(const Analyzer& analyzer, const Lexicon* lexicon,
                                ClusterOptions options)
     : impl_(std::make_unique<Impl>(analyzer, lexicon, options)) {}
+BatchClusterer::BatchClusterer(const Model& model, ClusterOptions options)
+    : BatchClusterer(model.analyzer(), &model.lexicon(), [&] {
+        options.features.background = &model.background();
+        return options;
+      }()) {}
 BatchClusterer::~BatchClusterer() = default;
 BatchClusterer::BatchClusterer(BatchClusterer&&) noexcept = default;
 BatchClusterer& BatchClusterer::operator=(BatchClusterer&&) noexcept = default;
@@ -162,23 +204,23 @@ ClusteringResult BatchClusterer::run(const ProgressCallback& progress) {
   if (m.ran) throw ConfigError("BatchClusterer::run called twice: a batch clusterer runs once");
   m.ran = true;
   m.featurizer.finish(progress);
-  const auto copies = detail::group_exact_duplicates(
-      m.featurizer,
-      m.options.window_days > 0.0 ? detail::window_seconds(m.options.window_days) : 0);
-  const auto edges = m.candidate_edges(copies.representative, progress);
-  if (progress) progress("cluster", 0, 0);
-  const auto node_root =
-      detail::cluster_graph(edges, copies.size, m.options.threshold,
-                            m.options.strategy == ClusterStrategy::monolingual_first);
-  std::vector<std::uint32_t> root;
-  root.reserve(copies.group_of.size());
-  for (const std::uint32_t node : copies.group_of) root.push_back(node_root[node]);
-  ClusteringResult result;
-  result.assignment = number_groups(root);
-  if (progress) progress("summarize", 0, 0);
-  result.stories = detail::summarize_stories(m.featurizer, result.assignment, m.meta,
-                                             m.options.features.threads);
-  return result;
+  return cluster_featurized(m.featurizer, m.options, m.meta, progress);
+}
+
+ClusteringResult BatchClusterer::cluster(const ClusterOptions& options,
+                                         const ProgressCallback& progress) const {
+  if (!impl_->ran) throw ConfigError("BatchClusterer::cluster: call run() first");
+  return cluster_featurized(impl_->featurizer, options, impl_->meta, progress);
+}
+
+ClusteringResult cluster_batch(const Featurizer& featurizer, const ClusterOptions& options,
+                               const ProgressCallback& progress) {
+  std::vector<detail::ArticleMeta> meta(featurizer.size());
+  for (std::size_t doc = 0; doc < meta.size(); ++doc) {
+    meta[doc].id = featurizer.id(doc);
+    if (featurizer.keeps_articles()) meta[doc].title = featurizer.title(doc);
+  }
+  return cluster_featurized(featurizer, options, meta, progress);
 }
 
 const Featurizer& BatchClusterer::featurizer() const { return impl_->featurizer; }

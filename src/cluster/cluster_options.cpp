@@ -21,6 +21,7 @@ void validate(const FeaturizerOptions& o) {
   check_range("FeaturizerOptions::threads", double(o.threads), 1, double(kMaxThreads));
   check_range("FeaturizerOptions::weighting.title_boost", o.weighting.title_boost, 0, 1e6);
   check_range("FeaturizerOptions::weighting.entity_boost", o.weighting.entity_boost, 0, 1e6);
+  check_range("FeaturizerOptions::df.background_documents", o.df.background_documents, 0, 1e12);
 }
 
 void validate(const ClusterOptions& o) {

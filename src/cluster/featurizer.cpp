@@ -2,6 +2,7 @@
 
 #include <crossnews/error.hpp>
 #include <crossnews/lexicon.hpp>
+#include <crossnews/model.hpp>
 
 #include "cluster/detail/featurizer_impl.hpp"
 #include "cluster/detail/parallel.hpp"
@@ -14,6 +15,11 @@ namespace crossnews {
 
 Featurizer::Featurizer(const Analyzer& analyzer, const Lexicon* lexicon, FeaturizerOptions options)
     : impl_(std::make_unique<Impl>(analyzer, lexicon, options)) {}
+Featurizer::Featurizer(const Model& model, FeaturizerOptions options)
+    : Featurizer(model.analyzer(), &model.lexicon(), [&] {
+        options.background = &model.background();
+        return options;
+      }()) {}
 Featurizer::~Featurizer() = default;
 Featurizer::Featurizer(Featurizer&&) noexcept = default;
 Featurizer& Featurizer::operator=(Featurizer&&) noexcept = default;
@@ -91,6 +97,7 @@ void Featurizer::use_document_frequencies(const DocumentFrequencies& frequencies
   if (m.finished) throw ConfigError("Featurizer::use_document_frequencies: call before finish()");
   DocumentFrequencies replaced(m.vocabulary, m.options.df);
   replaced.merge(frequencies);
+  replaced.set_background(m.options.background);
   m.df = std::move(replaced);
   // Terms only other processes saw are now in the vocabulary: give them their projections.
   m.resolve_new_terms();
@@ -117,6 +124,7 @@ DocFeatures Featurizer::featurize_one(const Article& article) {
 }
 
 std::size_t Featurizer::size() const { return impl_->docs.size(); }
+bool Featurizer::finished() const { return impl_->finished; }
 const DocFeatures& Featurizer::features(std::size_t doc) const { return impl_->docs.at(doc); }
 const Vocabulary& Featurizer::vocabulary() const { return impl_->vocabulary; }
 const DocumentFrequencies& Featurizer::document_frequencies() const { return impl_->df; }

@@ -1,6 +1,7 @@
 #include <crossnews/clusterer.hpp>
 
 #include <crossnews/inverted_index.hpp>
+#include <crossnews/model.hpp>
 
 #include "cluster/detail/similarity.hpp"
 #include "cluster/detail/story_builder.hpp"
@@ -228,6 +229,11 @@ struct StreamClusterer::Impl {
 StreamClusterer::StreamClusterer(const Analyzer& analyzer, const Lexicon* lexicon,
                                  ClusterOptions options)
     : impl_(std::make_unique<Impl>(analyzer, lexicon, options)) {}
+StreamClusterer::StreamClusterer(const Model& model, ClusterOptions options)
+    : StreamClusterer(model.analyzer(), &model.lexicon(), [&] {
+        options.features.background = &model.background();
+        return options;
+      }()) {}
 StreamClusterer::~StreamClusterer() = default;
 StreamClusterer::StreamClusterer(StreamClusterer&&) noexcept = default;
 StreamClusterer& StreamClusterer::operator=(StreamClusterer&&) noexcept = default;

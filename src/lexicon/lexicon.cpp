@@ -1,6 +1,7 @@
 #include <crossnews/lexicon.hpp>
 
 #include "lexicon/detail/lexicon_impl.hpp"
+#include "lexicon/detail/tables_io.hpp"
 
 #include <algorithm>
 #include <string>
@@ -128,5 +129,23 @@ std::vector<std::string> Lexicon::languages() const {
   std::sort(result.begin(), result.end());
   return result;
 }
+
+// --- model files (lexicon/detail/tables_io.hpp) ---------------------------------------------------
+
+namespace detail {
+
+struct LexiconAccess {
+  static const LexiconTables& tables(const Lexicon& lexicon) { return lexicon.impl_->tables; }
+  static Lexicon make(LexiconTables tables) {
+    Lexicon lexicon;
+    lexicon.impl_->tables = std::move(tables);
+    return lexicon;
+  }
+};
+
+const LexiconTables& tables_of(const Lexicon& lexicon) { return LexiconAccess::tables(lexicon); }
+Lexicon lexicon_of(LexiconTables tables) { return LexiconAccess::make(std::move(tables)); }
+
+}  // namespace detail
 
 }  // namespace crossnews

@@ -9,7 +9,36 @@
 
 namespace crossnews {
 
-struct DocumentFrequencies::Impl : detail::DfTable {};
+struct DocumentFrequencies::Impl : detail::DfTable {
+  // The background (set_background) and its counts by this table's TermIds and language slots,
+  // looked up once per term by text: idf() runs once per term of every weighed article.
+  const DocumentFrequencies* background = nullptr;
+  double background_scale = 0.0;  // lambda = background_documents / the background's total
+  std::vector<double> background_df;
+  std::vector<double> background_documents;
+
+  [[nodiscard]] double background_df_of(TermId term) const {
+    const Vocabulary& from = *vocabulary;
+    const auto slot = background->vocabulary().find_lang_slot(from.lang(term));
+    if (!slot) return 0.0;
+    const auto id = background->vocabulary().find_in_slot(*slot, from.text(term), from.kind(term));
+    return id ? background->df(*id) : 0.0;
+  }
+  [[nodiscard]] double background_documents_of(std::uint16_t slot) const {
+    const auto own = background->vocabulary().find_lang_slot(vocabulary->slot_lang(slot));
+    return own ? background->documents(*own) : 0.0;
+  }
+  // Extends the looked-up counts to every term and language the vocabulary holds now.
+  void sync_background() {
+    if (background == nullptr) return;
+    for (auto id = static_cast<std::uint32_t>(background_df.size()); id < vocabulary->size(); ++id) {
+      background_df.push_back(background_df_of(TermId(id)));
+    }
+    for (auto s = background_documents.size(); s < vocabulary->language_count(); ++s) {
+      background_documents.push_back(background_documents_of(static_cast<std::uint16_t>(s)));
+    }
+  }
+};
 
 DocumentFrequencies::DocumentFrequencies(Vocabulary& vocabulary, DfOptions options)
     : impl_(std::make_unique<Impl>()) {
@@ -20,6 +49,10 @@ DocumentFrequencies::DocumentFrequencies(Vocabulary& vocabulary, DfOptions optio
   if (!std::isfinite(options.window_days) || options.window_days < 0.0) {
     throw ConfigError("DfOptions::window_days must be >= 0, got " +
                       std::to_string(options.window_days));
+  }
+  if (!std::isfinite(options.background_documents) || options.background_documents < 0.0) {
+    throw ConfigError("DfOptions::background_documents must be >= 0, got " +
+                      std::to_string(options.background_documents));
   }
   impl_->vocabulary = &vocabulary;
   impl_->options = options;
@@ -32,6 +65,7 @@ DocumentFrequencies& DocumentFrequencies::operator=(DocumentFrequencies&&) noexc
 void DocumentFrequencies::add(std::uint16_t doc_lang_slot, std::span<const TermId> distinct_terms,
                               std::optional<std::int64_t> time) {
   impl_->count(doc_lang_slot, distinct_terms, time, 1.0);
+  impl_->sync_background();
 }
 
 void DocumentFrequencies::remove(std::uint16_t doc_lang_slot,
@@ -64,12 +98,39 @@ double DocumentFrequencies::documents(std::uint16_t lang_slot) const {
 double DocumentFrequencies::total_documents() const { return impl_->total * impl_->scale(); }
 
 double DocumentFrequencies::idf(TermId term) const {
-  const Vocabulary& vocabulary = *impl_->vocabulary;
-  const double n = is_language_neutral(vocabulary.kind(term))
-                       ? total_documents()
-                       : documents(vocabulary.lang_slot(term));
-  return std::log((1.0 + n) / (1.0 + df(term))) + 1.0;
+  const Impl& m = *impl_;
+  const Vocabulary& vocabulary = *m.vocabulary;
+  const bool neutral = is_language_neutral(vocabulary.kind(term));
+  double n = neutral ? total_documents() : documents(vocabulary.lang_slot(term));
+  double frequency = df(term);
+  if (m.background != nullptr) {
+    // Terms added since the last add() (a weigh() of uncounted terms) are looked up here.
+    const std::size_t slot = vocabulary.lang_slot(term);
+    n += m.background_scale *
+         (neutral ? m.background->total_documents()
+                  : slot < m.background_documents.size()
+                        ? m.background_documents[slot]
+                        : m.background_documents_of(static_cast<std::uint16_t>(slot)));
+    frequency += m.background_scale * (term.value() < m.background_df.size()
+                                           ? m.background_df[term.value()]
+                                           : m.background_df_of(term));
+  }
+  return std::log((1.0 + n) / (1.0 + frequency)) + 1.0;
 }
+
+void DocumentFrequencies::set_background(const DocumentFrequencies* background) {
+  Impl& m = *impl_;
+  m.background = background;
+  m.background_df.clear();
+  m.background_documents.clear();
+  m.background_scale = 0.0;
+  if (background == nullptr) return;
+  const double total = background->total_documents();
+  m.background_scale = total > 0.0 ? m.options.background_documents / total : 0.0;
+  m.sync_background();
+}
+
+const DocumentFrequencies* DocumentFrequencies::background() const { return impl_->background; }
 
 const Vocabulary& DocumentFrequencies::vocabulary() const { return *impl_->vocabulary; }
 
@@ -78,6 +139,10 @@ const DfOptions& DocumentFrequencies::options() const { return impl_->options; }
 void DocumentFrequencies::save(std::ostream& out) const { impl_->save(out); }
 
 void DocumentFrequencies::load(std::istream& in) { impl_->load(in); }
+
+namespace detail {
+DfTable& DfAccess::table(DocumentFrequencies& frequencies) { return *frequencies.impl_; }
+}  // namespace detail
 
 // --- weighting -----------------------------------------------------------------------------------
 

@@ -550,3 +550,36 @@ TEST_CASE("progress moves through linking and weighing in steps, not only at the
     CHECK(done.back() == totals[stage]);  // linking counts copies once
   }
 }
+
+TEST_CASE("a threshold sweep over one featurizer equals fresh clusterings") {
+  const auto corpus = crossnews::test::load(CROSSNEWS_SOURCE_DIR "/examples/data/articles.jsonl");
+  crossnews::ClusterOptions options;
+  crossnews::BatchClusterer first(crossnews::test::shared_analyzer(),
+                                  &crossnews::test::builtin_lexicon(), options);
+  first.add(corpus.articles);
+  (void)first.run();
+  crossnews::FeaturizerOptions kept = options.features;
+  kept.keep_articles = true;
+  crossnews::Featurizer featurizer(crossnews::test::shared_analyzer(),
+                                   &crossnews::test::builtin_lexicon(), kept);
+  CHECK_THROWS_AS((void)crossnews::cluster_batch(featurizer, options), crossnews::ConfigError);
+  featurizer.add(corpus.articles);
+  featurizer.finish();
+  for (const float threshold : {0.2f, 0.45f, 0.7f}) {
+    options.threshold = threshold;
+    crossnews::BatchClusterer fresh(crossnews::test::shared_analyzer(),
+                                    &crossnews::test::builtin_lexicon(), options);
+    fresh.add(corpus.articles);
+    const auto expected = fresh.run();
+    const auto again = first.cluster(options);
+    const auto over_features = crossnews::cluster_batch(featurizer, options);
+    CHECK(again.assignment == expected.assignment);
+    CHECK(over_features.assignment == expected.assignment);
+    REQUIRE(over_features.stories.size() == expected.stories.size());
+    for (std::size_t s = 0; s < expected.stories.size(); ++s) {
+      CHECK(again.stories[s].member_ids == expected.stories[s].member_ids);
+      CHECK(again.stories[s].titles == expected.stories[s].titles);
+      CHECK(over_features.stories[s].titles == expected.stories[s].titles);
+    }
+  }
+}

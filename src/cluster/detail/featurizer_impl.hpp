@@ -141,6 +141,7 @@ struct Featurizer::Impl {
         detail::worker_count(options.threads, std::numeric_limits<std::size_t>::max());
     for (std::size_t i = 0; i < options.threads; ++i) workers.push_back(analyzer.worker());
     project_scratch.resize(options.threads);
+    df.set_background(options.background);
   }
 
   // Extends the per-term tables to the vocabulary, resolving each new term's projection. Concept

@@ -5,10 +5,12 @@
 
 #include <crossnews/error.hpp>
 
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 
@@ -24,6 +26,11 @@ class ByteWriter {
   void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
   void f64(double v) { u64(std::bit_cast<std::uint64_t>(v)); }
   void bytes(std::string_view v) { out_.append(v); }
+  /// A length-prefixed string: length:u32 bytes.
+  void text(std::string_view v) {
+    u32(static_cast<std::uint32_t>(v.size()));
+    bytes(v);
+  }
 
  private:
   void little_endian(std::uint64_t v, int size) {
@@ -62,6 +69,7 @@ class ByteReader {
     pos_ += size;
     return v;
   }
+  std::string_view text(std::string_view field) { return bytes(u32(field), field); }
   /// Reads a count of records that take at least `min_record_size` bytes each, rejecting counts
   /// the remaining bytes cannot hold (so reserving `count` elements is safe).
   std::uint64_t count(std::string_view field, std::size_t min_record_size) {
@@ -102,5 +110,20 @@ class ByteReader {
   std::string_view what_;
   std::size_t pos_ = 0;
 };
+
+/// The frame every snapshot file shares: magic[8] version:u32 payload_size:u64 crc32:u32, then
+/// the payload. The magic's high byte and CR/LF catch a file mangled by text-mode transfer, as
+/// PNG's does.
+struct FrameFormat {
+  std::array<char, 8> magic;
+  std::uint32_t version;
+  std::string_view what;  ///< "DF snapshot", "model": names the format in messages
+};
+
+/// Writes header and payload; throws IoError naming `what` if the stream fails.
+void write_frame(std::ostream& out, const FrameFormat& format, std::string_view payload);
+/// Reads exactly one frame's bytes and returns its payload after checking magic, version, length
+/// and checksum; throws FormatError saying which failed.
+std::string read_frame(std::istream& in, const FrameFormat& format);
 
 }  // namespace crossnews::detail

@@ -68,4 +68,9 @@ struct DfTable {
   void load_payload(std::string_view payload);
 };
 
+/// The table behind a DocumentFrequencies, for filling it with counts made elsewhere.
+struct DfAccess {
+  static DfTable& table(DocumentFrequencies& frequencies);
+};
+
 }  // namespace crossnews::detail

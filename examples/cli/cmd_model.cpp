@@ -1,0 +1,95 @@
+// crossnews model: build a model once (keyword map + background frequencies) for --model.
+
+#include "common.hpp"
+
+#include <iostream>
+
+namespace crossnews::cli {
+
+namespace {
+
+struct ModelArgs {
+  std::vector<std::string> backgrounds;
+  std::string output;
+  LexiconArgs lexicon;
+  double min_df = 2.0;
+  bool quiet = false;
+};
+
+// Counts every article of the --background inputs (JSONL, gzip or .txt folders) into `builder`.
+void add_background_inputs(ModelBuilder& builder, const std::vector<std::string>& inputs) {
+  if (inputs.empty()) return;
+  const Corpus corpus = read_inputs(inputs);
+  builder.add_background(corpus.articles);
+}
+
+void run_build(const ModelArgs& args) {
+  std::vector<NamedPath> inputs = named_inputs("--background", args.backgrounds, &args.lexicon);
+  check_outputs(inputs, {{"-o", args.output}});
+  AtomicOutput out({"-o", args.output});
+  const Analyzer analyzer;
+  ModelBuilder builder(analyzer);
+  add_lexicon_sources(builder.lexicon(), args.lexicon, args.quiet);
+  if (!args.lexicon.no_builtin_background) builder.add_builtin_background();
+  add_background_inputs(builder, args.backgrounds);
+  const Model model = builder.build();
+  model.save(out.stream());
+  out.commit();
+  if (args.quiet) return;
+  std::cerr << "{\"concepts\":" << model.lexicon().concept_count()
+            << ",\"background_documents\":" << builder.background_documents() << "}\n";
+}
+
+void run_background(const ModelArgs& args) {
+  check_outputs(named_inputs("INPUT", args.backgrounds), {{"-o", args.output}});
+  AtomicOutput out({"-o", args.output});
+  const Analyzer analyzer;
+  ModelBuilder builder(analyzer);
+  add_background_inputs(builder, args.backgrounds);
+  builder.write_background(out.stream(), args.min_df);
+  out.commit();
+  if (!args.quiet) std::cerr << "{\"documents\":" << builder.background_documents() << "}\n";
+}
+
+}  // namespace
+
+void register_model(CLI::App& root) {
+  auto* model = root.add_subcommand("model", "Build a model once, for --model on cluster and explain");
+  model->require_subcommand(1);
+
+  auto build_args = std::make_shared<ModelArgs>();
+  auto* build = model->add_subcommand(
+      "build",
+      "Build the keyword map and the background document frequencies, and save them.\n\n"
+      "Examples:\n"
+      "  crossnews model build -o news.model\n"
+      "  crossnews model build --freedict /usr/share/dictd/freedict-deu-ita.index "
+      "--background examples/data/articles.jsonl -o news.model");
+  add_lexicon_options(*build, build_args->lexicon);
+  build->add_flag("--no-builtin-background", build_args->lexicon.no_builtin_background,
+                  "Leave out the background frequencies compiled into crossnews");
+  one_value_each(build->add_option("--background", build_args->backgrounds,
+                                   "Articles (JSONL, gzip, .txt folder) whose frequencies are "
+                                   "added to the background; one per option, repeatable"))
+      ->check(existing_file_or_stdin());
+  build->add_option("-o,--output", build_args->output, "The model file")->required();
+  build->add_flag("-q,--quiet", build_args->quiet, "Print nothing on stderr but errors");
+  build->callback([build_args] { run_build(*build_args); });
+
+  auto bg_args = std::make_shared<ModelArgs>();
+  auto* background = model->add_subcommand(
+      "background",
+      "Count document frequencies of general text in the format compiled into crossnews "
+      "(data/background/df.tsv; scripts/build_background.sh makes it).");
+  background->add_option("INPUT", bg_args->backgrounds, "Articles (JSONL, gzip, .txt folder)")
+      ->required()
+      ->check(existing_file_or_stdin());
+  background->add_option("-o,--output", bg_args->output, "The table, '-' for stdout")->required();
+  background->add_option("--min-df", bg_args->min_df,
+                         "Leave out terms in fewer documents (default 2)")
+      ->check(CLI::Range(1.0, 1e12));
+  background->add_flag("-q,--quiet", bg_args->quiet, "Print nothing on stderr but errors");
+  background->callback([bg_args] { run_background(*bg_args); });
+}
+
+}  // namespace crossnews::cli
