@@ -1,9 +1,8 @@
 #include "model/detail/binary.hpp"
 #include "model/detail/df_table.hpp"
+#include "model/detail/snapshot.hpp"
 
 #include <crossnews/error.hpp>
-
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -15,16 +14,7 @@ namespace crossnews::detail {
 
 namespace {
 
-// The magic's high byte and CR/LF catch a snapshot mangled by text-mode transfer, as PNG's does.
-constexpr std::array<char, 8> kMagic = {'C', 'N', 'X', 'D', 'F', '\x89', '\r', '\n'};
-constexpr std::uint32_t kVersion = 1;
-constexpr std::size_t kHeaderSize = 8 + 4 + 8 + 4;  // magic, version, payload size, crc32
-constexpr std::string_view kWhat = "DF snapshot";
-
-std::uint32_t crc32_of(std::string_view data) {
-  return static_cast<std::uint32_t>(
-      crc32_z(crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(data.data()), data.size()));
-}
+constexpr SnapshotKind kKind{{'C', 'N', 'X', 'D', 'F', '\x89', '\r', '\n'}, 1, "DF snapshot"};
 
 }  // namespace
 
@@ -99,15 +89,7 @@ void DfTable::save(std::ostream& out) const {
     }
   }
 
-  std::string header;
-  ByteWriter h(header);
-  h.bytes({kMagic.data(), kMagic.size()});
-  h.u32(kVersion);
-  h.u64(payload.size());
-  h.u32(crc32_of(payload));
-  out.write(header.data(), static_cast<std::streamsize>(header.size()));
-  out.write(payload.data(), static_cast<std::streamsize>(payload.size()));
-  if (!out) throw IoError("DocumentFrequencies::save: writing the DF snapshot failed");
+  write_snapshot(out, kKind, payload);
 }
 
 namespace {
@@ -194,7 +176,7 @@ void read_buckets(ByteReader& r, StoredPayload& p) {
 }
 
 StoredPayload read_payload(std::string_view payload, const DfTable& into) {
-  ByteReader r(payload, kWhat);
+  ByteReader r(payload, kKind.what);
   StoredPayload p;
   p.options.half_life_days = r.f64("half_life_days");
   p.options.window_days = r.f64("window_days");
@@ -245,45 +227,6 @@ void DfTable::load_payload(std::string_view payload) {
   *this = std::move(fresh);
 }
 
-void DfTable::load(std::istream& in) {
-  std::array<char, kHeaderSize> header{};
-  in.read(header.data(), header.size());
-  if (static_cast<std::size_t>(in.gcount()) != header.size()) {
-    throw FormatError(std::string(kWhat) + ": truncated header (" + std::to_string(in.gcount()) +
-                      " of " + std::to_string(kHeaderSize) + " bytes)");
-  }
-  if (!std::equal(kMagic.begin(), kMagic.end(), header.begin())) {
-    throw FormatError(std::string(kWhat) + ": bad magic, not a crossnews DF snapshot");
-  }
-  ByteReader h({header.data() + kMagic.size(), header.size() - kMagic.size()}, kWhat);
-  const std::uint32_t version = h.u32("version");
-  if (version != kVersion) {
-    throw FormatError(std::string(kWhat) + ": unsupported version " + std::to_string(version) +
-                      " (this build reads version " + std::to_string(kVersion) + ")");
-  }
-  const std::uint64_t payload_size = h.u64("payload size");
-  const std::uint32_t crc = h.u32("crc32");
-
-  // Read in bounded chunks: a corrupt size field must not make us allocate it up front.
-  std::string payload;
-  constexpr std::size_t kChunk = 1 << 20;
-  while (payload.size() < payload_size) {
-    const std::size_t want =
-        static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, payload_size - payload.size()));
-    const std::size_t old_size = payload.size();
-    payload.resize(old_size + want);
-    in.read(payload.data() + old_size, static_cast<std::streamsize>(want));
-    const auto got = static_cast<std::size_t>(in.gcount());
-    if (got != want) {
-      throw FormatError(std::string(kWhat) + ": truncated payload (" +
-                        std::to_string(old_size + got) + " of " + std::to_string(payload_size) +
-                        " bytes)");
-    }
-  }
-  if (crc32_of(payload) != crc) {
-    throw FormatError(std::string(kWhat) + ": checksum mismatch, the file is corrupt");
-  }
-  load_payload(payload);
-}
+void DfTable::load(std::istream& in) { load_payload(read_snapshot(in, kKind)); }
 
 }  // namespace crossnews::detail
