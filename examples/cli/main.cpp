@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
   register_explain(app);
   register_analyze(app);
   register_lexicon(app);
+  register_stream(app);
   try {
     app.parse(argc, argv);
     close_stdout();
