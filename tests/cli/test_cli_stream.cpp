@@ -142,7 +142,7 @@ TEST_CASE("stream: killed with SIGKILL at 20 points, the resumed runs end as one
   std::vector<std::size_t> targets(20);
   for (auto& t : targets) t = std::uniform_int_distribution<std::size_t>(0, lines.size() - 1)(random);
   std::sort(targets.begin(), targets.end());
-  const int null_in = ::open("/dev/null", O_RDONLY);
+  const int null_in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   int finished_early = 0;
   for (const std::size_t target : targets) {
     CAPTURE(target);
@@ -237,8 +237,8 @@ TEST_CASE("stream: from stdin, each article is assigned as soon as its line arri
   fs::remove_all(dir);
   const auto lines = lines_of(slurp(example_corpus()));
   int to_cli[2], from_cli[2];
-  REQUIRE(::pipe(to_cli) == 0);
-  REQUIRE(::pipe(from_cli) == 0);
+  REQUIRE(::pipe2(to_cli, O_CLOEXEC) == 0);  // the CLI must not hold its own stdin open
+  REQUIRE(::pipe2(from_cli, O_CLOEXEC) == 0);
   const pid_t pid = spawn_cli({"stream", "--state", (dir / "s").string(), "-"}, to_cli[0],
                               from_cli[1]);
   ::close(to_cli[0]);
