@@ -199,16 +199,17 @@ void register_stream(CLI::App& root) {
       "stream",
       "Assign each article to a story as it arrives, keeping the state in a directory.\n\n"
       "Reads articles in order (JSONL files, directories of .txt files, or '-': stdin, line by\n"
-      "line as lines arrive) and writes 'id<TAB>story' for each at once, flushed per line.\n"
+      "line as lines arrive, as from 'tail -f feed.jsonl') and writes 'id<TAB>story' for each at\n"
+      "once, flushed per line.\n"
       "DIR (created if missing) holds a checkpoint, written atomically every N articles and at\n"
       "the end. Run again with the same DIR and more input to go on: ids and stories are those\n"
       "of one uninterrupted run, and articles the state holds already are skipped. After a\n"
       "crash, the same command again cuts -o and --merges back to the last checkpoint and\n"
       "replays the articles after it: the files end as an uninterrupted run leaves them.\n\n"
       "Examples:\n"
-      "  crossnews stream --state s -o assign.tsv day1.jsonl\n"
-      "  crossnews stream --state s -o assign.tsv day1.jsonl day2.jsonl   # goes on\n"
-      "  tail -f feed.jsonl | crossnews stream --state s -o assign.tsv --merges merges.jsonl -");
+      "  crossnews stream --state state -o stream.tsv day1.jsonl\n"
+      "  crossnews stream --state state -o stream.tsv day1.jsonl day2.jsonl\n"
+      "  cat news.jsonl | crossnews stream --state live -o live.tsv --merges merges.jsonl -");
   app->add_option("INPUT", args->inputs, "JSONL file, '-' for stdin, or a directory of .txt files")
       ->required();
   app->add_option("--state", args->state, "State directory (created if missing)")->required();
