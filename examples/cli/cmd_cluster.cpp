@@ -17,14 +17,27 @@ void write_rejected(std::ostream& out, const Rejected& r) {
   out << "}\n";
 }
 
+void write_merge(std::ostream& out, const MergeEvent& merge, std::string_view article) {
+  out << "{\"from\":" << merge.from.value() << ",\"into\":" << merge.into.value()
+      << ",\"time\":";
+  if (merge.time) {
+    write_json_string(out, format_time(*merge.time));
+  } else {
+    out << "null";
+  }
+  out << ",\"article\":";
+  write_json_string(out, article);
+  out << "}\n";
+}
+
 namespace {
 
 /// The run's outputs, opened (as temporary files) before any work and committed after it.
 struct ClusterOutputs {
-  std::unique_ptr<AtomicOutput> assignments, stories, rejected;
+  std::unique_ptr<AtomicOutput> assignments, stories, rejected, merges;
 
   void commit() {
-    for (auto* out : {assignments.get(), stories.get(), rejected.get()}) {
+    for (auto* out : {assignments.get(), stories.get(), rejected.get(), merges.get()}) {
       if (out) out->commit();
     }
   }
@@ -36,11 +49,19 @@ std::vector<NamedPath> check_args(ClusterArgs& args) {
   if (args.stories_format_given && args.stories.empty()) {
     throw ExitError{kUsage, "--stories-format needs --stories FILE (or --stories - for stdout)"};
   }
-  if (args.output.empty() && args.stories != "-" && args.rejected != "-") args.output = "-";
+  if (args.output.empty() && args.stories != "-" && args.rejected != "-" && args.merges != "-") {
+    args.output = "-";
+  }
   std::vector<NamedPath> outputs;
   if (!args.output.empty()) outputs.push_back({"-o", args.output});
   if (!args.stories.empty()) outputs.push_back({"--stories", args.stories});
   if (!args.rejected.empty()) outputs.push_back({"--rejected", args.rejected});
+  if (!args.merges.empty()) {
+    if (args.mode != "stream") {
+      throw ExitError{kUsage, "--merges needs --mode stream (batch stories do not merge)"};
+    }
+    outputs.push_back({"--merges", args.merges});
+  }
   check_outputs(named_inputs("INPUT", args.inputs, &args.lexicon), outputs);
   return outputs;
 }
@@ -50,6 +71,7 @@ ClusterOutputs open_outputs(const std::vector<NamedPath>& outputs) {
   for (const auto& out : outputs) {
     auto& slot = out.option == "-o"          ? opened.assignments
                  : out.option == "--stories" ? opened.stories
+                 : out.option == "--merges"  ? opened.merges
                                              : opened.rejected;
     slot = std::make_unique<AtomicOutput>(out);
   }
@@ -77,18 +99,16 @@ class ClusterRun {
     } else {
       StreamClusterer clusterer(model, args_.options);
       read([&](const std::vector<Article>& articles) {
-        for (const auto& a : articles) clusterer.add(a);
+        for (const auto& a : articles) {
+          (void)clusterer.add(a);
+          merge_articles_.resize(clusterer.merges().size(), a.id);
+        }
       });
+      merges_ = clusterer.merges();
       assignment_ = clusterer.assignment();
       stories_ = clusterer.stories();
       find_truncated(clusterer.featurizer());
       describe(clusterer.featurizer(), lexicon);
-      if (!args_.quiet) {
-        for (const auto& m : clusterer.merges()) {
-          std::cerr << "crossnews: merged story " << m.from.value() << " into " << m.into.value()
-                    << '\n';
-        }
-      }
     }
     progress_.finish();
     warn_truncated();
@@ -98,7 +118,9 @@ class ClusterRun {
   void print_summary(double seconds) const {
     if (args_.quiet) return;
     std::cerr << "{\"articles\":" << ids_.size() << ",\"rejected\":" << rejected_
-              << ",\"stories\":" << stories_.size() << ",\"seconds\":";
+              << ",\"stories\":" << stories_.size();
+    if (args_.mode == "stream") std::cerr << ",\"merges\":" << merges_.size();
+    std::cerr << ",\"seconds\":";
     write_json_number(std::cerr, seconds);
     std::cerr << ",\"articles_per_s\":";
     write_json_number(std::cerr, seconds > 0 ? double(ids_.size()) / seconds : 0.0);
@@ -196,6 +218,11 @@ class ClusterRun {
       }
       writer.finish();
     }
+    if (outputs_.merges) {
+      for (std::size_t i = 0; i < merges_.size(); ++i) {
+        write_merge(outputs_.merges->stream(), merges_[i], merge_articles_[i]);
+      }
+    }
   }
 
   ClusterArgs& args_;
@@ -207,6 +234,8 @@ class ClusterRun {
   std::vector<ArticleOrigin> origins_;
   std::vector<ClusterId> assignment_;
   std::vector<StorySummary> stories_;
+  std::vector<MergeEvent> merges_;
+  std::vector<std::string> merge_articles_;  // the article that made each merge
   std::vector<StoryDetails> details_;
   std::vector<std::size_t> truncated_;
   std::uint64_t rejected_ = 0;
@@ -264,6 +293,9 @@ void register_cluster(CLI::App& root) {
                      ->capture_default_str();
   app->add_option("--rejected", args->rejected,
                   "Write rejected input lines as JSONL here; '-' for stdout");
+  app->add_option("--merges", args->merges,
+                  "With --mode stream: write each merge of two stories here as JSONL (from, into, "
+                  "time, article); '-' for stdout");
   app->add_flag("-q,--quiet", args->quiet,
                 "Print nothing on stderr but errors: no progress, warnings or summary");
   add_cluster_options(*app, args->options, args->strategy, &args->mode);

@@ -60,6 +60,7 @@ struct ClusterArgs {
   std::string stories_format = "jsonl";
   bool stories_format_given = false;
   std::string rejected;
+  std::string merges;  // stream mode: the merge log, JSONL
   std::string mode = "batch";
   std::string strategy = "joint";
   bool quiet = false;
@@ -121,6 +122,10 @@ class Progress {
 /// A rejected input line as one JSON line of the --rejected report (shared with crossnews-mpi).
 void write_rejected(std::ostream& out, const Rejected& r);
 
+/// One merge as a JSON line of a --merges file: from, into, time (null when unknown) and the
+/// id of the article that made it.
+void write_merge(std::ostream& out, const MergeEvent& merge, std::string_view article);
+
 /// "2018-01-26T10:00:00Z"; years before 1000 keep four digits ("0999-01-01T00:00:00Z").
 std::string format_time(std::int64_t seconds);
 double seconds_since(const std::chrono::steady_clock::time_point& start);
@@ -133,5 +138,6 @@ void register_explain(CLI::App& root);
 void register_analyze(CLI::App& root);
 void register_lexicon(CLI::App& root);
 void register_model(CLI::App& root);
+void register_stream(CLI::App& root);
 
 }  // namespace crossnews::cli

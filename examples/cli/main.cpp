@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
   register_analyze(app);
   register_lexicon(app);
   register_model(app);
+  register_stream(app);
   try {
     app.parse(argc, argv);
     close_stdout();

@@ -31,6 +31,7 @@
 #include <crossnews/strong_id.hpp>
 
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <optional>
@@ -180,6 +181,18 @@ class StreamClusterer {
   [[nodiscard]] std::size_t live_stories() const;
   /// The features of the articles added so far, in order.
   [[nodiscard]] const Featurizer& featurizer() const;
+
+  /// Writes the whole live state -- features and ids of the articles so far, vocabulary and
+  /// document frequencies, stories with their per-language centroids, merges, the time window --
+  /// with the options it was made with, as a versioned, checksummed snapshot. IoError if `out`
+  /// fails.
+  void save(std::ostream& out) const;
+  /// A clusterer that goes on where a saved one stopped: adding the same articles to both gives
+  /// the same ids, stories and merges. `analyzer`, `lexicon` and `options` must be those of the
+  /// saved one (thread counts may differ): ConfigError naming the option that differs, or saying
+  /// that the keyword map does. FormatError for a corrupt, truncated or foreign snapshot.
+  [[nodiscard]] static StreamClusterer load(std::istream& in, const Analyzer& analyzer,
+                                            const Lexicon* lexicon, ClusterOptions options = {});
 
  private:
   struct Impl;

@@ -29,6 +29,11 @@ namespace crossnews {
 class Lexicon;
 class Model;
 
+namespace detail {
+struct FeaturizerMembers;
+struct FeaturizerState;
+}  // namespace detail
+
 /// Progress of long work: stage name, units done, units in all (0 when unknown).
 using ProgressCallback = std::function<void(std::string_view stage, std::uint64_t done,
                                             std::uint64_t total)>;
@@ -154,6 +159,12 @@ class Featurizer {
   [[nodiscard]] std::vector<Coverage> coverage() const;
 
  private:
+  // A StreamClusterer's saved state holds the featurizer's (cluster/featurizer_state.cpp).
+  friend struct detail::FeaturizerState;
+  [[nodiscard]] detail::FeaturizerMembers members() const;
+  /// After the members were read: the tables derived from the vocabulary and the keyword map.
+  void rebuild_after_load();
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -80,11 +80,18 @@ class CentroidAccumulator {
   [[nodiscard]] SparseVector centroid(std::size_t top_k = 0) const;
   [[nodiscard]] std::size_t members() const { return members_; }
 
- private:
+  /// The sums themselves, sorted by term, and an accumulator rebuilt from them (a saved
+  /// StreamClusterer): equal to the one they were read from, bit for bit.
   struct SumEntry {
     TermId term;
     double weight = 0.0;
   };
+  [[nodiscard]] std::span<const SumEntry> sums() const { return sum_; }
+  /// `sums` must be sorted by term without repeats (throws InputError otherwise).
+  [[nodiscard]] static CentroidAccumulator from_sums(std::vector<SumEntry> sums,
+                                                     std::size_t members);
+
+ private:
   void add_scaled(const SparseVector& v, double scale);
 
   std::vector<SumEntry> sum_;  // sorted by term

@@ -5,6 +5,7 @@
 #include <crossnews/model.hpp>
 
 #include "cluster/detail/featurizer_impl.hpp"
+#include "cluster/detail/featurizer_state.hpp"
 #include "cluster/detail/parallel.hpp"
 #include "cluster/detail/surface_forms.hpp"
 
@@ -221,6 +222,21 @@ std::uint32_t Featurizer::surface_count(TermId feature, std::uint16_t lang_slot,
                                         std::uint8_t form) const {
   const auto* forms = impl_->forms.find(feature, lang_slot);
   return forms && form < forms->used ? forms->count[form] : 0;
+}
+
+detail::FeaturizerMembers Featurizer::members() const {
+  auto& m = *impl_;
+  return {m.options,         m.vocabulary,      m.df,         m.forms,       m.docs,
+          m.ids,             m.articles,        m.tokens_per_slot, m.mapped_per_slot,
+          m.projection,      m.link_weight,     m.flags};
+}
+
+void Featurizer::rebuild_after_load() {
+  auto& m = *impl_;
+  m.doc_of_id.clear();
+  for (std::size_t i = 0; i < m.ids.size(); ++i) m.doc_of_id.try_emplace(m.ids[i], i);
+  m.pending.assign(m.docs.size(), {});
+  m.resolve_new_terms();
 }
 
 std::string clip_label(std::string_view text) {

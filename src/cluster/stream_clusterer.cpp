@@ -5,6 +5,7 @@
 
 #include "cluster/detail/similarity.hpp"
 #include "cluster/detail/story_builder.hpp"
+#include "cluster/detail/stream_state.hpp"
 #include "cluster/detail/time_window.hpp"
 
 #include <absl/container/flat_hash_map.h>
@@ -20,6 +21,7 @@ using detail::similarity_parts;
 
 struct StreamClusterer::Impl {
   ClusterOptions options;
+  const Analyzer& analyzer;
   const Lexicon* lexicon;
   Featurizer featurizer;
   std::vector<detail::ArticleMeta> meta;
@@ -32,12 +34,22 @@ struct StreamClusterer::Impl {
     std::uint16_t lang_slot;
     CentroidAccumulator sum;
     DocFeatures view;  // the normalised centroid, compared like an article
+
+    template <class Io, class Self>
+    static void fields(Io& io, Self& c) {
+      io(c.key, c.lang_slot, c.sum, c.view);
+    }
   };
   struct Story {
     ClusterId id;
     std::vector<LanguageCentroid> centroids;
     std::optional<std::int64_t> last_time;
     bool live = true;
+
+    template <class Io, class Self>
+    static void fields(Io& io, Self& s) {
+      io(s.id, s.centroids, s.last_time, s.live);
+    }
   };
   std::vector<Story> stories;
   std::vector<std::uint32_t> merged_into;   // union-find over story indices
@@ -51,13 +63,48 @@ struct StreamClusterer::Impl {
   std::unique_ptr<QueryScratch, void (*)(QueryScratch*)> scratch = InvertedIndex::make_scratch();
   ScatteredArticle scattered;  // the article being added, to score it against many centroids
 
-  Impl(const Analyzer& analyzer, const Lexicon* l, ClusterOptions o)
-      : options(o), lexicon(l), featurizer(analyzer, l, [&] {
+  Impl(const Analyzer& a, const Lexicon* l, ClusterOptions o)
+      : options(o), analyzer(a), lexicon(l), featurizer(a, l, [&] {
           auto f = o.features;
           f.threads = 1;
           return f;
         }()) {
     validate(options);
+  }
+
+  // Every member a saved state holds (save / load), in file order. The index is not saved: it
+  // is rebuilt from the live stories' centroids (rebuild_index), whose hits do not depend on the
+  // order entries went in.
+  template <class Io, class Self>
+  static void state(Io& io, Self& m) {
+    io(m.featurizer, m.meta, m.stories, m.merged_into, m.story_of_doc, m.key_owner, m.free_keys,
+       m.merges, m.now, m.since_eviction);
+  }
+
+  // After load: checks what add() relies on (FormatError), then indexes the live centroids.
+  void rebuild_index(detail::StateReader& in) {
+    const std::size_t docs = featurizer.size(), terms = featurizer.vocabulary().size();
+    if (meta.size() != docs || story_of_doc.size() != docs || merged_into.size() != stories.size()) {
+      in.fail("stories", "do not match the documents");
+    }
+    for (std::uint32_t s = 0; s < stories.size(); ++s) {
+      // A story merges into an older one only, so find() ends.
+      if (merged_into[s] > s) in.fail("merges", "point to a newer story");
+    }
+    for (const auto s : story_of_doc) in.check_index(s, stories.size(), "story of a document");
+    for (const auto k : free_keys) in.check_index(k, key_owner.size(), "free key");
+    for (std::uint32_t s = 0; s < stories.size(); ++s) {
+      for (std::size_t c = 0; c < stories[s].centroids.size() && stories[s].live; ++c) {
+        const auto& lc = stories[s].centroids[c];
+        in.check_index(lc.key, key_owner.size(), "centroid key");
+        if (key_owner[lc.key] != std::pair{s, c}) in.fail("centroid key", "has another owner");
+        for (const auto& e : lc.sum.sums()) in.check_index(e.term.value(), terms, "centroid term");
+        for (const auto& e : lc.view.vector.entries()) {
+          in.check_index(e.term.value(), terms, "centroid term");
+        }
+        index.insert(lc.key, lc.view.vector, lc.view.time);
+      }
+    }
   }
 
   std::uint32_t find(std::uint32_t s) const {
@@ -248,6 +295,26 @@ std::vector<StorySummary> StreamClusterer::stories() const {
 
 std::vector<ClusterId> StreamClusterer::assignment() const { return impl_->assignment(); }
 const std::vector<MergeEvent>& StreamClusterer::merges() const { return impl_->merges; }
+
+void StreamClusterer::save(std::ostream& out) const {
+  std::string payload;
+  detail::StateWriter writer(payload);
+  detail::write_options(writer, impl_->analyzer.options(), impl_->options);
+  Impl::state(writer, *impl_);
+  detail::write_snapshot(out, detail::kStreamStateKind, payload);
+}
+
+StreamClusterer StreamClusterer::load(std::istream& in, const Analyzer& analyzer,
+                                      const Lexicon* lexicon, ClusterOptions options) {
+  const std::string payload = detail::read_snapshot(in, detail::kStreamStateKind);
+  detail::StateReader reader(payload);
+  detail::check_options(reader, analyzer.options(), options);
+  StreamClusterer loaded(analyzer, lexicon, options);
+  Impl::state(reader, *loaded.impl_);
+  if (reader.remaining() != 0) reader.fail("payload", "has trailing bytes");
+  loaded.impl_->rebuild_index(reader);
+  return loaded;
+}
 
 const Featurizer& StreamClusterer::featurizer() const { return impl_->featurizer; }
 

@@ -6,6 +6,7 @@
 #include "lexicon/detail/tables_io.hpp"
 #include "model/detail/background.hpp"
 #include "model/detail/binary.hpp"
+#include "model/detail/snapshot.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -14,7 +15,7 @@ namespace crossnews {
 
 namespace {
 
-constexpr detail::FrameFormat kFormat{{'C', 'N', 'X', 'M', 'O', '\x89', '\r', '\n'}, 1, "model"};
+constexpr detail::SnapshotKind kFormat{{'C', 'N', 'X', 'M', 'O', '\x89', '\r', '\n'}, 1, "model"};
 constexpr std::string_view kBuiltinBackground = "background/df.tsv";
 
 }  // namespace
@@ -45,14 +46,14 @@ void Model::save(std::ostream& out) const {
   impl_->background.save(snapshot);
   w.u64(snapshot.view().size());
   w.bytes(snapshot.view());
-  detail::write_frame(out, kFormat, payload);
+  detail::write_snapshot(out, kFormat, payload);
 }
 
 Model Model::load(std::istream& in, const Analyzer& analyzer, std::string_view name) {
   Model model;
   model.impl_->analyzer = &analyzer;
   try {
-    const std::string payload = detail::read_frame(in, kFormat);
+    const std::string payload = detail::read_snapshot(in, kFormat);
     detail::ByteReader r(payload, kFormat.what);
     detail::check_analyzer(r.text("analyzer options"), analyzer.options(), "the model");
     model.impl_->lexicon = detail::lexicon_of(detail::read_tables(r));

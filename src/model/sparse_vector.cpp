@@ -1,8 +1,11 @@
 #include <crossnews/sparse_vector.hpp>
 
+#include <crossnews/error.hpp>
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <string>
 
 namespace crossnews {
 
@@ -147,6 +150,20 @@ void CentroidAccumulator::merge(const CentroidAccumulator& other) {
   }
   sum_ = std::move(merged);
   members_ += other.members_;
+}
+
+CentroidAccumulator CentroidAccumulator::from_sums(std::vector<SumEntry> sums,
+                                               std::size_t members) {
+  for (std::size_t i = 1; i < sums.size(); ++i) {
+    if (!(sums[i - 1].term < sums[i].term)) {
+      throw InputError("CentroidAccumulator::from_sums: terms not sorted or repeated at entry " +
+                       std::to_string(i));
+    }
+  }
+  CentroidAccumulator out;
+  out.sum_ = std::move(sums);
+  out.members_ = members;
+  return out;
 }
 
 SparseVector CentroidAccumulator::centroid(std::size_t top_k) const {

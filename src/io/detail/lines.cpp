@@ -114,13 +114,14 @@ class GzipOrPlain final : public ByteSource {
     std::size_t n = std::min(size, pending());
     std::memcpy(out, in_.get() + in_begin_, n);
     in_begin_ += n;
-    if (n < size && !raw_eof_) {
-      const std::size_t more = raw_->read(out + n, size - n);
-      if (more == 0) {
+    // Only when nothing was pending: a pipe's next read waits for lines not yet written, and
+    // the lines already here must be handed out first (`tail -f | crossnews stream -`).
+    if (n == 0 && !raw_eof_) {
+      n = raw_->read(out, size);
+      if (n == 0) {
         raw_eof_ = true;
         failure_ = raw_->error();
       }
-      n += more;
     }
     return n;
   }

@@ -89,14 +89,18 @@ void count_background(const Analyzer& analyzer, std::span<const Article> article
                       Vocabulary& vocabulary, DocumentFrequencies& df) {
   auto worker = analyzer.worker();
   AnalyzedText text;
-  std::vector<TermCount> counts;
   std::vector<TermId> ids;
   for (const Article& article : articles) {
     worker.analyze(article, text);
-    count_terms(text, vocabulary, counts);
+    const std::uint16_t slot = vocabulary.lang_slot_of(text.lang);
     ids.clear();
-    for (const TermCount& c : counts) ids.push_back(c.term);
-    df.add(vocabulary.lang_slot_of(text.lang), ids);
+    for (const Term& term : text.terms) {
+      ids.push_back(vocabulary.intern_in_slot(slot, text.text(term), feature_kind(term.kind)));
+    }
+    // A document counts each of its terms once.
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    df.add(slot, ids);
   }
 }
 

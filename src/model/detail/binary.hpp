@@ -5,12 +5,10 @@
 
 #include <crossnews/error.hpp>
 
-#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <iosfwd>
 #include <string>
 #include <string_view>
 
@@ -110,20 +108,5 @@ class ByteReader {
   std::string_view what_;
   std::size_t pos_ = 0;
 };
-
-/// The frame every snapshot file shares: magic[8] version:u32 payload_size:u64 crc32:u32, then
-/// the payload. The magic's high byte and CR/LF catch a file mangled by text-mode transfer, as
-/// PNG's does.
-struct FrameFormat {
-  std::array<char, 8> magic;
-  std::uint32_t version;
-  std::string_view what;  ///< "DF snapshot", "model": names the format in messages
-};
-
-/// Writes header and payload; throws IoError naming `what` if the stream fails.
-void write_frame(std::ostream& out, const FrameFormat& format, std::string_view payload);
-/// Reads exactly one frame's bytes and returns its payload after checking magic, version, length
-/// and checksum; throws FormatError saying which failed.
-std::string read_frame(std::istream& in, const FrameFormat& format);
 
 }  // namespace crossnews::detail

@@ -1,5 +1,6 @@
 #include "model/detail/binary.hpp"
 #include "model/detail/df_table.hpp"
+#include "model/detail/snapshot.hpp"
 
 #include <crossnews/error.hpp>
 
@@ -13,8 +14,8 @@ namespace crossnews::detail {
 
 namespace {
 
-constexpr FrameFormat kFormat{{'C', 'N', 'X', 'D', 'F', '\x89', '\r', '\n'}, 1, "DF snapshot"};
-constexpr std::string_view kWhat = kFormat.what;
+constexpr SnapshotKind kKind{{'C', 'N', 'X', 'D', 'F', '\x89', '\r', '\n'}, 1, "DF snapshot"};
+
 }  // namespace
 
 // Snapshot layout
@@ -88,7 +89,7 @@ void DfTable::save(std::ostream& out) const {
     }
   }
 
-  write_frame(out, kFormat, payload);
+  write_snapshot(out, kKind, payload);
 }
 
 namespace {
@@ -175,7 +176,7 @@ void read_buckets(ByteReader& r, StoredPayload& p) {
 }
 
 StoredPayload read_payload(std::string_view payload, const DfTable& into) {
-  ByteReader r(payload, kWhat);
+  ByteReader r(payload, kKind.what);
   StoredPayload p;
   p.options.half_life_days = r.f64("half_life_days");
   p.options.window_days = r.f64("window_days");
@@ -226,6 +227,6 @@ void DfTable::load_payload(std::string_view payload) {
   *this = std::move(fresh);
 }
 
-void DfTable::load(std::istream& in) { load_payload(read_frame(in, kFormat)); }
+void DfTable::load(std::istream& in) { load_payload(read_snapshot(in, kKind)); }
 
 }  // namespace crossnews::detail

@@ -1,0 +1,24 @@
+#pragma once
+// The frame and the options record of a saved StreamClusterer (stream_clusterer.cpp writes the
+// rest through state_io.hpp). The options a state was made with are stored by name, so a state
+// loaded with other options -- which would give other stories than one uninterrupted run -- is
+// refused with a message naming the first option that differs.
+
+#include <crossnews/analyzer.hpp>
+#include <crossnews/clusterer.hpp>
+
+#include "cluster/detail/state_io.hpp"
+#include "model/detail/snapshot.hpp"
+
+namespace crossnews::detail {
+
+inline constexpr SnapshotKind kStreamStateKind{
+    {'C', 'N', 'X', 'S', 'T', '\x89', '\r', '\n'}, 1, "stream state"};
+
+void write_options(StateWriter& out, const AnalyzerOptions& analyzer,
+                   const ClusterOptions& options);
+/// Throws ConfigError naming the first option whose stored value differs from the given one.
+void check_options(StateReader& in, const AnalyzerOptions& analyzer,
+                   const ClusterOptions& options);
+
+}  // namespace crossnews::detail

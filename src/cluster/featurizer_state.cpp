@@ -1,0 +1,149 @@
+#include "cluster/detail/featurizer_state.hpp"
+
+#include <crossnews/error.hpp>
+
+#include "cluster/detail/state_io.hpp"
+#include "model/detail/snapshot.hpp"
+
+#include <sstream>
+
+namespace crossnews::detail {
+
+template <class Io, class F>
+  requires std::same_as<std::remove_const_t<F>, FormSlots>
+void fields(Io& io, F& f) {
+  io(f.offset, f.length, f.count, f.used);
+}
+template <class Io, class E>
+  requires std::same_as<std::remove_const_t<E>, FormTable::Entry>
+void fields(Io& io, E& e) {
+  io(e.forms, e.lang_slot, e.next);
+}
+
+namespace {
+
+// The tables the keyword map determines for the vocabulary: equal digests, equal projections.
+std::uint32_t keyword_map_digest(const FeaturizerMembers& m) {
+  std::string bytes;
+  StateWriter w(bytes);
+  w(m.projection, m.link_weight, m.flags);
+  return crc32_of(bytes);
+}
+
+void write_vocabulary(StateWriter& out, const Vocabulary& v) {
+  out(static_cast<std::uint64_t>(v.language_count()));
+  for (std::size_t s = 0; s < v.language_count(); ++s) {
+    out(v.slot_lang(static_cast<std::uint16_t>(s)));
+  }
+  out(static_cast<std::uint64_t>(v.size()));
+  for (std::uint32_t id = 0; id < v.size(); ++id) {
+    const TermId t(id);
+    out(static_cast<std::uint8_t>(v.kind(t)), v.lang_slot(t), v.text(t));
+  }
+}
+
+// Interns the terms in their saved order, so each gets the id it had.
+void read_vocabulary(StateReader& in, Vocabulary& v) {
+  std::uint64_t languages = 0;
+  in(languages);
+  for (std::uint64_t s = 0; s < languages; ++s) {
+    std::string lang;
+    in(lang);
+    if (v.lang_slot_of(lang) != s) in.fail("languages", "repeat a language");
+  }
+  std::uint64_t terms = 0;
+  in(terms);
+  if (terms > in.remaining()) in.fail("terms", "count exceeds the bytes left");
+  for (std::uint64_t id = 0; id < terms; ++id) {
+    std::uint8_t kind = 0;
+    std::uint16_t slot = 0;
+    std::string text;
+    in(kind, slot, text);
+    if (kind > static_cast<std::uint8_t>(FeatureKind::concept_)) in.fail("term kind", "is unknown");
+    in.check_index(slot, languages, "term language");
+    if (v.intern_in_slot(slot, text, static_cast<FeatureKind>(kind)).value() != id) {
+      in.fail("terms", "repeat a term");
+    }
+  }
+}
+
+void read_document_frequencies(StateReader& in, DocumentFrequencies& df) {
+  std::string snapshot;
+  in(snapshot);
+  std::istringstream stream(snapshot);
+  df.load(stream);
+  if (stream.peek() != std::char_traits<char>::eof()) {
+    in.fail("document frequencies", "have trailing bytes");
+  }
+}
+
+// What the rest of the featurizer takes for granted of its members.
+void check_members(StateReader& in, const FeaturizerMembers& m) {
+  const std::size_t terms = m.vocabulary.size(), languages = m.vocabulary.language_count();
+  for (const DocFeatures& d : m.docs) {
+    in.check_index(d.lang_slot, languages, "document language");
+    if (d.forms.size() != d.vector.size()) in.fail("document forms", "do not match its vector");
+    for (const auto& e : d.vector.entries()) in.check_index(e.term.value(), terms, "document term");
+    for (const auto f : d.forms) in.check_index(f, Featurizer::kNoForm + 1, "document form");
+  }
+  if (m.ids.size() != m.docs.size() ||
+      m.articles.size() != (m.options.keep_articles ? m.docs.size() : 0)) {
+    in.fail("documents", "ids, features and kept articles differ in number");
+  }
+  if (m.tokens_per_slot.size() != m.mapped_per_slot.size() ||
+      m.tokens_per_slot.size() > languages) {
+    in.fail("coverage", "does not match the languages");
+  }
+  const auto entry_or_none = [&](std::uint32_t e, std::string_view field) {
+    if (e != FormTable::kNoEntry) in.check_index(e, m.forms.entries.size(), field);
+  };
+  if (m.forms.first.size() > terms) in.fail("surface forms", "cover more terms than exist");
+  for (const auto e : m.forms.first) entry_or_none(e, "surface form entry");
+  for (const auto& e : m.forms.entries) {
+    entry_or_none(e.next, "surface form entry");
+    in.check_index(e.lang_slot, languages, "surface form language");
+    if (e.forms.used > kFormSlots) in.fail("surface forms", "use too many slots");
+    for (std::size_t i = 0; i < e.forms.used; ++i) {
+      if (std::size_t{e.forms.offset[i]} + e.forms.length[i] > m.forms.arena.size()) {
+        in.fail("surface form", "lies outside the text arena");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void FeaturizerState::write(StateWriter& out, const Featurizer& featurizer) {
+  const FeaturizerMembers m = featurizer.members();
+  write_vocabulary(out, m.vocabulary);
+  std::ostringstream df;
+  m.df.save(df);
+  out(df.view());
+  out(m.forms.first, m.forms.entries, m.forms.arena, m.docs, m.ids, m.articles,
+      m.tokens_per_slot, m.mapped_per_slot, keyword_map_digest(m));
+}
+
+void FeaturizerState::read(StateReader& in, Featurizer& featurizer) {
+  const FeaturizerMembers m = featurizer.members();
+  if (m.vocabulary.size() != 0 || !m.docs.empty()) {
+    throw ConfigError("a stream state loads into a featurizer that has seen no article");
+  }
+  read_vocabulary(in, m.vocabulary);
+  read_document_frequencies(in, m.df);
+  std::uint32_t digest = 0;
+  in(m.forms.first, m.forms.entries, m.forms.arena, m.docs, m.ids, m.articles, m.tokens_per_slot,
+     m.mapped_per_slot, digest);
+  check_members(in, m);
+  const std::size_t terms = m.vocabulary.size();
+  featurizer.rebuild_after_load();
+  if (m.vocabulary.size() != terms || keyword_map_digest(m) != digest) {
+    throw ConfigError(
+        "the stream state was made with another keyword map: its words map to other concepts in "
+        "this one");
+  }
+}
+
+void StateWriter::special(const Featurizer& f) { FeaturizerState::write(*this, f); }
+void StateReader::special(Featurizer& f) { FeaturizerState::read(*this, f); }
+
+}  // namespace crossnews::detail
