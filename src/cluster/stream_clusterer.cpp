@@ -6,8 +6,6 @@
 #include "cluster/detail/story_builder.hpp"
 #include "cluster/detail/time_window.hpp"
 
-#include <absl/container/flat_hash_map.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -31,6 +29,10 @@ struct StreamClusterer::Impl {
     std::uint16_t lang_slot;
     CentroidAccumulator sum;
     DocFeatures view;  // the normalised centroid, compared like an article
+    // Norm of the members' mean: similarity to the unit centroid times this is the mean
+    // similarity to the members (average linkage, as in batch), so a story grown mixed no
+    // longer attracts everything its centroid drifted towards.
+    float coherence = 1.0f;
   };
   struct Story {
     ClusterId id;
@@ -80,6 +82,7 @@ struct StreamClusterer::Impl {
   void refresh(std::uint32_t story, std::size_t c) {
     auto& lc = stories[story].centroids[c];
     lc.view.vector = lc.sum.centroid(options.features.weighting.top_k);
+    lc.coherence = static_cast<float>(lc.sum.mean_norm());
     double xl = 0.0, neutral = 0.0;
     for (const auto& e : lc.view.vector.entries()) {
       if (featurizer.is_crosslingual(e.term)) xl += double(e.weight) * e.weight;
@@ -147,14 +150,28 @@ struct StreamClusterer::Impl {
   // the threshold), not only through the article that links both: a bridging article alone
   // would chain stories, as single linkage does.
   bool alike(std::uint32_t a, std::uint32_t b) const {
+    double sum = 0.0, pairs = 0.0;
     for (const auto& ca : stories[a].centroids) {
       for (const auto& cb : stories[b].centroids) {
-        if (similarity_parts(featurizer, ca.view, cb.view, options).total >= options.threshold) {
-          return true;
-        }
+        const double n = double(ca.sum.members()) * double(cb.sum.members());
+        sum += n * ca.coherence * cb.coherence *
+               similarity_parts(featurizer, ca.view, cb.view, options).total;
+        pairs += n;
       }
     }
-    return false;
+    return pairs > 0.0 && sum >= options.threshold * pairs;
+  }
+
+  // The article's mean similarity to the story's members, each language's centroid standing for
+  // its members (the scattered article must be set).
+  float mean_similarity(std::uint32_t story) const {
+    double sum = 0.0, members = 0.0;
+    for (const auto& c : stories[story].centroids) {
+      const double n = double(c.sum.members());
+      sum += n * c.coherence * scattered.similarity(c.view, options).total;
+      members += n;
+    }
+    return members > 0.0 ? static_cast<float>(sum / members) : 0.0f;
   }
 
   void evict_idle() {
@@ -181,18 +198,15 @@ struct StreamClusterer::Impl {
     index.query(doc.vector, q, *scratch, hits);
     index.query(detail::crosslingual_part(featurizer, doc.vector), q, *scratch, xl_hits);
     hits.insert(hits.end(), xl_hits.begin(), xl_hits.end());
-    absl::flat_hash_map<std::uint32_t, float> best_of_story;
+    std::vector<std::uint32_t> candidates;
+    for (const Hit& h : hits) candidates.push_back(key_owner[h.key].first);
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     scattered.fit(featurizer.vocabulary().size());
     scattered.set(featurizer, doc);
-    for (const Hit& h : hits) {
-      const auto [story, c] = key_owner[h.key];
-      const float s = scattered.similarity(stories[story].centroids[c].view, options).total;
-      auto& slot = best_of_story[story];
-      slot = std::max(slot, s);
-    }
-    scattered.clear();
     std::vector<std::pair<float, std::uint32_t>> ranked;
-    for (auto [story, s] : best_of_story) ranked.emplace_back(s, story);
+    for (const auto story : candidates) ranked.emplace_back(mean_similarity(story), story);
+    scattered.clear();
     std::sort(ranked.begin(), ranked.end(), [](const auto& x, const auto& y) {
       return x.first != y.first ? x.first > y.first : x.second < y.second;
     });

@@ -161,6 +161,13 @@ void CentroidAccumulator::merge(const CentroidAccumulator& other) {
   members_ += other.members_;
 }
 
+double CentroidAccumulator::mean_norm() const {
+  if (members_ == 0) return 0.0;
+  double norm = 0.0;
+  for (const SumEntry& e : sum_) norm += e.weight * e.weight;
+  return std::sqrt(norm) / double(members_);
+}
+
 SparseVector CentroidAccumulator::centroid(std::size_t top_k) const {
   std::vector<SparseEntry> entries;
   entries.reserve(sum_.size());
