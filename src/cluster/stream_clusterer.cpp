@@ -39,6 +39,7 @@ struct StreamClusterer::Impl {
     std::vector<LanguageCentroid> centroids;
     std::optional<std::int64_t> last_time;
     bool live = true;
+    std::size_t last_arrival = 0;  // number of articles added when it was last joined
   };
   std::vector<Story> stories;
   std::vector<std::uint32_t> merged_into;   // union-find over story indices
@@ -101,6 +102,7 @@ struct StreamClusterer::Impl {
 
   void join(std::uint32_t story, const DocFeatures& doc) {
     auto& s = stories[story];
+    s.last_arrival = story_of_doc.size();
     if (doc.time) s.last_time = s.last_time ? std::max(*s.last_time, *doc.time) : *doc.time;
     auto it = std::find_if(s.centroids.begin(), s.centroids.end(),
                            [&](const LanguageCentroid& c) { return c.lang_slot == doc.lang_slot; });
@@ -133,6 +135,7 @@ struct StreamClusterer::Impl {
     merged_into[gone] = keep;
     auto& k = stories[keep];
     if (gone_time) k.last_time = k.last_time ? std::max(*k.last_time, *gone_time) : *gone_time;
+    k.last_arrival = std::max(k.last_arrival, stories[gone].last_arrival);
     for (auto& g : gone_centroids) {
       auto it = std::find_if(k.centroids.begin(), k.centroids.end(),
                              [&](const LanguageCentroid& c) { return c.lang_slot == g.lang_slot; });
@@ -174,11 +177,21 @@ struct StreamClusterer::Impl {
     return members > 0.0 ? static_cast<float>(sum / members) : 0.0f;
   }
 
+  // Feeds arrive late and out of order (one source's backlog, a language edition hours behind):
+  // a story idle past the window stays until this many articles have arrived since it was last
+  // joined, so a late article still finds it. Memory stays bounded by the count.
+  static constexpr std::size_t kLateArrivals = 4096;
+
   void evict_idle() {
     if (options.window_days <= 0.0 || now == std::numeric_limits<std::int64_t>::min()) return;
     const auto horizon = detail::saturating_sub(now, detail::window_seconds(options.window_days));
+    const std::size_t arrivals = story_of_doc.size();
     for (std::uint32_t s = 0; s < stories.size(); ++s) {
-      if (stories[s].live && stories[s].last_time && *stories[s].last_time < horizon) retire(s);
+      const Story& story = stories[s];
+      if (story.live && story.last_time && *story.last_time < horizon &&
+          arrivals - story.last_arrival > kLateArrivals) {
+        retire(s);
+      }
     }
   }
 
