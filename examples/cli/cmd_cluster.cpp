@@ -75,9 +75,7 @@ class ClusterRun {
       describe(clusterer.featurizer(), lexicon);
     } else {
       StreamClusterer clusterer(analyzer_, &lexicon, args_.options);
-      read([&](const std::vector<Article>& articles) {
-        for (const auto& a : articles) clusterer.add(a);
-      });
+      read([&](const std::vector<Article>& articles) { clusterer.add(articles); });
       assignment_ = clusterer.assignment();
       stories_ = clusterer.stories();
       find_truncated(clusterer.featurizer());

@@ -164,6 +164,9 @@ class StreamClusterer {
 
   /// Assigns the article to a story and returns its id.
   ClusterId add(const Article& article);
+  /// The same for each article in turn (the same ids), analysing them ahead on
+  /// `options.features.threads` threads: results are identical for any thread count.
+  std::vector<ClusterId> add(std::span<const Article> articles);
   /// Current stories (evicted ones included), largest first.
   [[nodiscard]] std::vector<StorySummary> stories() const;
   /// Story of each article added so far, in order, with merges applied.

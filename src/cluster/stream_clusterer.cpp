@@ -54,11 +54,7 @@ struct StreamClusterer::Impl {
   ScatteredArticle scattered;  // the article being added, to score it against its neighbours
 
   Impl(const Analyzer& analyzer, const Lexicon* l, ClusterOptions o)
-      : options(o), lexicon(l), featurizer(analyzer, l, [&] {
-          auto f = o.features;
-          f.threads = 1;
-          return f;
-        }()) {
+      : options(o), lexicon(l), featurizer(analyzer, l, o.features) {
     validate(options);
   }
 
@@ -215,14 +211,14 @@ struct StreamClusterer::Impl {
     return mean;
   }
 
-  ClusterId add(const Article& article) {
+  // Assigns an article the featurizer holds as document `doc` (every earlier one assigned).
+  ClusterId assign(const Article& article, std::size_t doc_index) {
     if (article.time && *article.time > now) now = *article.time;
     if (++since_eviction >= 256) {
       since_eviction = 0;
       evict_idle();
     }
-    featurizer.featurize_one(article);
-    const DocFeatures& doc = featurizer.features(featurizer.size() - 1);
+    const DocFeatures& doc = featurizer.features(doc_index);
     meta.push_back({article.id, article.title});
     const auto ranked = rank_stories(doc);
 
@@ -264,7 +260,25 @@ StreamClusterer::~StreamClusterer() = default;
 StreamClusterer::StreamClusterer(StreamClusterer&&) noexcept = default;
 StreamClusterer& StreamClusterer::operator=(StreamClusterer&&) noexcept = default;
 
-ClusterId StreamClusterer::add(const Article& article) { return impl_->add(article); }
+ClusterId StreamClusterer::add(const Article& article) {
+  impl_->featurizer.featurize_one(article);
+  return impl_->assign(article, impl_->featurizer.size() - 1);
+}
+
+std::vector<ClusterId> StreamClusterer::add(std::span<const Article> articles) {
+  auto& featurizer = impl_->featurizer;
+  const std::size_t first = featurizer.size();
+  featurizer.analyze_ahead(articles);
+  std::vector<ClusterId> ids;
+  ids.reserve(articles.size());
+  // Each article is assigned before the next is featurized: interning a term can change what
+  // earlier terms count as (a concept a name maps to becomes a name).
+  for (std::size_t i = 0; i < articles.size(); ++i) {
+    featurizer.featurize_analyzed(i);
+    ids.push_back(impl_->assign(articles[i], first + i));
+  }
+  return ids;
+}
 
 std::vector<StorySummary> StreamClusterer::stories() const {
   const auto assignment = impl_->assignment();

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <span>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -134,4 +135,38 @@ TEST_CASE("stream: stories that share common words do not chain into one giant s
                                    << scores.bcubed_f1);
   CHECK(largest <= 3 * 10);
   CHECK(scores.bcubed_f1 > 0.5);  // all singletons would score 0.18
+}
+
+TEST_CASE("stream: adding in batches on any thread count gives the ids of adding one by one") {
+  std::vector<std::size_t> gold;
+  const std::vector<Article> articles = interleaved_stories(60, 10, gold);
+  StreamClusterer one_by_one(shared_analyzer(), &builtin_lexicon());
+  std::vector<ClusterId> expected;
+  for (const auto& a : articles) expected.push_back(one_by_one.add(a));
+  for (const std::size_t threads : {1, 2, 3}) {
+    for (const std::size_t batch : {1, 7, 256}) {
+      CAPTURE(threads);
+      CAPTURE(batch);
+      ClusterOptions options;
+      options.features.threads = threads;
+      StreamClusterer batched(shared_analyzer(), &builtin_lexicon(), options);
+      std::vector<ClusterId> returned;
+      for (std::size_t start = 0; start < articles.size(); start += batch) {
+        const auto part = std::span(articles).subspan(start, std::min(batch, articles.size() - start));
+        const auto ids = batched.add(part);
+        returned.insert(returned.end(), ids.begin(), ids.end());
+      }
+      CHECK(returned == expected);
+      CHECK(batched.assignment() == one_by_one.assignment());
+      CHECK(batched.merges().size() == one_by_one.merges().size());
+      for (std::size_t doc = 0; doc < articles.size(); ++doc) {
+        const auto& a = batched.featurizer().features(doc).vector.entries();
+        const auto& b = one_by_one.featurizer().features(doc).vector.entries();
+        REQUIRE(a.size() == b.size());
+        CHECK(std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) {
+          return x.term == y.term && x.weight == y.weight;
+        }));
+      }
+    }
+  }
 }
