@@ -41,6 +41,7 @@ struct StreamClusterer::Impl {
     bool views_stale = false;  // centroids changed since their views were made
   };
   std::vector<Story> stories;
+  std::vector<std::uint32_t> live;  // indices of the live stories (and of some merged away)
   std::vector<std::uint32_t> merged_into;   // union-find over story indices
   std::vector<std::uint32_t> story_of_doc;  // story index at the time of assignment
   // The articles of live stories, keyed by their number in adding order: an article is scored
@@ -154,9 +155,12 @@ struct StreamClusterer::Impl {
     const auto idle = [&](std::optional<std::int64_t> time, std::size_t arrival) {
       return time && *time < horizon && arrivals - arrival > kLateArrivals;
     };
-    for (std::uint32_t s = 0; s < stories.size(); ++s) {
-      if (stories[s].live && idle(stories[s].last_time, stories[s].last_arrival)) retire(s);
-    }
+    std::erase_if(live, [&](std::uint32_t s) {
+      if (!stories[s].live) return true;  // merged away
+      if (!idle(stories[s].last_time, stories[s].last_arrival)) return false;
+      retire(s);
+      return true;
+    });
     // An article leaves with its story at the latest: its time and arrival are no later.
     std::erase_if(indexed, [&](std::uint32_t doc) {
       if (!idle(featurizer.features(doc).time, doc)) return false;
@@ -229,6 +233,7 @@ struct StreamClusterer::Impl {
       target = static_cast<std::uint32_t>(stories.size());
       stories.push_back({ClusterId(stories.size() + 1), {}, {}, true});
       merged_into.push_back(target);
+      live.push_back(target);
     }
     join(target, doc);
     const auto key = static_cast<std::uint32_t>(story_of_doc.size());
@@ -292,8 +297,8 @@ const std::vector<MergeEvent>& StreamClusterer::merges() const { return impl_->m
 const Featurizer& StreamClusterer::featurizer() const { return impl_->featurizer; }
 
 std::size_t StreamClusterer::live_stories() const {
-  return static_cast<std::size_t>(std::count_if(impl_->stories.begin(), impl_->stories.end(),
-                                                [](const auto& s) { return s.live; }));
+  return static_cast<std::size_t>(std::count_if(impl_->live.begin(), impl_->live.end(),
+                                                [&](auto s) { return impl_->stories[s].live; }));
 }
 
 }  // namespace crossnews
