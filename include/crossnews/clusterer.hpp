@@ -20,10 +20,16 @@
 // 80% of the other's terms, on average over their linked pairs) form one group whose similarity
 // to others is the average over its linked pairs, counted for all its articles: a bounded
 // neighbour list cannot hold every copy of a story repeated hundreds of times.
-// Stream: each article joins the most similar live story above the threshold or starts one;
-// stories idle for longer than the window are evicted; two stories that one article links strongly
-// (merge_threshold) and that are alike themselves (a pair of their centroids at the threshold) are
-// merged, the older id surviving, and the merge is logged.
+// Stream: the articles of live stories sit in an inverted index; a new article fetches its
+// `neighbours` nearest earlier articles there and scores each story they belong to by average
+// linkage, as batch does: the sum of its similarities to the story's fetched articles over the
+// story's size (at most `neighbours`, so copies keep together), other members counting 0. So a
+// story grown mixed cannot pull in the next article through one close member (no chaining). The
+// article joins the best story at the threshold or starts one. Stories idle past the window (and
+// past 4096 later articles, for late input) are evicted with their articles. Two stories that one
+// article links at merge_threshold and that are alike themselves (the mean similarity of their
+// members, each language's centroid standing for its articles, at the threshold) are merged, the
+// older id surviving, and the merge is logged.
 
 #include <crossnews/document.hpp>
 #include <crossnews/explain.hpp>
