@@ -193,8 +193,11 @@ struct StreamClusterer::Impl {
     scattered.set(featurizer, doc);
     std::vector<std::pair<float, std::uint32_t>> ranked;  // (similarity sum, story)
     for (const Hit& h : hits) {
+      // An article without a time stays in the index after its story (with times) retired.
+      const std::uint32_t story = find(story_of_doc[h.key]);
+      if (!stories[story].live) continue;
       const float s = scattered.similarity(featurizer.features(h.key), options).total;
-      if (s > 0.0f) ranked.emplace_back(s, find(story_of_doc[h.key]));
+      if (s > 0.0f) ranked.emplace_back(s, story);
     }
     scattered.clear();
     std::sort(ranked.begin(), ranked.end(),
