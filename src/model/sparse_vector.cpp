@@ -70,6 +70,8 @@ void SparseVector::prune_top_k(std::size_t k) {
   std::nth_element(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(k - 1),
                    entries_.end(), heavier);
   entries_.resize(k);
+  // A kept vector (a corpus holds one per article) must not hold the unpruned one's memory.
+  entries_.shrink_to_fit();
   std::sort(entries_.begin(), entries_.end(), by_term);
 }
 
