@@ -251,7 +251,7 @@ BenchSummary run_once(BenchConfig config) {
     crossnews::StreamClusterer clusterer(analyzer, &lexicon, options);
     while (next_batch()) {
       enter("stream");
-      for (const auto& a : batch) clusterer.add(a);
+      clusterer.add(batch);
     }
     enter("summarize");
     result.assignment = clusterer.assignment();

@@ -3,6 +3,7 @@
 # shared/eval, both scored by the peer's scorer and by `crossnews eval`; then the agreement with
 # people's ratings of the SemEval pairs (build/release/bench/semeval_pairs, when built).
 #   scripts/evaluate.sh [EXTRA crossnews cluster OPTIONS...]
+#   scripts/evaluate.sh --mode stream   # stream figures (crossnews-stream) beside batch (crossnews)
 #   FREEDICT=1 scripts/evaluate.sh     # also load every installed FreeDict dictionary
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,33 +15,51 @@ dictionaries=()
 if [[ ${FREEDICT:-0} == 1 ]]; then
   for index in /usr/share/dictd/freedict-*.index; do dictionaries+=(--freedict "$index"); done
 fi
+# With --mode stream, batch runs too (the same options without the mode), so the two can be compared.
+batch_args=() stream=0
+while (($#)); do
+  case $1 in
+    --mode=*) [[ $1 == --mode=stream ]] && stream=1 ;;
+    --mode) [[ ${2:-} == stream ]] && stream=1; shift ;;
+    *) batch_args+=("$1") ;;
+  esac
+  shift
+done
+systems=(crossnews)
+((stream)) && systems+=(crossnews-stream)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-printf '%-28s %-10s %9s %9s %9s %9s %8s\n' file system bcubed_f1 pair_f1 xling_p xling_r xling_f1
+printf '%-28s %-16s %9s %9s %9s %9s %8s\n' file system bcubed_f1 pair_f1 xling_p xling_r xling_f1
 for gold in "$shared"/eval/*.jsonl; do
   name=$(basename "$gold" .jsonl)
   [[ $name == semeval22_pairs_articles ]] && continue  # rated pairs, no story labels: see below
-  "$cli" cluster --quiet "$@" "${dictionaries[@]}" -o "$work/$name.crossnews.tsv" -- "$gold" \
-    2> "$work/$name.crossnews.log"
+  for system in "${systems[@]}"; do
+    mode=batch
+    [[ $system == crossnews-stream ]] && mode=stream
+    "$cli" cluster --quiet --mode "$mode" "${batch_args[@]}" "${dictionaries[@]}" \
+      -o "$work/$name.$system.tsv" -- "$gold" 2> "$work/$name.$system.log"
+  done
   /usr/bin/python3 "$shared/peers/sklearn_cluster.py" "$gold" --out "$work/$name.sklearn.tsv" 2> /dev/null
-  for system in crossnews sklearn; do
+  for system in "${systems[@]}" sklearn; do
     /usr/bin/python3 "$shared/peers/score.py" "$gold" "$work/$name.$system.tsv" | /usr/bin/python3 -c '
 import json, sys
 s = json.load(sys.stdin)
-print("%-28s %-10s %9.4f %9.4f %9.4f %9.4f %8.4f" % (sys.argv[1], sys.argv[2], s["bcubed_f1"],
+print("%-28s %-16s %9.4f %9.4f %9.4f %9.4f %8.4f" % (sys.argv[1], sys.argv[2], s["bcubed_f1"],
       s["pairwise_f1"], s["crosslingual_precision"], s["crosslingual_recall"], s["crosslingual_f1"]))
 ' "$name" "$system"
   done
   # Our own scorer must agree with the peer's.
-  "$cli" eval --gold "$gold" "$work/$name.crossnews.tsv" > "$work/$name.ours.json"
-  /usr/bin/python3 "$shared/peers/score.py" "$gold" "$work/$name.crossnews.tsv" > "$work/$name.peer.json"
-  /usr/bin/python3 - "$work/$name.ours.json" "$work/$name.peer.json" <<'PY'
+  for system in "${systems[@]}"; do
+    "$cli" eval --gold "$gold" "$work/$name.$system.tsv" > "$work/$name.ours.json"
+    /usr/bin/python3 "$shared/peers/score.py" "$gold" "$work/$name.$system.tsv" > "$work/$name.peer.json"
+    /usr/bin/python3 - "$work/$name.ours.json" "$work/$name.peer.json" <<'PY'
 import json, sys
 ours, peer = (json.load(open(p)) for p in sys.argv[1:3])
 bad = [k for k, v in ours.items() if k in peer and isinstance(v, float) and abs(v - peer[k]) > 1e-6]
 if bad:
     sys.exit("crossnews eval disagrees with score.py on " + ", ".join(bad))
 PY
+  done
 done
 if [[ -x "$semeval" && -f "$shared/eval/semeval22_pairs.tsv" ]]; then
   echo "SemEval-2022 pairs (Pearson with -overall, ROC AUC for overall <= 1.5):"

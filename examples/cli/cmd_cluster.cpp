@@ -299,6 +299,7 @@ void register_cluster(CLI::App& root) {
   app->add_flag("-q,--quiet", args->quiet,
                 "Print nothing on stderr but errors: no progress, warnings or summary");
   add_cluster_options(*app, args->options, args->strategy, &args->mode);
+  add_stream_options(*app, args->options);
   add_lexicon_options(*app, args->lexicon);
   add_model_options(*app, args->lexicon, args->options.features.df);
   app->callback([args, format] {

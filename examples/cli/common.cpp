@@ -114,6 +114,18 @@ void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& st
       ->capture_default_str();
 }
 
+void add_stream_options(CLI::App& app, ClusterOptions& options) {
+  app.add_option("--merge-threshold", options.merge_threshold,
+                 "Stream: merge two alike stories when one article is this similar to both, in "
+                 "[0, 1]")
+      ->check(finite_number())
+      ->capture_default_str();
+  app.add_option("--late-articles", options.late_articles,
+                 "Stream: a story idle past the window leaves once this many more articles came")
+      ->check(whole_number())
+      ->capture_default_str();
+}
+
 void apply_cluster_args(ClusterOptions& options, const std::string& strategy) {
   options.strategy =
       strategy == "monolingual_first" ? ClusterStrategy::monolingual_first : ClusterStrategy::joint;
@@ -124,6 +136,7 @@ void apply_cluster_args(ClusterOptions& options, const std::string& strategy) {
       {"ClusterOptions::entity_weight", "--entity-weight"},
       {"ClusterOptions::time_weight", "--time-weight"},
       {"ClusterOptions::crosslingual_scale", "--crosslingual-scale"},
+      {"ClusterOptions::merge_threshold", "--merge-threshold"},
       {"FeaturizerOptions::threads", "--threads"},
       {"FeaturizerOptions::df.background_documents", "--background-documents"}};
   try {

@@ -79,6 +79,8 @@ void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& st
 /// Applies the --strategy string (checked by CLI11) to the options, then checks every
 /// value with the library's validate(): an out-of-range value ends with kUsage naming the option
 /// and its accepted range.
+/// --merge-threshold and --late-articles, for the commands that cluster as a stream.
+void add_stream_options(CLI::App& app, ClusterOptions& options);
 void apply_cluster_args(ClusterOptions& options, const std::string& strategy);
 
 /// Builds the keyword map; skipped lexicon lines are reported on stderr (unless quiet).

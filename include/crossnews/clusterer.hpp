@@ -20,10 +20,16 @@
 // 80% of the other's terms, on average over their linked pairs) form one group whose similarity
 // to others is the average over its linked pairs, counted for all its articles: a bounded
 // neighbour list cannot hold every copy of a story repeated hundreds of times.
-// Stream: each article joins the most similar live story above the threshold or starts one;
-// stories idle for longer than the window are evicted; two stories that one article links strongly
-// (merge_threshold) and that are alike themselves (a pair of their centroids at the threshold) are
-// merged, the older id surviving, and the merge is logged.
+// Stream: the articles of live stories sit in an inverted index; a new article fetches its
+// `neighbours` nearest earlier articles there and scores each story they belong to by average
+// linkage, as batch does: the sum of its similarities to the story's fetched articles over the
+// story's size (at most `neighbours`, so copies keep together), other members counting 0. So a
+// story grown mixed cannot pull in the next article through one close member (no chaining). The
+// article joins the best story at the threshold or starts one. Stories idle past the window (and
+// past `late_articles` later articles, for late input) are evicted with their articles. Two stories
+// that one article links at merge_threshold and that are alike themselves (the mean similarity of
+// their members, each language's centroid standing for its articles, at the threshold) are merged,
+// the older id surviving, and the merge is logged.
 
 #include <crossnews/document.hpp>
 #include <crossnews/explain.hpp>
@@ -83,6 +89,10 @@ struct ClusterOptions {
   /// Stream: merge two live stories when one article is this similar to both and the stories
   /// are alike (a pair of their language centroids at `threshold`).
   float merge_threshold = 0.5f;
+  /// Stream: a story idle past the window leaves only once this many more articles have arrived
+  /// since it was last joined, so that late, out-of-order input (a language edition hours behind,
+  /// one source's backlog) still finds it. Memory stays bounded by the count.
+  std::size_t late_articles = 4096;
   FeaturizerOptions features;
 };
 
@@ -173,6 +183,9 @@ class StreamClusterer {
 
   /// Assigns the article to a story and returns its id.
   ClusterId add(const Article& article);
+  /// The same for each article in turn (the same ids), analysing them ahead on
+  /// `options.features.threads` threads: results are identical for any thread count.
+  std::vector<ClusterId> add(std::span<const Article> articles);
   /// Current stories (evicted ones included), largest first.
   [[nodiscard]] std::vector<StorySummary> stories() const;
   /// Story of each article added so far, in order, with merges applied.

@@ -112,6 +112,11 @@ class Featurizer {
   /// Analyses, counts and weighs one article against the frequencies so far (streaming use).
   /// The article is counted into the frequencies first.
   DocFeatures featurize_one(const Article& article);
+  /// featurize_one() in two steps, so that analysis runs ahead on `threads` threads: analyse a
+  /// batch (the articles must outlive the next step), then featurize its articles in order, each
+  /// exactly as featurize_one() would, before the next is used (nothing else in between).
+  void analyze_ahead(std::span<const Article> articles);
+  const DocFeatures& featurize_analyzed(std::size_t i);
 
   [[nodiscard]] std::size_t size() const;
   /// Whether every added article is weighed (finish() ran after the last add()).

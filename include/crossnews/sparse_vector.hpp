@@ -79,6 +79,10 @@ class CentroidAccumulator {
   /// L2-normalised centroid, pruned to the top_k heaviest terms when top_k > 0.
   [[nodiscard]] SparseVector centroid(std::size_t top_k = 0) const;
   [[nodiscard]] std::size_t members() const { return members_; }
+  /// Norm of the mean of the added vectors (before pruning): for unit vectors, the square root of
+  /// their average pairwise dot product (self-pairs included), so 1 for copies and low for a
+  /// mixed bag.
+  [[nodiscard]] double mean_norm() const;
 
   /// The sums themselves, sorted by term, and an accumulator rebuilt from them (a saved
   /// StreamClusterer): equal to the one they were read from, bit for bit.

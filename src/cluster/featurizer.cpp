@@ -111,17 +111,27 @@ DocFeatures Featurizer::featurize_one(const Article& article) {
   s.article = &article;
   m.workers.front().analyze(article, s.text);
   m.look_up(s);
-  s.meta = m.meta_of(article, s.text);
-  m.remember(article);
-  m.intern_unknown(s);
-  m.project(s, m.project_scratch.front());
-  if (article.time) m.df.advance_to(*article.time);
-  std::vector<TermId> ids;
-  m.keep(s, ids);
-  std::vector<TermCount> scratch;
-  m.docs.back() = m.weigh_doc(m.docs.back(), m.pending.back(), scratch);
-  std::vector<PackedCount>().swap(m.pending.back());
+  m.featurize_staged(s);
   return m.docs.back();
+}
+
+void Featurizer::analyze_ahead(std::span<const Article> articles) {
+  auto& m = *impl_;
+  if (m.staged.size() < articles.size()) m.staged.resize(articles.size());
+  // Analysis and look-ups only read shared state; the rest waits for featurize_analyzed().
+  detail::parallel_for(articles.size(), m.workers.size(),
+                       [&](std::size_t worker, std::size_t begin, std::size_t end) {
+                         for (std::size_t i = begin; i < end; ++i) {
+                           m.staged[i].article = &articles[i];
+                           m.workers[worker].analyze(articles[i], m.staged[i].text);
+                           m.look_up(m.staged[i]);
+                         }
+                       });
+}
+
+const DocFeatures& Featurizer::featurize_analyzed(std::size_t i) {
+  impl_->featurize_staged(impl_->staged.at(i));
+  return impl_->docs.back();
 }
 
 std::size_t Featurizer::size() const { return impl_->docs.size(); }

@@ -8,8 +8,6 @@
 #include "cluster/detail/stream_state.hpp"
 #include "cluster/detail/time_window.hpp"
 
-#include <absl/container/flat_hash_map.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -26,18 +24,19 @@ struct StreamClusterer::Impl {
   Featurizer featurizer;
   std::vector<detail::ArticleMeta> meta;
 
-  // A story keeps one centroid per language, each in the index under its own key, so an article
-  // is compared with the story's articles in its own language (whole vocabulary) and with those
-  // in other languages (cross-lingual part) as two articles would be.
+  // A story keeps one centroid per language, to judge whether two stories are alike before
+  // merging them: a language's articles are compared with another's as two articles would be.
   struct LanguageCentroid {
-    std::uint32_t key;
     std::uint16_t lang_slot;
     CentroidAccumulator sum;
     DocFeatures view;  // the normalised centroid, compared like an article
+    // Norm of the members' mean: similarity to the unit centroid times this is the mean
+    // similarity to the members.
+    float coherence = 1.0f;
 
     template <class Io, class Self>
     static void fields(Io& io, Self& c) {
-      io(c.key, c.lang_slot, c.sum, c.view);
+      io(c.lang_slot, c.sum, c.view, c.coherence);
     }
   };
   struct Story {
@@ -45,65 +44,68 @@ struct StreamClusterer::Impl {
     std::vector<LanguageCentroid> centroids;
     std::optional<std::int64_t> last_time;
     bool live = true;
+    std::size_t last_arrival = 0;  // number of articles added when it was last joined
+    std::size_t members = 0;
+    bool views_stale = false;  // centroids changed since their views were made
 
     template <class Io, class Self>
     static void fields(Io& io, Self& s) {
-      io(s.id, s.centroids, s.last_time, s.live);
+      io(s.id, s.centroids, s.last_time, s.live, s.last_arrival, s.members, s.views_stale);
     }
   };
   std::vector<Story> stories;
+  std::vector<std::uint32_t> live;          // indices of the live stories (and of some merged away)
   std::vector<std::uint32_t> merged_into;   // union-find over story indices
   std::vector<std::uint32_t> story_of_doc;  // story index at the time of assignment
-  std::vector<std::pair<std::uint32_t, std::size_t>> key_owner;  // key -> (story, centroid)
-  std::vector<std::uint32_t> free_keys;
+  // The articles of live stories, keyed by their number in adding order: an article is scored
+  // against a story by its nearest articles there, as batch links articles.
   InvertedIndex index;
+  std::vector<std::uint32_t> indexed;  // the keys in `index`
   std::vector<MergeEvent> merges;
   std::int64_t now = std::numeric_limits<std::int64_t>::min();
   std::size_t since_eviction = 0;
   std::unique_ptr<QueryScratch, void (*)(QueryScratch*)> scratch = InvertedIndex::make_scratch();
-  ScatteredArticle scattered;  // the article being added, to score it against many centroids
+  ScatteredArticle scattered;  // the article being added, to score it against its neighbours
 
   Impl(const Analyzer& a, const Lexicon* l, ClusterOptions o)
-      : options(o), analyzer(a), lexicon(l), featurizer(a, l, [&] {
-          auto f = o.features;
-          f.threads = 1;
-          return f;
-        }()) {
+      : options(o), analyzer(a), lexicon(l), featurizer(a, l, o.features) {
     validate(options);
   }
 
   // Every member a saved state holds (save / load), in file order. The index is not saved: it
-  // is rebuilt from the live stories' centroids (rebuild_index), whose hits do not depend on the
-  // order entries went in.
+  // is rebuilt from `indexed` in its order, which is the order the articles went in.
   template <class Io, class Self>
   static void state(Io& io, Self& m) {
-    io(m.featurizer, m.meta, m.stories, m.merged_into, m.story_of_doc, m.key_owner, m.free_keys,
-       m.merges, m.now, m.since_eviction);
+    io(m.featurizer, m.meta, m.stories, m.live, m.merged_into, m.story_of_doc, m.indexed, m.merges,
+       m.now, m.since_eviction);
   }
 
-  // After load: checks what add() relies on (FormatError), then indexes the live centroids.
+  // After load: checks what add() relies on (FormatError), then indexes the live articles.
   void rebuild_index(detail::StateReader& in) {
     const std::size_t docs = featurizer.size(), terms = featurizer.vocabulary().size();
-    if (meta.size() != docs || story_of_doc.size() != docs || merged_into.size() != stories.size()) {
+    if (meta.size() != docs || story_of_doc.size() != docs ||
+        merged_into.size() != stories.size()) {
       in.fail("stories", "do not match the documents");
     }
     for (std::uint32_t s = 0; s < stories.size(); ++s) {
       // A story merges into an older one only, so find() ends.
       if (merged_into[s] > s) in.fail("merges", "point to a newer story");
-    }
-    for (const auto s : story_of_doc) in.check_index(s, stories.size(), "story of a document");
-    for (const auto k : free_keys) in.check_index(k, key_owner.size(), "free key");
-    for (std::uint32_t s = 0; s < stories.size(); ++s) {
-      for (std::size_t c = 0; c < stories[s].centroids.size() && stories[s].live; ++c) {
-        const auto& lc = stories[s].centroids[c];
-        in.check_index(lc.key, key_owner.size(), "centroid key");
-        if (key_owner[lc.key] != std::pair{s, c}) in.fail("centroid key", "has another owner");
+      for (const auto& lc : stories[s].centroids) {
         for (const auto& e : lc.sum.sums()) in.check_index(e.term.value(), terms, "centroid term");
         for (const auto& e : lc.view.vector.entries()) {
           in.check_index(e.term.value(), terms, "centroid term");
         }
-        index.insert(lc.key, lc.view.vector, lc.view.time);
       }
+    }
+    for (const auto s : story_of_doc) in.check_index(s, stories.size(), "story of a document");
+    for (const auto s : live) in.check_index(s, stories.size(), "live story");
+    std::uint32_t previous = 0;
+    for (std::size_t i = 0; i < indexed.size(); ++i) {
+      in.check_index(indexed[i], docs, "indexed article");
+      if (i > 0 && indexed[i] <= previous) in.fail("indexed articles", "are not in adding order");
+      previous = indexed[i];
+      const DocFeatures& doc = featurizer.features(indexed[i]);
+      index.insert(indexed[i], doc.vector, doc.time);
     }
   }
 
@@ -112,138 +114,166 @@ struct StreamClusterer::Impl {
     return s;
   }
 
-  std::uint32_t new_key(std::uint32_t story, std::size_t centroid) {
-    std::uint32_t key;
-    if (!free_keys.empty()) {
-      key = free_keys.back();
-      free_keys.pop_back();
-      key_owner[key] = {story, centroid};
-    } else {
-      key = static_cast<std::uint32_t>(key_owner.size());
-      key_owner.push_back({story, centroid});
+  void refresh_views(Story& story) {
+    for (auto& lc : story.centroids) {
+      lc.view.vector = lc.sum.centroid(options.features.weighting.top_k);
+      lc.coherence = static_cast<float>(lc.sum.mean_norm());
+      double xl = 0.0, neutral = 0.0;
+      for (const auto& e : lc.view.vector.entries()) {
+        if (featurizer.is_crosslingual(e.term)) xl += double(e.weight) * e.weight;
+        if (featurizer.is_name(e.term)) neutral += double(e.weight) * e.weight;
+      }
+      lc.view.crosslingual_norm = static_cast<float>(std::sqrt(xl));
+      lc.view.neutral_norm = static_cast<float>(std::sqrt(neutral));
+      lc.view.lang_slot = lc.lang_slot;
+      lc.view.time = story.last_time;
     }
-    return key;
-  }
-
-  void refresh(std::uint32_t story, std::size_t c) {
-    auto& lc = stories[story].centroids[c];
-    lc.view.vector = lc.sum.centroid(options.features.weighting.top_k);
-    double xl = 0.0, neutral = 0.0;
-    for (const auto& e : lc.view.vector.entries()) {
-      if (featurizer.is_crosslingual(e.term)) xl += double(e.weight) * e.weight;
-      if (featurizer.is_name(e.term)) neutral += double(e.weight) * e.weight;
-    }
-    lc.view.crosslingual_norm = static_cast<float>(std::sqrt(xl));
-    lc.view.neutral_norm = static_cast<float>(std::sqrt(neutral));
-    lc.view.lang_slot = lc.lang_slot;
-    lc.view.time = stories[story].last_time;
-    if (index.contains(lc.key)) {
-      index.update(lc.key, lc.view.vector, lc.view.time);
-    } else {
-      index.insert(lc.key, lc.view.vector, lc.view.time);
-    }
+    story.views_stale = false;
   }
 
   void join(std::uint32_t story, const DocFeatures& doc) {
     auto& s = stories[story];
+    s.last_arrival = story_of_doc.size();
+    ++s.members;
+    s.views_stale = true;
     if (doc.time) s.last_time = s.last_time ? std::max(*s.last_time, *doc.time) : *doc.time;
     auto it = std::find_if(s.centroids.begin(), s.centroids.end(),
                            [&](const LanguageCentroid& c) { return c.lang_slot == doc.lang_slot; });
-    std::size_t c;
     if (it == s.centroids.end()) {
-      c = s.centroids.size();
-      s.centroids.push_back({0, doc.lang_slot, {}, {}});
-      s.centroids[c].key = new_key(story, c);
-    } else {
-      c = static_cast<std::size_t>(it - s.centroids.begin());
+      s.centroids.push_back({doc.lang_slot, {}, {}});
+      it = s.centroids.end() - 1;
     }
-    s.centroids[c].sum.add(doc.vector);
-    for (std::size_t k = 0; k < s.centroids.size(); ++k) refresh(story, k);
+    it->sum.add(doc.vector);
   }
 
   void retire(std::uint32_t story) {
-    for (auto& c : stories[story].centroids) {
-      if (index.contains(c.key)) index.remove(c.key);
-      free_keys.push_back(c.key);
-    }
+    // Only merges read the centroids, and a retired story takes part in none.
+    std::vector<LanguageCentroid>().swap(stories[story].centroids);
     stories[story].live = false;
   }
 
   void merge(std::uint32_t keep, std::uint32_t gone) {
     merges.push_back({stories[gone].id, stories[keep].id, stories[keep].last_time});
-    // Retired first: its keys must leave the index while its centroids still name them.
-    retire(gone);
     auto gone_centroids = std::move(stories[gone].centroids);
-    const auto gone_time = stories[gone].last_time;
+    Story& g = stories[gone];
+    Story& k = stories[keep];
+    if (g.last_time)
+      k.last_time = k.last_time ? std::max(*k.last_time, *g.last_time) : *g.last_time;
+    k.last_arrival = std::max(k.last_arrival, g.last_arrival);
+    k.members += g.members;
+    k.views_stale = true;
+    retire(gone);
     merged_into[gone] = keep;
-    auto& k = stories[keep];
-    if (gone_time) k.last_time = k.last_time ? std::max(*k.last_time, *gone_time) : *gone_time;
-    for (auto& g : gone_centroids) {
+    for (auto& c : gone_centroids) {
       auto it = std::find_if(k.centroids.begin(), k.centroids.end(),
-                             [&](const LanguageCentroid& c) { return c.lang_slot == g.lang_slot; });
+                             [&](const LanguageCentroid& x) { return x.lang_slot == c.lang_slot; });
       if (it == k.centroids.end()) {
-        k.centroids.push_back({0, g.lang_slot, std::move(g.sum), {}});
-        k.centroids.back().key = new_key(keep, k.centroids.size() - 1);
+        k.centroids.push_back(std::move(c));
       } else {
-        it->sum.merge(g.sum);
+        it->sum.merge(c.sum);
       }
     }
-    for (std::size_t c = 0; c < k.centroids.size(); ++c) refresh(keep, c);
   }
 
-  // Whether two stories are similar in themselves (some pair of their language centroids at
-  // the threshold), not only through the article that links both: a bridging article alone
-  // would chain stories, as single linkage does.
-  bool alike(std::uint32_t a, std::uint32_t b) const {
+  // Whether two stories are alike in themselves, not only through the article that links both
+  // (a bridging article alone would chain stories, as single linkage does): the mean similarity
+  // of their members, each language's centroid standing for its articles, at the threshold.
+  bool alike(std::uint32_t a, std::uint32_t b) {
+    for (const auto s : {a, b}) {
+      if (stories[s].views_stale) refresh_views(stories[s]);
+    }
+    double sum = 0.0, pairs = 0.0;
     for (const auto& ca : stories[a].centroids) {
       for (const auto& cb : stories[b].centroids) {
-        if (similarity_parts(featurizer, ca.view, cb.view, options).total >= options.threshold) {
-          return true;
-        }
+        const double n = double(ca.sum.members()) * double(cb.sum.members());
+        sum += n * ca.coherence * cb.coherence *
+               similarity_parts(featurizer, ca.view, cb.view, options).total;
+        pairs += n;
       }
     }
-    return false;
+    return pairs > 0.0 && sum >= options.threshold * pairs;
   }
 
   void evict_idle() {
     if (options.window_days <= 0.0 || now == std::numeric_limits<std::int64_t>::min()) return;
     const auto horizon = detail::saturating_sub(now, detail::window_seconds(options.window_days));
-    for (std::uint32_t s = 0; s < stories.size(); ++s) {
-      if (stories[s].live && stories[s].last_time && *stories[s].last_time < horizon) retire(s);
-    }
+    const std::size_t arrivals = story_of_doc.size();
+    const auto idle = [&](std::optional<std::int64_t> time, std::size_t arrival) {
+      return time && *time < horizon && arrivals - arrival > options.late_articles;
+    };
+    std::erase_if(live, [&](std::uint32_t s) {
+      if (!stories[s].live) return true;  // merged away
+      if (!idle(stories[s].last_time, stories[s].last_arrival)) return false;
+      retire(s);
+      return true;
+    });
+    // An article leaves with its story at the latest: its time and arrival are no later.
+    std::erase_if(indexed, [&](std::uint32_t doc) {
+      if (!idle(featurizer.features(doc).time, doc)) return false;
+      index.remove(doc);
+      return true;
+    });
   }
 
-  ClusterId add(const Article& article) {
+  // Each live story the article's nearest articles belong to, with the sum of their similarities
+  // over the story's size: the mean similarity to its members, those not among the neighbours
+  // counting 0, as batch's average linkage counts pairs without an edge (so one close article
+  // cannot pull the next into a story it is otherwise unlike: no chaining). Best first.
+  std::vector<std::pair<float, std::uint32_t>> rank_stories(const DocFeatures& doc) {
+    IndexQuery q =
+        detail::window_query(doc, options, options.neighbours, options.candidate_min_score);
+    SparseVector whole = doc.vector;
+    SparseVector xl = detail::crosslingual_part(featurizer, doc.vector);
+    // Batch links a pair when either article finds the other; here only the newer one looks, so
+    // it looks with twice the terms.
+    whole.prune_top_k(2 * options.query_terms);
+    xl.prune_top_k(2 * options.query_terms);
+    std::vector<Hit> hits, xl_hits;
+    index.query_pair(whole, xl, q, *scratch, hits, xl_hits);
+    hits.insert(hits.end(), xl_hits.begin(), xl_hits.end());
+    std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y) { return x.key < y.key; });
+    hits.erase(std::unique(hits.begin(), hits.end(),
+                           [](const Hit& x, const Hit& y) { return x.key == y.key; }),
+               hits.end());
+    scattered.fit(featurizer.vocabulary().size());
+    scattered.set(featurizer, doc);
+    std::vector<std::pair<float, std::uint32_t>> ranked;  // (similarity sum, story)
+    for (const Hit& h : hits) {
+      // An article without a time stays in the index after its story (with times) retired.
+      const std::uint32_t story = find(story_of_doc[h.key]);
+      if (!stories[story].live) continue;
+      const float s = scattered.similarity(featurizer.features(h.key), options).total;
+      if (s > 0.0f) ranked.emplace_back(s, story);
+    }
+    scattered.clear();
+    std::sort(ranked.begin(), ranked.end(),
+              [](const auto& x, const auto& y) { return x.second < y.second; });
+    std::vector<std::pair<float, std::uint32_t>> mean;
+    for (std::size_t i = 0; i < ranked.size();) {
+      const std::uint32_t story = ranked[i].second;
+      double sum = 0.0;
+      for (; i < ranked.size() && ranked[i].second == story; ++i) sum += ranked[i].first;
+      // The query returns `neighbours` articles per part: a story of more copies than that
+      // counts as many as could have been found, so copies keep together at any count.
+      const auto counted = std::min(stories[story].members, options.neighbours);
+      mean.emplace_back(static_cast<float>(sum / double(counted)), story);
+    }
+    std::sort(mean.begin(), mean.end(), [](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first > y.first : x.second < y.second;
+    });
+    return mean;
+  }
+
+  // Assigns an article the featurizer holds as document `doc` (every earlier one assigned).
+  ClusterId assign(const Article& article, std::size_t doc_index) {
     if (article.time && *article.time > now) now = *article.time;
     if (++since_eviction >= 256) {
       since_eviction = 0;
       evict_idle();
     }
-    const DocFeatures doc = featurizer.featurize_one(article);
+    const DocFeatures& doc = featurizer.features(doc_index);
     meta.push_back({article.id, article.title});
-
-    // Best and second-best live stories by similarity to one of their language centroids.
-    IndexQuery q =
-        detail::window_query(doc, options, 4 * options.neighbours, options.candidate_min_score);
-    std::vector<Hit> hits, xl_hits;
-    index.query(doc.vector, q, *scratch, hits);
-    index.query(detail::crosslingual_part(featurizer, doc.vector), q, *scratch, xl_hits);
-    hits.insert(hits.end(), xl_hits.begin(), xl_hits.end());
-    absl::flat_hash_map<std::uint32_t, float> best_of_story;
-    scattered.fit(featurizer.vocabulary().size());
-    scattered.set(featurizer, doc);
-    for (const Hit& h : hits) {
-      const auto [story, c] = key_owner[h.key];
-      const float s = scattered.similarity(stories[story].centroids[c].view, options).total;
-      auto& slot = best_of_story[story];
-      slot = std::max(slot, s);
-    }
-    scattered.clear();
-    std::vector<std::pair<float, std::uint32_t>> ranked;
-    for (auto [story, s] : best_of_story) ranked.emplace_back(s, story);
-    std::sort(ranked.begin(), ranked.end(), [](const auto& x, const auto& y) {
-      return x.first != y.first ? x.first > y.first : x.second < y.second;
-    });
+    const auto ranked = rank_stories(doc);
 
     std::uint32_t target;
     if (!ranked.empty() && ranked.front().first >= options.threshold) {
@@ -252,9 +282,13 @@ struct StreamClusterer::Impl {
       target = static_cast<std::uint32_t>(stories.size());
       stories.push_back({ClusterId(stories.size() + 1), {}, {}, true});
       merged_into.push_back(target);
+      live.push_back(target);
     }
     join(target, doc);
+    const auto key = static_cast<std::uint32_t>(story_of_doc.size());
     story_of_doc.push_back(target);
+    index.insert(key, doc.vector, doc.time);
+    indexed.push_back(key);
     if (ranked.size() >= 2 && ranked[0].first >= options.merge_threshold &&
         ranked[1].first >= options.merge_threshold) {
       const std::uint32_t other = ranked[1].second;
@@ -285,7 +319,25 @@ StreamClusterer::~StreamClusterer() = default;
 StreamClusterer::StreamClusterer(StreamClusterer&&) noexcept = default;
 StreamClusterer& StreamClusterer::operator=(StreamClusterer&&) noexcept = default;
 
-ClusterId StreamClusterer::add(const Article& article) { return impl_->add(article); }
+ClusterId StreamClusterer::add(const Article& article) {
+  impl_->featurizer.featurize_one(article);
+  return impl_->assign(article, impl_->featurizer.size() - 1);
+}
+
+std::vector<ClusterId> StreamClusterer::add(std::span<const Article> articles) {
+  auto& featurizer = impl_->featurizer;
+  const std::size_t first = featurizer.size();
+  featurizer.analyze_ahead(articles);
+  std::vector<ClusterId> ids;
+  ids.reserve(articles.size());
+  // Each article is assigned before the next is featurized: interning a term can change what
+  // earlier terms count as (a concept a name maps to becomes a name).
+  for (std::size_t i = 0; i < articles.size(); ++i) {
+    featurizer.featurize_analyzed(i);
+    ids.push_back(impl_->assign(articles[i], first + i));
+  }
+  return ids;
+}
 
 std::vector<StorySummary> StreamClusterer::stories() const {
   const auto assignment = impl_->assignment();
@@ -319,8 +371,8 @@ StreamClusterer StreamClusterer::load(std::istream& in, const Analyzer& analyzer
 const Featurizer& StreamClusterer::featurizer() const { return impl_->featurizer; }
 
 std::size_t StreamClusterer::live_stories() const {
-  return static_cast<std::size_t>(std::count_if(impl_->stories.begin(), impl_->stories.end(),
-                                                [](const auto& s) { return s.live; }));
+  return static_cast<std::size_t>(std::count_if(impl_->live.begin(), impl_->live.end(),
+                                                [&](auto s) { return impl_->stories[s].live; }));
 }
 
 }  // namespace crossnews

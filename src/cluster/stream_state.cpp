@@ -46,12 +46,14 @@ std::vector<NamedValue> option_values(const AnalyzerOptions& a, const ClusterOpt
       {"postings_per_term", double(o.postings_per_term)},
       {"candidate_min_score", o.candidate_min_score},
       {"merge_threshold", o.merge_threshold},
+      {"late_articles", double(o.late_articles)},
       {"features.weighting.sublinear_tf", double(f.weighting.sublinear_tf)},
       {"features.weighting.title_boost", f.weighting.title_boost},
       {"features.weighting.entity_boost", f.weighting.entity_boost},
       {"features.weighting.top_k", double(f.weighting.top_k)},
       {"features.df.half_life_days", f.df.half_life_days},
       {"features.df.window_days", f.df.window_days},
+      {"features.df.background_documents", f.df.background_documents},
       {"features.keep_articles", double(f.keep_articles)},
   };
 }

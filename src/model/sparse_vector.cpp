@@ -73,6 +73,8 @@ void SparseVector::prune_top_k(std::size_t k) {
   std::nth_element(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(k - 1),
                    entries_.end(), heavier);
   entries_.resize(k);
+  // A kept vector (a corpus holds one per article) must not hold the unpruned one's memory.
+  entries_.shrink_to_fit();
   std::sort(entries_.begin(), entries_.end(), by_term);
 }
 
@@ -164,6 +166,13 @@ CentroidAccumulator CentroidAccumulator::from_sums(std::vector<SumEntry> sums,
   out.sum_ = std::move(sums);
   out.members_ = members;
   return out;
+}
+
+double CentroidAccumulator::mean_norm() const {
+  if (members_ == 0) return 0.0;
+  double norm = 0.0;
+  for (const SumEntry& e : sum_) norm += e.weight * e.weight;
+  return std::sqrt(norm) / double(members_);
 }
 
 SparseVector CentroidAccumulator::centroid(std::size_t top_k) const {

@@ -54,7 +54,7 @@ std::vector<std::string> repeated_corpus(std::size_t rounds) {
 }
 
 // Options under which the repeated corpus merges stories.
-const std::string kOptions = " --threshold 0.35 ";
+const std::string kOptions = " --threshold 0.3 --merge-threshold 0.2 ";
 
 struct Outputs {
   std::string assignments, merges;
@@ -132,15 +132,16 @@ TEST_CASE("stream: killed with SIGKILL at 20 points, the resumed runs end as one
   const fs::path d = dir / "killed";
   fs::remove_all(d);
   fs::create_directories(d);
-  const std::vector<std::string> args{"stream", "--state", (d / "s").string(), "-o",
-                                      (d / "a.tsv").string(), "--merges", (d / "m.jsonl").string(),
-                                      "--checkpoint-every", "10", "--threshold", "0.35",
-                                      corpus.string()};
+  const std::vector<std::string> args{
+      "stream", "--state", (d / "s").string(), "-o", (d / "a.tsv").string(), "--merges",
+      (d / "m.jsonl").string(), "--checkpoint-every", "10", "--threshold", "0.3",
+      "--merge-threshold", "0.2", corpus.string()};
   // Kill points: when -o holds a given number of lines, rising over the run, plus a random
   // pause of up to 30 ms, so that some kills land inside checkpoints and some in start-up.
   std::mt19937 random(20250513);
   std::vector<std::size_t> targets(20);
-  for (auto& t : targets) t = std::uniform_int_distribution<std::size_t>(0, lines.size() - 1)(random);
+  for (auto& t : targets)
+    t = std::uniform_int_distribution<std::size_t>(0, lines.size() - 1)(random);
   std::sort(targets.begin(), targets.end());
   const int null_in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   int finished_early = 0;
@@ -163,9 +164,9 @@ TEST_CASE("stream: killed with SIGKILL at 20 points, the resumed runs end as one
   }
   ::close(null_in);
   MESSAGE("runs that ended before their kill: " << finished_early);
-  const Run last = run(
-      "stream --state " + quote(d / "s") + " -o " + quote(d / "a.tsv") + " --merges " +
-      quote(d / "m.jsonl") + " --checkpoint-every 10" + kOptions + quote(corpus));
+  const Run last =
+      run("stream --state " + quote(d / "s") + " -o " + quote(d / "a.tsv") + " --merges " +
+          quote(d / "m.jsonl") + " --checkpoint-every 10" + kOptions + quote(corpus));
   CHECK(last.code == 0);
   CHECK(slurp(d / "a.tsv") == one.assignments);
   CHECK(slurp(d / "m.jsonl") == one.merges);
@@ -176,9 +177,9 @@ TEST_CASE("stream: a corrupt, truncated or foreign state is refused, named, and 
   const Outputs one = uninterrupted(dir, example_corpus());
   const fs::path state = dir / "s" / "state.bin";
   const std::string good = slurp(state);
-  const std::string command = "stream --state " + quote(dir / "s") + " -o " +
-                              quote(dir / "a.tsv") + " --merges " + quote(dir / "m.jsonl") +
-                              kOptions + quote(example_corpus());
+  const std::string command = "stream --state " + quote(dir / "s") + " -o " + quote(dir / "a.tsv") +
+                              " --merges " + quote(dir / "m.jsonl") + kOptions +
+                              quote(example_corpus());
   auto refused_with = [&](const std::string& bytes, const std::string& words) {
     std::ofstream(state, std::ios::binary | std::ios::trunc) << bytes;
     const Run r = run(command);
@@ -201,7 +202,7 @@ TEST_CASE("stream: a corrupt, truncated or foreign state is refused, named, and 
   const Run other = run("stream --state " + quote(dir / "s") + " -o " + quote(dir / "a.tsv") +
                         " --threshold 0.5 " + quote(example_corpus()));
   CHECK(other.code == 1);
-  CHECK(contains(other.err, "threshold = 0.35"));
+  CHECK(contains(other.err, "threshold = 0.3"));
   CHECK(slurp(state) == good);
   // A directory that is not a state's.
   write_file("stream_foreign/notes.txt", "mine");
@@ -239,8 +240,8 @@ TEST_CASE("stream: from stdin, each article is assigned as soon as its line arri
   int to_cli[2], from_cli[2];
   REQUIRE(::pipe2(to_cli, O_CLOEXEC) == 0);  // the CLI must not hold its own stdin open
   REQUIRE(::pipe2(from_cli, O_CLOEXEC) == 0);
-  const pid_t pid = spawn_cli({"stream", "--state", (dir / "s").string(), "-"}, to_cli[0],
-                              from_cli[1]);
+  const pid_t pid =
+      spawn_cli({"stream", "--state", (dir / "s").string(), "-"}, to_cli[0], from_cli[1]);
   ::close(to_cli[0]);
   ::close(from_cli[1]);
   std::string written;

@@ -115,6 +115,7 @@ TEST_CASE("stream state: resuming after the first, a middle and the last article
   SUBCASE("example corpus repeated: evictions, merges, decaying frequencies, kept articles") {
     ClusterOptions options = stream_options();
     options.merge_threshold = 0.3f;  // merges happen
+    options.late_articles = 16;      // and idle stories leave within a round
     options.features.df.half_life_days = 5.0;
     options.features.keep_articles = true;
     const auto articles = repeated_corpus(4);

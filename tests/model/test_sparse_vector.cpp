@@ -130,3 +130,15 @@ TEST_CASE("centroid: merging two accumulators equals adding all their members to
   empty.merge(all);
   CHECK(empty.centroid().dot(a) == doctest::Approx(1.0).epsilon(1e-6));
 }
+
+TEST_CASE("centroid: the mean's norm is 1 for copies and falls as members differ") {
+  CentroidAccumulator copies, apart, none;
+  for (int i = 0; i < 4; ++i) copies.add(vec({{1, 0.6f}, {2, 0.8f}}));
+  CHECK(copies.mean_norm() == doctest::Approx(1.0));
+  // Two orthogonal unit vectors: mean (0.5, 0.5), norm sqrt(0.5); its square is the average of
+  // the pairwise dot products, self-pairs included (1, 0, 0, 1).
+  apart.add(vec({{1, 1.0f}}));
+  apart.add(vec({{2, 1.0f}}));
+  CHECK(apart.mean_norm() == doctest::Approx(std::sqrt(0.5)));
+  CHECK(none.mean_norm() == 0.0);
+}

@@ -399,6 +399,22 @@ struct Featurizer::Impl {
     }
   }
 
+  // The rest of featurize_one() for an analysed, looked-up article: interned, projected,
+  // counted, and weighed against the frequencies so far.
+  void featurize_staged(Staged& s) {
+    const Article& article = *s.article;
+    s.meta = meta_of(article, s.text);
+    remember(article);
+    intern_unknown(s);
+    project(s, project_scratch.front());
+    if (article.time) df.advance_to(*article.time);
+    std::vector<TermId> ids;
+    keep(s, ids);
+    std::vector<TermCount> scratch;
+    docs.back() = weigh_doc(docs.back(), pending.back(), scratch);
+    std::vector<PackedCount>().swap(pending.back());
+  }
+
   DocFeatures meta_of(const Article& article, const AnalyzedText& text) {
     DocFeatures meta;
     meta.lang_slot = vocabulary.lang_slot_of(text.lang);

@@ -1,0 +1,172 @@
+#include "support.hpp"
+
+#include <crossnews/crossnews.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <random>
+#include <span>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace crossnews;
+using crossnews::test::builtin_lexicon;
+using crossnews::test::shared_analyzer;
+
+namespace {
+
+// A made-up word: letters drawn from `rng`, the same for a seed on every platform (mt19937 is
+// fully specified; no std distributions).
+std::string made_up_word(std::mt19937& rng) {
+  static const std::string consonants = "bcdfglmnprstvz", vowels = "aeiou";
+  std::string word;
+  const std::size_t syllables = 3 + rng() % 2;
+  for (std::size_t i = 0; i < syllables; ++i) {
+    word += consonants[rng() % consonants.size()];
+    word += vowels[rng() % vowels.size()];
+  }
+  return word;
+}
+
+// The first form of each concept of the built-in keyword map, per language (de it en es fr).
+std::vector<std::vector<std::string>> keyword_map_words() {
+  std::ifstream in(CROSSNEWS_SOURCE_DIR "/data/lexicon/society.tsv");
+  std::vector<std::vector<std::string>> words(5);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#' || line.rfind("concept\t", 0) == 0) continue;
+    std::istringstream fields(line);
+    std::string field;
+    std::getline(fields, field, '\t');  // the concept's name
+    for (auto& language : words) {
+      std::getline(fields, field, '\t');
+      language.push_back(field.substr(0, field.find('|')));
+    }
+  }
+  return words;
+}
+
+// News-like text in five languages, shaped like shared/peers/gen_corpus.py: most words are drawn
+// with Zipfian frequencies from a background vocabulary whose common words the keyword map links
+// across languages (so any two articles share concepts); 12 % are the story's own topical words
+// (from the background's tail) and 3 % its names, a few famous names being in many stories.
+// Stories overlap in time, so their articles arrive interleaved.
+std::vector<Article> interleaved_stories(std::size_t stories, std::size_t per_story,
+                                         std::vector<std::size_t>& gold) {
+  static const char* const languages[] = {"de", "it", "en", "es", "fr"};
+  std::mt19937 rng(7);
+  const auto uniform = [&] { return double(rng()) / (double(rng.max()) + 1.0); };
+  auto background = keyword_map_words();
+  REQUIRE(background.front().size() >= 300);
+  for (auto& language : background) {
+    language.resize(300);
+    for (std::size_t i = 0; i < 2700; ++i) language.push_back(made_up_word(rng));
+  }
+  std::vector<double> zipf;  // cumulative weights 1/rank
+  for (std::size_t r = 1; r <= 3000; ++r) {
+    zipf.push_back((zipf.empty() ? 0.0 : zipf.back()) + 1.0 / double(r));
+  }
+  const auto zipf_rank = [&] {
+    const auto it = std::upper_bound(zipf.begin(), zipf.end(), uniform() * zipf.back());
+    return std::min<std::size_t>(std::size_t(it - zipf.begin()), zipf.size() - 1);
+  };
+  std::vector<std::string> famous(100);
+  for (auto& w : famous) w = made_up_word(rng), w[0] = char(w[0] - 'a' + 'A');
+  std::vector<std::pair<std::int64_t, Article>> timed;
+  for (std::size_t s = 0; s < stories; ++s) {
+    std::vector<std::size_t> topical(25);
+    for (auto& rank : topical) rank = 300 + rng() % 2700;
+    std::vector<std::string> names(3);
+    for (auto& w : names) w = famous[std::size_t(double(famous.size()) * std::pow(uniform(), 3.0))];
+    const std::int64_t start = std::int64_t(rng() % (20 * 86400));
+    for (std::size_t k = 0; k < per_story; ++k) {
+      const std::size_t language = rng() % 5;
+      const auto& words = background[language];
+      Article a;
+      a.id = "s" + std::to_string(s) + "-" + std::to_string(k);
+      a.lang = languages[language];
+      for (std::size_t i = 0; i < 150; ++i) {
+        const double u = uniform();
+        a.text += u < 0.12   ? words[topical[rng() % topical.size()]]
+                  : u < 0.15 ? names[rng() % names.size()]
+                             : words[zipf_rank()];
+        a.text += i % 12 == 11 ? ". " : " ";
+      }
+      a.time = 1735689600 + start + std::int64_t(rng() % 86400);
+      timed.emplace_back(s, std::move(a));
+    }
+  }
+  std::stable_sort(timed.begin(), timed.end(),
+                   [](const auto& x, const auto& y) { return *x.second.time < *y.second.time; });
+  std::vector<Article> articles;
+  for (auto& [story, a] : timed) {
+    gold.push_back(std::size_t(story));
+    articles.push_back(std::move(a));
+  }
+  return articles;
+}
+
+}  // namespace
+
+TEST_CASE("stream: stories that share common words do not chain into one giant story") {
+  std::vector<std::size_t> gold;
+  const std::vector<Article> articles = interleaved_stories(200, 10, gold);
+  StreamClusterer clusterer(shared_analyzer(), &builtin_lexicon());
+  for (const auto& a : articles) clusterer.add(a);
+  const auto assignment = clusterer.assignment();
+  std::map<ClusterId, std::size_t> sizes;
+  for (const auto id : assignment) ++sizes[id];
+  std::size_t largest = 0;
+  for (const auto& [id, n] : sizes) largest = std::max(largest, n);
+  std::vector<std::string> gold_labels, predicted;
+  for (std::size_t i = 0; i < gold.size(); ++i) {
+    gold_labels.push_back(std::to_string(gold[i]));
+    predicted.push_back(std::to_string(assignment[i].value()));
+  }
+  std::vector<std::string> langs;
+  for (const auto& a : articles) langs.push_back(a.lang);
+  const ClusteringScores scores = evaluate(gold_labels, predicted, langs);
+  MESSAGE("largest stream story: " << largest << " articles (gold: 10), B-cubed F1 "
+                                   << scores.bcubed_f1);
+  CHECK(largest <= 3 * 10);
+  CHECK(scores.bcubed_f1 > 0.5);  // all singletons would score 0.18
+}
+
+TEST_CASE("stream: adding in batches on any thread count gives the ids of adding one by one") {
+  std::vector<std::size_t> gold;
+  const std::vector<Article> articles = interleaved_stories(60, 10, gold);
+  StreamClusterer one_by_one(shared_analyzer(), &builtin_lexicon());
+  std::vector<ClusterId> expected;
+  for (const auto& a : articles) expected.push_back(one_by_one.add(a));
+  for (const std::size_t threads : {1, 2, 3}) {
+    for (const std::size_t batch : {1, 7, 256}) {
+      CAPTURE(threads);
+      CAPTURE(batch);
+      ClusterOptions options;
+      options.features.threads = threads;
+      StreamClusterer batched(shared_analyzer(), &builtin_lexicon(), options);
+      std::vector<ClusterId> returned;
+      for (std::size_t start = 0; start < articles.size(); start += batch) {
+        const auto part = std::span(articles).subspan(start, std::min(batch, articles.size() - start));
+        const auto ids = batched.add(part);
+        returned.insert(returned.end(), ids.begin(), ids.end());
+      }
+      CHECK(returned == expected);
+      CHECK(batched.assignment() == one_by_one.assignment());
+      CHECK(batched.merges().size() == one_by_one.merges().size());
+      for (std::size_t doc = 0; doc < articles.size(); ++doc) {
+        const auto& a = batched.featurizer().features(doc).vector.entries();
+        const auto& b = one_by_one.featurizer().features(doc).vector.entries();
+        REQUIRE(a.size() == b.size());
+        CHECK(std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) {
+          return x.term == y.term && x.weight == y.weight;
+        }));
+      }
+    }
+  }
+}
