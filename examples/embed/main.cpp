@@ -29,11 +29,14 @@ int main() {
   };
 
   crossnews::Analyzer analyzer;  // immutable, shareable across threads
-  crossnews::LexiconBuilder builder(analyzer);
-  builder.add_builtin();  // the news lexicon compiled into the library
-  const crossnews::Lexicon lexicon = builder.build();
+  // The model: the keyword map and background document frequencies, built once. A program that
+  // starts often saves it (model.save(file)) and loads it (Model::load(path, analyzer)) instead.
+  crossnews::ModelBuilder builder(analyzer);
+  builder.lexicon().add_builtin();  // the news lexicon compiled into the library
+  builder.add_builtin_background();  // so that three articles still get sensible weights
+  const crossnews::Model model = builder.build();
 
-  crossnews::StreamClusterer clusterer(analyzer, &lexicon);
+  crossnews::StreamClusterer clusterer(model);
   for (const auto& article : articles) {
     const crossnews::ClusterId story = clusterer.add(article);
     std::cout << article.id << " -> story " << story.value() << '\n';
