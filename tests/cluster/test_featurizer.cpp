@@ -9,8 +9,11 @@
 
 #include <doctest/doctest.h>
 
+#include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -42,6 +45,19 @@ float shared_weight(const SparseVector& a, const SparseVector& b) {
   }
   return sum;
 }
+
+// Documents are DocIds at the API: an index or another kind of id does not compile.
+template <class Doc>
+concept document_argument = requires(const Featurizer& f, Doc doc) {
+  f.features(doc);
+  f.id(doc);
+  explain_link(f, nullptr, doc, doc, ClusterOptions{});
+};
+static_assert(document_argument<DocId>);
+static_assert(!document_argument<std::size_t>);
+static_assert(!document_argument<TermId>);
+static_assert(
+    std::is_same_v<decltype(std::declval<const Featurizer&>().find("")), std::optional<DocId>>);
 
 }  // namespace
 

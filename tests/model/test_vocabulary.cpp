@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,16 @@ using crossnews::FeatureKind;
 using crossnews::LangSlot;
 using crossnews::TermId;
 using crossnews::Vocabulary;
+
+// Language slots are LangSlots at the API: a bare integer or another kind of id does not compile.
+template <class Slot>
+concept slot_argument = requires(Vocabulary& v, Slot slot) {
+  v.slot_lang(slot);
+  v.intern_in_slot(slot, "", FeatureKind::word);
+};
+static_assert(slot_argument<LangSlot>);
+static_assert(!slot_argument<std::uint16_t>);
+static_assert(!slot_argument<TermId>);
 
 TEST_CASE("vocabulary: interning returns one id per (language, text, kind)") {
   Vocabulary v;
