@@ -19,7 +19,7 @@ using namespace crossnews;
 namespace {
 
 struct Pair {
-  std::size_t a, b;
+  DocId a, b;
   std::string langs;  // "de-en" (sorted)
   double overall;
   double similarity = 0.0;
@@ -57,8 +57,10 @@ int main(int argc, char** argv) {
   }
   const std::string articles_path = argv[2];
   const Corpus corpus = read_corpus(std::span<const std::string>(&articles_path, 1));
-  std::map<std::string, std::size_t> index_of;
-  for (std::size_t i = 0; i < corpus.articles.size(); ++i) index_of[corpus.articles[i].id] = i;
+  std::map<std::string, DocId> index_of;
+  for (std::uint32_t i = 0; i < corpus.articles.size(); ++i) {
+    index_of[corpus.articles[i].id] = DocId{i};
+  }
 
   Analyzer analyzer;
   LexiconBuilder builder(analyzer);

@@ -66,9 +66,10 @@ inline PipelineRun run_pipeline(const std::vector<std::string>& inputs, Pipeline
     run.assignment = std::move(result.assignment);
     run.stories = std::move(result.stories);
     const Featurizer& featurizer = clusterer.featurizer();
-    for (std::size_t i = 0; i < featurizer.size(); ++i) {
-      run.features.push_back(featurizer.features(i));
-      run.feature_langs.emplace_back(featurizer.language(featurizer.features(i).lang_slot));
+    for (std::uint32_t i = 0; i < featurizer.size(); ++i) {
+      const DocFeatures& f = featurizer.features(DocId{i});
+      run.features.push_back(f);
+      run.feature_langs.emplace_back(featurizer.language(f.lang_slot));
     }
   } else {
     StreamClusterer clusterer(shared_analyzer(), lexicon, options);

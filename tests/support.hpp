@@ -58,6 +58,9 @@ inline Article article(std::string id, std::string lang, std::string text, std::
   return a;
 }
 
+/// Document `index` in adding order (tests count documents in plain loops).
+inline DocId doc_id(std::size_t index) { return DocId{static_cast<DocId::rep_type>(index)}; }
+
 inline ClusteringScores score(const std::vector<Article>& articles,
                               const std::vector<ClusterId>& assignment) {
   std::vector<std::string> gold, predicted, langs;

@@ -170,8 +170,8 @@ class ClusterRun {
 
   // Giant pages keep only their first terms (AnalyzerOptions::max_terms); warned of at the end.
   void find_truncated(const Featurizer& featurizer) {
-    for (std::size_t i = 0; i < featurizer.size(); ++i) {
-      if (featurizer.features(i).truncated) truncated_.push_back(i);
+    for (std::uint32_t i = 0; i < featurizer.size(); ++i) {
+      if (featurizer.features(DocId{i}).truncated) truncated_.push_back(i);
     }
   }
 

@@ -30,12 +30,12 @@ struct Explainer {
   const Lexicon& lexicon;
   const Featurizer& featurizer;
 
-  [[nodiscard]] std::string lang(std::size_t doc) const {
+  [[nodiscard]] std::string lang(DocId doc) const {
     return std::string(featurizer.language(featurizer.features(doc).lang_slot));
   }
 };
 
-void write_json(std::ostream& out, const Explainer& e, std::size_t a, std::size_t b,
+void write_json(std::ostream& out, const Explainer& e, DocId a, DocId b,
                 const LinkExplanation& link) {
   out << "{\"a\":";
   write_json_string(out, e.featurizer.id(a));
@@ -92,7 +92,7 @@ std::string fixed(double value) {
 }
 
 // For people: the verdict and its parts, then a column per article of the words they share.
-void write_text(std::ostream& out, const Explainer& e, std::size_t a, std::size_t b,
+void write_text(std::ostream& out, const Explainer& e, DocId a, DocId b,
                 const LinkExplanation& link) {
   const std::string lang_a = e.lang(a), lang_b = e.lang(b);
   const bool same = link.similarity >= e.args.options.threshold;
@@ -132,7 +132,7 @@ void write_text(std::ostream& out, const Explainer& e, std::size_t a, std::size_
   }
 }
 
-void write_pair(const Explainer& e, std::size_t a, std::size_t b) {
+void write_pair(const Explainer& e, DocId a, DocId b) {
   const LinkExplanation link = explain_link(e.featurizer, &e.lexicon, a, b, e.args.options);
   if (e.args.format == "text") {
     write_text(std::cout, e, a, b, link);

@@ -34,9 +34,9 @@ LocalClustering cluster_held(HeldArticles& held, const Analyzer& analyzer, const
   for (std::size_t start = 0; start < all.size(); start += kBatch) {
     out.clusterer->add(all.subspan(start, std::min(kBatch, all.size() - start)));
   }
-  std::vector<std::size_t> owned;
-  for (std::size_t i = 0; i < held.owned.size(); ++i) {
-    if (held.owned[i]) owned.push_back(i);
+  std::vector<DocId> owned;
+  for (std::uint32_t i = 0; i < held.owned.size(); ++i) {
+    if (held.owned[i]) owned.push_back(DocId{i});
     Article& a = held.articles[i];
     a.title = a.text = {};  // only the id is needed from now on
     a.title.shrink_to_fit();
@@ -64,14 +64,14 @@ std::vector<StoryPart> owned_parts(const HeldArticles& held, const LocalClusteri
                                    int rank) {
   std::map<std::uint32_t, StoryPart> parts;
   const Featurizer& featurizer = local.clusterer->featurizer();
-  for (std::size_t i = 0; i < held.order.size(); ++i) {
+  for (std::uint32_t i = 0; i < held.order.size(); ++i) {
     if (!held.owned[i]) continue;
     const auto story = local.result.assignment[i].value();
     StoryPart& part = parts[story];
     part.rank = static_cast<std::uint32_t>(rank);
     part.local_story = story;
     StorySummary& s = part.summary;
-    const DocFeatures& f = featurizer.features(i);
+    const DocFeatures& f = featurizer.features(DocId{i});
     ++s.size;
     ++s.languages[std::string(featurizer.language(f.lang_slot))];
     if (f.time) {
@@ -166,8 +166,8 @@ void warn_all(const std::vector<InputWarning>& warnings, bool quiet) {
 std::vector<InputWarning> truncated_articles(const HeldArticles& held, const LocalClustering& local,
                                              std::size_t max_terms) {
   std::vector<InputWarning> out;
-  for (std::size_t i = 0; i < held.order.size(); ++i) {
-    if (!held.owned[i] || !local.clusterer->featurizer().features(i).truncated) continue;
+  for (std::uint32_t i = 0; i < held.order.size(); ++i) {
+    if (!held.owned[i] || !local.clusterer->featurizer().features(DocId{i}).truncated) continue;
     out.push_back(
         {"article '" + held.articles[i].id + "'", 0,
          "more than " + std::to_string(max_terms) + " terms; only the first were analysed"});

@@ -155,7 +155,7 @@ class BatchClusterer {
   void add(std::span<const Article> articles);
   /// For clustering one part of a corpus spread over processes (before run()): the frequencies
   /// of some added articles, and the merged frequencies to weigh with (Featurizer's methods).
-  [[nodiscard]] DocumentFrequencies frequencies_of(std::span<const std::size_t> docs);
+  [[nodiscard]] DocumentFrequencies frequencies_of(std::span<const DocId> docs);
   void use_document_frequencies(const DocumentFrequencies& frequencies);
   [[nodiscard]] ClusteringResult run(const ProgressCallback& progress = {});
   /// After run(): clusters the same features again with other options (a threshold sweep, a

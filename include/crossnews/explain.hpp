@@ -2,7 +2,8 @@
 // Why two articles are (or are not) one story: the parts of their similarity (clusterer.hpp
 // defines it) and the features they share, in the words each article used.
 
-#include <cstddef>
+#include <crossnews/strong_id.hpp>
+
 #include <map>
 #include <string>
 #include <string_view>
@@ -49,7 +50,6 @@ struct LinkExplanation {
 /// used. The featurizer must keep its articles (FeaturizerOptions::keep_articles, else
 /// ConfigError) to show their words; an index out of range is an InputError.
 [[nodiscard]] LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexicon,
-                                           std::size_t doc_a, std::size_t doc_b,
-                                           const ClusterOptions& options);
+                                           DocId doc_a, DocId doc_b, const ClusterOptions& options);
 
 }  // namespace crossnews

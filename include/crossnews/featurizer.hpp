@@ -12,6 +12,7 @@
 #include <crossnews/analyzer.hpp>
 #include <crossnews/document.hpp>
 #include <crossnews/sparse_vector.hpp>
+#include <crossnews/strong_id.hpp>
 #include <crossnews/tfidf.hpp>
 #include <crossnews/vocabulary.hpp>
 
@@ -55,7 +56,7 @@ struct FeaturizerOptions {
 
 /// One article reduced to what clustering needs.
 struct DocFeatures {
-  std::uint16_t lang_slot = 0;
+  LangSlot lang_slot;
   bool lang_detected = false;
   bool truncated = false;
   std::optional<std::int64_t> time;
@@ -102,7 +103,7 @@ class Featurizer {
   /// The document frequencies of some of the added articles only (indices in adding order; call
   /// before finish()). A process that holds copies of another's articles counts only its own,
   /// so that merging every process's table counts each article once.
-  [[nodiscard]] DocumentFrequencies frequencies_of(std::span<const std::size_t> docs);
+  [[nodiscard]] DocumentFrequencies frequencies_of(std::span<const DocId> docs);
   /// Weighs with `frequencies` instead of the counts of the added articles (call before
   /// finish()): e.g. the merged tables of a corpus spread over processes. The table may use
   /// another Vocabulary; its terms are interned into this featurizer's and must have been made
@@ -121,7 +122,7 @@ class Featurizer {
   [[nodiscard]] std::size_t size() const;
   /// Whether every added article is weighed (finish() ran after the last add()).
   [[nodiscard]] bool finished() const;
-  [[nodiscard]] const DocFeatures& features(std::size_t doc) const;
+  [[nodiscard]] const DocFeatures& features(DocId doc) const;
   [[nodiscard]] const Vocabulary& vocabulary() const;
   [[nodiscard]] const DocumentFrequencies& document_frequencies() const;
   [[nodiscard]] FeatureKind kind(TermId term) const;
@@ -129,30 +130,30 @@ class Featurizer {
   [[nodiscard]] bool is_crosslingual(TermId term) const;
   /// Names and numbers, and concepts that names map to.
   [[nodiscard]] bool is_name(TermId term) const;
-  [[nodiscard]] std::string_view language(std::uint16_t lang_slot) const;
+  [[nodiscard]] std::string_view language(LangSlot lang_slot) const;
   /// The concept a concept feature stands for (for explanations).
   [[nodiscard]] std::optional<std::uint32_t> concept_of(TermId term) const;
   /// The id of document `doc`, as the article gave it.
-  [[nodiscard]] std::string_view id(std::size_t doc) const;
+  [[nodiscard]] std::string_view id(DocId doc) const;
   /// The document with this id (the first one, should ids repeat).
-  [[nodiscard]] std::optional<std::size_t> find(std::string_view id) const;
+  [[nodiscard]] std::optional<DocId> find(std::string_view id) const;
   /// Whether titles and texts are kept (FeaturizerOptions::keep_articles).
   [[nodiscard]] bool keeps_articles() const;
   /// The title of document `doc`; throws ConfigError unless articles are kept.
-  [[nodiscard]] std::string_view title(std::size_t doc) const;
+  [[nodiscard]] std::string_view title(DocId doc) const;
   /// For each of `terms`, the words of `article` that were counted under it (the forms of a
   /// stem, or the words projected onto a concept), in text order without repeats; one
   /// re-analysis.
   [[nodiscard]] std::vector<std::vector<WordUse>> words_for(const Article& article,
                                                             std::span<const TermId> terms) const;
   /// The same for document `doc`; throws ConfigError unless articles are kept.
-  [[nodiscard]] std::vector<std::vector<WordUse>> words_for(std::size_t doc,
+  [[nodiscard]] std::vector<std::vector<WordUse>> words_for(DocId doc,
                                                             std::span<const TermId> terms) const;
   /// A recorded surface form of a feature in a language (DocFeatures::forms), "" if none; and
   /// how many articles used it.
-  [[nodiscard]] std::string_view surface_form(TermId feature, std::uint16_t lang_slot,
+  [[nodiscard]] std::string_view surface_form(TermId feature, LangSlot lang_slot,
                                               std::uint8_t form) const;
-  [[nodiscard]] std::uint32_t surface_count(TermId feature, std::uint16_t lang_slot,
+  [[nodiscard]] std::uint32_t surface_count(TermId feature, LangSlot lang_slot,
                                             std::uint8_t form) const;
 
   /// Per-language share of analysed word tokens that map to a concept (for `lexicon stats`).

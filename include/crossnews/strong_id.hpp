@@ -31,6 +31,7 @@ class StrongId {
 struct TermTag;
 struct DocTag;
 struct ClusterTag;
+struct LangSlotTag;
 
 /// An interned term of a Vocabulary (a stem of one language, a language-neutral token, or a concept).
 using TermId = StrongId<TermTag>;
@@ -38,6 +39,8 @@ using TermId = StrongId<TermTag>;
 using DocId = StrongId<DocTag>;
 /// A story id; stable for the life of a clusterer, never reused.
 using ClusterId = StrongId<ClusterTag, std::uint64_t>;
+/// A Vocabulary's small dense index of a language (0 = language-neutral), for per-language tables.
+using LangSlot = StrongId<LangSlotTag, std::uint16_t>;
 
 /// The id's number, as text ("42"): what the CLI writes for a story id.
 template <class Tag, class Rep>

@@ -69,10 +69,10 @@ class DocumentFrequencies {
 
   /// Counts one document of language slot `doc_lang_slot` whose distinct terms are given.
   /// Throws InputError for a slot or term the vocabulary does not have.
-  void add(std::uint16_t doc_lang_slot, std::span<const TermId> distinct_terms,
+  void add(LangSlot doc_lang_slot, std::span<const TermId> distinct_terms,
            std::optional<std::int64_t> time = {});
   /// Exact inverse of add() with the same arguments.
-  void remove(std::uint16_t doc_lang_slot, std::span<const TermId> distinct_terms,
+  void remove(LangSlot doc_lang_slot, std::span<const TermId> distinct_terms,
               std::optional<std::int64_t> time = {});
   /// Adds another table's counts, matching terms by (language, text, kind); equals counting both
   /// corpora in one table. The other table may use another Vocabulary; it must have the same
@@ -82,7 +82,7 @@ class DocumentFrequencies {
   void advance_to(std::int64_t time);
 
   [[nodiscard]] double df(TermId term) const;
-  [[nodiscard]] double documents(std::uint16_t lang_slot) const;
+  [[nodiscard]] double documents(LangSlot lang_slot) const;
   [[nodiscard]] double total_documents() const;
   [[nodiscard]] double idf(TermId term) const;
 

@@ -38,11 +38,11 @@ class Vocabulary {
   TermId intern(std::string_view lang, std::string_view text, FeatureKind kind);
   /// Same, for a language already resolved with lang_slot_of() (saves a lookup per token).
   /// Throws InputError if the slot is not assigned.
-  TermId intern_in_slot(std::uint16_t lang_slot, std::string_view text, FeatureKind kind);
+  TermId intern_in_slot(LangSlot lang_slot, std::string_view text, FeatureKind kind);
   [[nodiscard]] std::optional<TermId> find(std::string_view lang, std::string_view text,
                                            FeatureKind kind) const;
   /// Same, for a language slot (saves a lookup per token); nullopt for an unassigned slot.
-  [[nodiscard]] std::optional<TermId> find_in_slot(std::uint16_t lang_slot, std::string_view text,
+  [[nodiscard]] std::optional<TermId> find_in_slot(LangSlot lang_slot, std::string_view text,
                                                    FeatureKind kind) const;
 
   [[nodiscard]] std::string_view text(TermId id) const;
@@ -50,10 +50,10 @@ class Vocabulary {
   [[nodiscard]] std::string_view lang(TermId id) const;
   [[nodiscard]] FeatureKind kind(TermId id) const;
   /// Small dense index of the term's language (0 = neutral), for per-language tables.
-  [[nodiscard]] std::uint16_t lang_slot(TermId id) const;
-  [[nodiscard]] std::uint16_t lang_slot_of(std::string_view lang);  // adds the language if new
-  [[nodiscard]] std::optional<std::uint16_t> find_lang_slot(std::string_view lang) const;
-  [[nodiscard]] std::string_view slot_lang(std::uint16_t slot) const;
+  [[nodiscard]] LangSlot lang_slot(TermId id) const;
+  [[nodiscard]] LangSlot lang_slot_of(std::string_view lang);  // adds the language if new
+  [[nodiscard]] std::optional<LangSlot> find_lang_slot(std::string_view lang) const;
+  [[nodiscard]] std::string_view slot_lang(LangSlot slot) const;
   [[nodiscard]] std::size_t language_count() const;  // including the neutral slot 0
 
   [[nodiscard]] std::size_t size() const;

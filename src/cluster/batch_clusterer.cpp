@@ -48,7 +48,7 @@ struct BatchRun {
     const std::size_t n = representative.size();
     if (progress) progress("link", 0, n);
     const auto doc = [&](std::uint32_t node) -> const DocFeatures& {
-      return featurizer.features(representative[node]);
+      return featurizer.features(DocId{representative[node]});
     };
     // Inserted in time order, the index cuts each posting list to a query's window (see
     // inverted_index.cpp); articles without time come first, in corpus order.
@@ -94,7 +94,7 @@ struct BatchRun {
   void collect(const InvertedIndex& index, std::span<const std::uint32_t> representative,
                std::uint32_t node, QueryScratch& scratch, ScatteredArticle& article,
                std::vector<Hit>& hits, std::vector<Hit>& xl_hits, std::vector<Edge>& out) const {
-    const DocFeatures& d = featurizer.features(representative[node]);
+    const DocFeatures& d = featurizer.features(DocId{representative[node]});
     IndexQuery q =
         detail::window_query(d, options, options.neighbours, options.candidate_min_score);
     q.exclude = node;
@@ -115,7 +115,7 @@ struct BatchRun {
                hits.end());
     article.set(featurizer, d);
     for (const Hit& h : hits) {
-      const DocFeatures& other = featurizer.features(representative[h.key]);
+      const DocFeatures& other = featurizer.features(DocId{representative[h.key]});
       const SimilarityParts parts = article.similarity(other, options);
       if (parts.total <= 0.0f) continue;
       out.push_back({std::min(node, h.key), std::max(node, h.key), parts.total, parts.overlap,
@@ -191,7 +191,7 @@ void BatchClusterer::add(std::span<const Article> articles) {
   for (const auto& a : articles) impl_->meta.push_back({a.id, a.title});
 }
 
-DocumentFrequencies BatchClusterer::frequencies_of(std::span<const std::size_t> docs) {
+DocumentFrequencies BatchClusterer::frequencies_of(std::span<const DocId> docs) {
   return impl_->featurizer.frequencies_of(docs);
 }
 
@@ -216,9 +216,9 @@ ClusteringResult BatchClusterer::cluster(const ClusterOptions& options,
 ClusteringResult cluster_batch(const Featurizer& featurizer, const ClusterOptions& options,
                                const ProgressCallback& progress) {
   std::vector<detail::ArticleMeta> meta(featurizer.size());
-  for (std::size_t doc = 0; doc < meta.size(); ++doc) {
-    meta[doc].id = featurizer.id(doc);
-    if (featurizer.keeps_articles()) meta[doc].title = featurizer.title(doc);
+  for (std::uint32_t doc = 0; doc < meta.size(); ++doc) {
+    meta[doc].id = featurizer.id(DocId{doc});
+    if (featurizer.keeps_articles()) meta[doc].title = featurizer.title(DocId{doc});
   }
   return cluster_featurized(featurizer, options, meta, progress);
 }

@@ -26,7 +26,7 @@ std::vector<SharedTerm> shared_terms(const DocFeatures& a, const DocFeatures& b)
 
 // The article's own words for a feature or, should re-analysis not find them (offsets lost to
 // repaired UTF-8), the form most articles of its language wrote.
-std::string side_words(const Featurizer& featurizer, TermId term, std::uint16_t lang_slot,
+std::string side_words(const Featurizer& featurizer, TermId term, LangSlot lang_slot,
                        const std::vector<WordUse>& uses) {
   if (uses.empty()) return std::string(featurizer.surface_form(term, lang_slot, 0));
   std::string joined;
@@ -48,9 +48,9 @@ std::string concept_source(const Featurizer& featurizer, const Lexicon* lexicon,
   return std::string(to_string(link != links.end() ? link->source : LinkSource::lexicon));
 }
 
-void check_doc(const Featurizer& featurizer, std::size_t doc) {
-  if (doc >= featurizer.size()) {
-    throw InputError("explain_link: document " + std::to_string(doc) +
+void check_doc(const Featurizer& featurizer, DocId doc) {
+  if (doc.value() >= featurizer.size()) {
+    throw InputError("explain_link: document " + to_string(doc) +
                      " out of range (the featurizer has " + std::to_string(featurizer.size()) +
                      ")");
   }
@@ -58,9 +58,8 @@ void check_doc(const Featurizer& featurizer, std::size_t doc) {
 
 }  // namespace
 
-LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexicon,
-                             std::size_t doc_a, std::size_t doc_b,
-                             const ClusterOptions& options) {
+LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexicon, DocId doc_a,
+                             DocId doc_b, const ClusterOptions& options) {
   check_doc(featurizer, doc_a);
   check_doc(featurizer, doc_b);
   if (!featurizer.keeps_articles()) {

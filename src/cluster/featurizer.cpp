@@ -80,12 +80,13 @@ void Featurizer::finish(const ProgressCallback& progress) {
   m.finished = true;
 }
 
-DocumentFrequencies Featurizer::frequencies_of(std::span<const std::size_t> docs) {
+DocumentFrequencies Featurizer::frequencies_of(std::span<const DocId> docs) {
   auto& m = *impl_;
   if (m.finished) throw ConfigError("Featurizer::frequencies_of: call before finish()");
   DocumentFrequencies out(m.vocabulary, m.options.df);
   std::vector<TermId> ids;
-  for (const std::size_t doc : docs) {
+  for (const DocId id : docs) {
+    const std::size_t doc = id.value();
     ids.clear();
     for (const auto& c : m.pending.at(doc)) ids.push_back(c.term);
     out.add(m.docs[doc].lang_slot, ids, m.docs[doc].time);
@@ -136,7 +137,7 @@ const DocFeatures& Featurizer::featurize_analyzed(std::size_t i) {
 
 std::size_t Featurizer::size() const { return impl_->docs.size(); }
 bool Featurizer::finished() const { return impl_->finished; }
-const DocFeatures& Featurizer::features(std::size_t doc) const { return impl_->docs.at(doc); }
+const DocFeatures& Featurizer::features(DocId doc) const { return impl_->docs.at(doc.value()); }
 const Vocabulary& Featurizer::vocabulary() const { return impl_->vocabulary; }
 const DocumentFrequencies& Featurizer::document_frequencies() const { return impl_->df; }
 FeatureKind Featurizer::kind(TermId term) const { return impl_->vocabulary.kind(term); }
@@ -144,7 +145,7 @@ bool Featurizer::is_crosslingual(TermId term) const {
   return (impl_->flags[term.value()] & kCrosslingualFlag) != 0;
 }
 bool Featurizer::is_name(TermId term) const { return (impl_->flags[term.value()] & kNeutralFlag) != 0; }
-std::string_view Featurizer::language(std::uint16_t lang_slot) const {
+std::string_view Featurizer::language(LangSlot lang_slot) const {
   return impl_->vocabulary.slot_lang(lang_slot);
 }
 
@@ -154,25 +155,25 @@ std::optional<std::uint32_t> Featurizer::concept_of(TermId term) const {
   return c;
 }
 
-std::string_view Featurizer::id(std::size_t doc) const {
+std::string_view Featurizer::id(DocId doc) const {
   impl_->check_doc(doc);
-  return impl_->ids[doc];
+  return impl_->ids[doc.value()];
 }
 
-std::optional<std::size_t> Featurizer::find(std::string_view id) const {
+std::optional<DocId> Featurizer::find(std::string_view id) const {
   const auto it = impl_->doc_of_id.find(std::string(id));
   if (it == impl_->doc_of_id.end()) return std::nullopt;
-  return it->second;
+  return DocId{static_cast<DocId::rep_type>(it->second)};
 }
 
 bool Featurizer::keeps_articles() const { return impl_->options.keep_articles; }
 
-std::string_view Featurizer::title(std::size_t doc) const {
+std::string_view Featurizer::title(DocId doc) const {
   impl_->check_doc(doc);
   if (!keeps_articles()) {
     throw ConfigError("titles are kept only with FeaturizerOptions::keep_articles");
   }
-  return impl_->articles[doc].title;
+  return impl_->articles[doc.value()].title;
 }
 
 std::vector<std::vector<WordUse>> Featurizer::words_for(const Article& article,
@@ -213,24 +214,24 @@ std::vector<std::vector<WordUse>> Featurizer::words_for(const Article& article,
   return words;
 }
 
-std::vector<std::vector<WordUse>> Featurizer::words_for(std::size_t doc,
+std::vector<std::vector<WordUse>> Featurizer::words_for(DocId doc,
                                                         std::span<const TermId> terms) const {
   impl_->check_doc(doc);
   if (!keeps_articles()) {
     throw ConfigError("the words of a document are kept only with FeaturizerOptions::keep_articles");
   }
-  return words_for(impl_->articles[doc], terms);
+  return words_for(impl_->articles[doc.value()], terms);
 }
 
-std::string_view Featurizer::surface_form(TermId feature, std::uint16_t lang_slot,
+std::string_view Featurizer::surface_form(TermId feature, LangSlot lang_slot,
                                           std::uint8_t form) const {
-  const auto* forms = impl_->forms.find(feature, lang_slot);
+  const auto* forms = impl_->forms.find(feature, lang_slot.value());
   return forms && form < forms->used ? impl_->forms.text(*forms, form) : std::string_view{};
 }
 
-std::uint32_t Featurizer::surface_count(TermId feature, std::uint16_t lang_slot,
+std::uint32_t Featurizer::surface_count(TermId feature, LangSlot lang_slot,
                                         std::uint8_t form) const {
-  const auto* forms = impl_->forms.find(feature, lang_slot);
+  const auto* forms = impl_->forms.find(feature, lang_slot.value());
   return forms && form < forms->used ? forms->count[form] : 0;
 }
 
@@ -260,8 +261,9 @@ std::vector<Featurizer::Coverage> Featurizer::coverage() const {
   std::vector<Coverage> out;
   for (std::size_t slot = 0; slot < impl_->tokens_per_slot.size(); ++slot) {
     if (impl_->tokens_per_slot[slot] == 0) continue;
-    out.push_back({std::string(impl_->vocabulary.slot_lang(static_cast<std::uint16_t>(slot))),
-                   impl_->tokens_per_slot[slot], impl_->mapped_per_slot[slot]});
+    out.push_back(
+        {std::string(impl_->vocabulary.slot_lang(LangSlot{static_cast<std::uint16_t>(slot)})),
+         impl_->tokens_per_slot[slot], impl_->mapped_per_slot[slot]});
   }
   std::sort(out.begin(), out.end(),
             [](const Coverage& a, const Coverage& b) { return a.lang < b.lang; });

@@ -33,7 +33,7 @@ std::uint32_t keyword_map_digest(const FeaturizerMembers& m) {
 void write_vocabulary(StateWriter& out, const Vocabulary& v) {
   out(static_cast<std::uint64_t>(v.language_count()));
   for (std::size_t s = 0; s < v.language_count(); ++s) {
-    out(v.slot_lang(static_cast<std::uint16_t>(s)));
+    out(v.slot_lang(LangSlot{static_cast<std::uint16_t>(s)}));
   }
   out(static_cast<std::uint64_t>(v.size()));
   for (std::uint32_t id = 0; id < v.size(); ++id) {
@@ -49,18 +49,18 @@ void read_vocabulary(StateReader& in, Vocabulary& v) {
   for (std::uint64_t s = 0; s < languages; ++s) {
     std::string lang;
     in(lang);
-    if (v.lang_slot_of(lang) != s) in.fail("languages", "repeat a language");
+    if (v.lang_slot_of(lang).value() != s) in.fail("languages", "repeat a language");
   }
   std::uint64_t terms = 0;
   in(terms);
   if (terms > in.remaining()) in.fail("terms", "count exceeds the bytes left");
   for (std::uint64_t id = 0; id < terms; ++id) {
     std::uint8_t kind = 0;
-    std::uint16_t slot = 0;
+    LangSlot slot;
     std::string text;
     in(kind, slot, text);
     if (kind > static_cast<std::uint8_t>(FeatureKind::concept_)) in.fail("term kind", "is unknown");
-    in.check_index(slot, languages, "term language");
+    in.check_index(slot.value(), languages, "term language");
     if (v.intern_in_slot(slot, text, static_cast<FeatureKind>(kind)).value() != id) {
       in.fail("terms", "repeat a term");
     }
@@ -81,7 +81,7 @@ void read_document_frequencies(StateReader& in, DocumentFrequencies& df) {
 void check_members(StateReader& in, const FeaturizerMembers& m) {
   const std::size_t terms = m.vocabulary.size(), languages = m.vocabulary.language_count();
   for (const DocFeatures& d : m.docs) {
-    in.check_index(d.lang_slot, languages, "document language");
+    in.check_index(d.lang_slot.value(), languages, "document language");
     if (d.forms.size() != d.vector.size()) in.fail("document forms", "do not match its vector");
     for (const auto& e : d.vector.entries()) in.check_index(e.term.value(), terms, "document term");
     for (const auto f : d.forms) in.check_index(f, Featurizer::kNoForm + 1, "document form");

@@ -29,8 +29,10 @@ std::vector<LearnedPair> learn_pairs(const Featurizer& featurizer,
                                      std::span<const ClusterId> assignment,
                                      const ClusterOptions& options, float min_similarity,
                                      std::size_t min_count) {
-  absl::flat_hash_map<ClusterId, std::vector<std::size_t>> members;
-  for (std::size_t doc = 0; doc < assignment.size(); ++doc) members[assignment[doc]].push_back(doc);
+  absl::flat_hash_map<ClusterId, std::vector<DocId>> members;
+  for (std::uint32_t doc = 0; doc < assignment.size(); ++doc) {
+    members[assignment[doc]].push_back(DocId{doc});
+  }
   std::vector<ClusterId> stories;
   for (const auto& [id, docs] : members) {
     if (docs.size() > 1) stories.push_back(id);
@@ -40,7 +42,7 @@ std::vector<LearnedPair> learn_pairs(const Featurizer& featurizer,
   PairLearner learner;
   for (ClusterId story : stories) {
     const auto& docs = members[story];
-    std::map<std::pair<std::uint16_t, std::uint16_t>, std::size_t> used;
+    std::map<std::pair<LangSlot, LangSlot>, std::size_t> used;
     for (std::size_t i = 0; i < docs.size(); ++i) {
       for (std::size_t j = i + 1; j < docs.size(); ++j) {
         const DocFeatures& a = featurizer.features(docs[i]);
@@ -61,8 +63,8 @@ std::vector<LearnedPair> learn_pairs(const Featurizer& featurizer,
 
   // Cognates among each language's unlinked words (Präsident / presidente).
   std::map<std::string, absl::flat_hash_set<std::string_view>> words_by_lang;
-  for (std::size_t doc = 0; doc < featurizer.size(); ++doc) {
-    const DocFeatures& d = featurizer.features(doc);
+  for (std::uint32_t doc = 0; doc < featurizer.size(); ++doc) {
+    const DocFeatures& d = featurizer.features(DocId{doc});
     const std::string lang(featurizer.language(d.lang_slot));
     if (lang.empty()) continue;
     for (auto w : unlinked_words(featurizer, d)) words_by_lang[lang].insert(w);

@@ -1,5 +1,6 @@
 #include "cluster/detail/story_builder.hpp"
 
+#include "cluster/detail/doc_index.hpp"
 #include "cluster/detail/parallel.hpp"
 
 #include <absl/container/flat_hash_map.h>
@@ -18,9 +19,9 @@ namespace {
 std::string_view member_form(const Featurizer& featurizer, TermId feature,
                              std::span<const std::size_t> group) {
   std::array<std::uint32_t, Featurizer::kNoForm> votes{};
-  std::uint16_t lang_slot = 0;
+  LangSlot lang_slot;
   for (const std::size_t doc : group) {
-    const DocFeatures& f = featurizer.features(doc);
+    const DocFeatures& f = featurizer.features(doc_id(doc));
     lang_slot = f.lang_slot;
     const auto entries = f.vector.entries();
     const auto it = std::lower_bound(entries.begin(), entries.end(), feature,
@@ -119,7 +120,7 @@ void summarize(const Featurizer& featurizer,
   story.size = members.size();
   std::map<std::string, std::vector<std::size_t>> groups;
   for (std::size_t doc : members) {
-    const DocFeatures& f = featurizer.features(doc);
+    const DocFeatures& f = featurizer.features(doc_id(doc));
     groups[std::string(featurizer.language(f.lang_slot))].push_back(doc);
     story.member_ids.push_back(meta[doc].id);
     if (f.time) {
@@ -130,13 +131,13 @@ void summarize(const Featurizer& featurizer,
   std::vector<SparseEntry> entries;
   for (const auto& [lang, group] : groups) {
     story.languages[lang] = group.size();
-    for (std::size_t doc : group) scratch.add(featurizer.features(doc).vector);
+    for (std::size_t doc : group) scratch.add(featurizer.features(doc_id(doc)).vector);
     const auto centroid = scratch.finish();
     // The most central article speaks for the story in this language.
     std::size_t best = group.front();
     float best_score = -1.0f;
     for (std::size_t doc : group) {
-      const float score = scratch.dot(featurizer.features(doc).vector);
+      const float score = scratch.dot(featurizer.features(doc_id(doc)).vector);
       if (score > best_score && !meta[doc].title.empty()) {
         best_score = score;
         best = doc;

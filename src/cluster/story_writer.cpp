@@ -144,7 +144,7 @@ StoryDetails describe_story(const Featurizer& featurizer, const Lexicon* lexicon
                             const StorySummary& story, const ClusterOptions& options,
                             std::size_t max_links) {
   StoryDetails details;
-  std::vector<std::size_t> docs;
+  std::vector<DocId> docs;
   for (const std::string& id : story.member_ids) {
     const auto doc = featurizer.find(id);
     if (!doc) throw InputError("story " + to_string(story.id) + ": no article '" + id + "'");

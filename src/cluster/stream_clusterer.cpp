@@ -3,6 +3,7 @@
 #include <crossnews/inverted_index.hpp>
 #include <crossnews/model.hpp>
 
+#include "cluster/detail/doc_index.hpp"
 #include "cluster/detail/similarity.hpp"
 #include "cluster/detail/story_builder.hpp"
 #include "cluster/detail/stream_state.hpp"
@@ -27,7 +28,7 @@ struct StreamClusterer::Impl {
   // A story keeps one centroid per language, to judge whether two stories are alike before
   // merging them: a language's articles are compared with another's as two articles would be.
   struct LanguageCentroid {
-    std::uint16_t lang_slot;
+    LangSlot lang_slot;
     CentroidAccumulator sum;
     DocFeatures view;  // the normalised centroid, compared like an article
     // Norm of the members' mean: similarity to the unit centroid times this is the mean
@@ -104,7 +105,7 @@ struct StreamClusterer::Impl {
       in.check_index(indexed[i], docs, "indexed article");
       if (i > 0 && indexed[i] <= previous) in.fail("indexed articles", "are not in adding order");
       previous = indexed[i];
-      const DocFeatures& doc = featurizer.features(indexed[i]);
+      const DocFeatures& doc = featurizer.features(DocId{indexed[i]});
       index.insert(indexed[i], doc.vector, doc.time);
     }
   }
@@ -209,7 +210,7 @@ struct StreamClusterer::Impl {
     });
     // An article leaves with its story at the latest: its time and arrival are no later.
     std::erase_if(indexed, [&](std::uint32_t doc) {
-      if (!idle(featurizer.features(doc).time, doc)) return false;
+      if (!idle(featurizer.features(DocId{doc}).time, doc)) return false;
       index.remove(doc);
       return true;
     });
@@ -242,7 +243,7 @@ struct StreamClusterer::Impl {
       // An article without a time stays in the index after its story (with times) retired.
       const std::uint32_t story = find(story_of_doc[h.key]);
       if (!stories[story].live) continue;
-      const float s = scattered.similarity(featurizer.features(h.key), options).total;
+      const float s = scattered.similarity(featurizer.features(DocId{h.key}), options).total;
       if (s > 0.0f) ranked.emplace_back(s, story);
     }
     scattered.clear();
@@ -271,7 +272,7 @@ struct StreamClusterer::Impl {
       since_eviction = 0;
       evict_idle();
     }
-    const DocFeatures& doc = featurizer.features(doc_index);
+    const DocFeatures& doc = featurizer.features(detail::doc_id(doc_index));
     meta.push_back({article.id, article.title});
     const auto ranked = rank_stories(doc);
 

@@ -24,7 +24,7 @@ struct DocumentFrequencies::Impl : detail::DfTable {
     const auto id = background->vocabulary().find_in_slot(*slot, from.text(term), from.kind(term));
     return id ? background->df(*id) : 0.0;
   }
-  [[nodiscard]] double background_documents_of(std::uint16_t slot) const {
+  [[nodiscard]] double background_documents_of(LangSlot slot) const {
     const auto own = background->vocabulary().find_lang_slot(vocabulary->slot_lang(slot));
     return own ? background->documents(*own) : 0.0;
   }
@@ -35,7 +35,8 @@ struct DocumentFrequencies::Impl : detail::DfTable {
       background_df.push_back(background_df_of(TermId(id)));
     }
     for (auto s = background_documents.size(); s < vocabulary->language_count(); ++s) {
-      background_documents.push_back(background_documents_of(static_cast<std::uint16_t>(s)));
+      background_documents.push_back(
+          background_documents_of(LangSlot{static_cast<std::uint16_t>(s)}));
     }
   }
 };
@@ -62,16 +63,15 @@ DocumentFrequencies::~DocumentFrequencies() = default;
 DocumentFrequencies::DocumentFrequencies(DocumentFrequencies&&) noexcept = default;
 DocumentFrequencies& DocumentFrequencies::operator=(DocumentFrequencies&&) noexcept = default;
 
-void DocumentFrequencies::add(std::uint16_t doc_lang_slot, std::span<const TermId> distinct_terms,
+void DocumentFrequencies::add(LangSlot doc_lang_slot, std::span<const TermId> distinct_terms,
                               std::optional<std::int64_t> time) {
-  impl_->count(doc_lang_slot, distinct_terms, time, 1.0);
+  impl_->count(doc_lang_slot.value(), distinct_terms, time, 1.0);
   impl_->sync_background();
 }
 
-void DocumentFrequencies::remove(std::uint16_t doc_lang_slot,
-                                 std::span<const TermId> distinct_terms,
+void DocumentFrequencies::remove(LangSlot doc_lang_slot, std::span<const TermId> distinct_terms,
                                  std::optional<std::int64_t> time) {
-  impl_->count(doc_lang_slot, distinct_terms, time, -1.0);
+  impl_->count(doc_lang_slot.value(), distinct_terms, time, -1.0);
 }
 
 void DocumentFrequencies::merge(const DocumentFrequencies& other) {
@@ -91,8 +91,8 @@ double DocumentFrequencies::df(TermId term) const {
   return detail::value_at(impl_->df, term.value()) * impl_->scale();
 }
 
-double DocumentFrequencies::documents(std::uint16_t lang_slot) const {
-  return detail::value_at(impl_->documents, lang_slot) * impl_->scale();
+double DocumentFrequencies::documents(LangSlot lang_slot) const {
+  return detail::value_at(impl_->documents, lang_slot.value()) * impl_->scale();
 }
 
 double DocumentFrequencies::total_documents() const { return impl_->total * impl_->scale(); }
@@ -105,12 +105,11 @@ double DocumentFrequencies::idf(TermId term) const {
   double frequency = df(term);
   if (m.background != nullptr) {
     // Terms added since the last add() (a weigh() of uncounted terms) are looked up here.
-    const std::size_t slot = vocabulary.lang_slot(term);
-    n += m.background_scale *
-         (neutral ? m.background->total_documents()
-                  : slot < m.background_documents.size()
-                        ? m.background_documents[slot]
-                        : m.background_documents_of(static_cast<std::uint16_t>(slot)));
+    const LangSlot slot = vocabulary.lang_slot(term);
+    n += m.background_scale * (neutral ? m.background->total_documents()
+                               : slot.value() < m.background_documents.size()
+                                   ? m.background_documents[slot.value()]
+                                   : m.background_documents_of(slot));
     frequency += m.background_scale * (term.value() < m.background_df.size()
                                            ? m.background_df[term.value()]
                                            : m.background_df_of(term));

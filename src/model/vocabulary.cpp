@@ -152,12 +152,11 @@ TermId Vocabulary::intern(std::string_view lang, std::string_view text, FeatureK
   return impl_->intern(is_language_neutral(kind) ? 0 : impl_->slot_of(lang), text, kind);
 }
 
-TermId Vocabulary::intern_in_slot(std::uint16_t lang_slot, std::string_view text,
-                                  FeatureKind kind) {
-  if (lang_slot >= impl_->slot_langs.size()) {
-    throw InputError("Vocabulary: language slot " + std::to_string(lang_slot) + " is not assigned");
+TermId Vocabulary::intern_in_slot(LangSlot lang_slot, std::string_view text, FeatureKind kind) {
+  if (lang_slot.value() >= impl_->slot_langs.size()) {
+    throw InputError("Vocabulary: language slot " + to_string(lang_slot) + " is not assigned");
   }
-  return impl_->intern(lang_slot, text, kind);
+  return impl_->intern(lang_slot.value(), text, kind);
 }
 
 std::optional<TermId> Vocabulary::find(std::string_view lang, std::string_view text,
@@ -171,10 +170,10 @@ std::optional<TermId> Vocabulary::find(std::string_view lang, std::string_view t
   return impl_->find(slot, text, kind);
 }
 
-std::optional<TermId> Vocabulary::find_in_slot(std::uint16_t lang_slot, std::string_view text,
+std::optional<TermId> Vocabulary::find_in_slot(LangSlot lang_slot, std::string_view text,
                                                FeatureKind kind) const {
-  if (lang_slot >= impl_->slot_langs.size()) return std::nullopt;
-  return impl_->find(is_language_neutral(kind) ? 0 : lang_slot, text, kind);
+  if (lang_slot.value() >= impl_->slot_langs.size()) return std::nullopt;
+  return impl_->find(is_language_neutral(kind) ? 0 : lang_slot.value(), text, kind);
 }
 
 std::string_view Vocabulary::text(TermId id) const {
@@ -188,19 +187,21 @@ std::string_view Vocabulary::lang(TermId id) const {
 
 FeatureKind Vocabulary::kind(TermId id) const { return impl_->info(id).kind; }
 
-std::uint16_t Vocabulary::lang_slot(TermId id) const { return impl_->info(id).slot; }
+LangSlot Vocabulary::lang_slot(TermId id) const { return LangSlot{impl_->info(id).slot}; }
 
-std::uint16_t Vocabulary::lang_slot_of(std::string_view lang) { return impl_->slot_of(lang); }
+LangSlot Vocabulary::lang_slot_of(std::string_view lang) { return LangSlot{impl_->slot_of(lang)}; }
 
-std::optional<std::uint16_t> Vocabulary::find_lang_slot(std::string_view lang) const {
-  return impl_->find_slot(lang);
+std::optional<LangSlot> Vocabulary::find_lang_slot(std::string_view lang) const {
+  const auto slot = impl_->find_slot(lang);
+  if (!slot) return std::nullopt;
+  return LangSlot{*slot};
 }
 
-std::string_view Vocabulary::slot_lang(std::uint16_t slot) const {
-  if (slot >= impl_->slot_langs.size()) {
-    throw InputError("Vocabulary: language slot " + std::to_string(slot) + " is not assigned");
+std::string_view Vocabulary::slot_lang(LangSlot slot) const {
+  if (slot.value() >= impl_->slot_langs.size()) {
+    throw InputError("Vocabulary: language slot " + to_string(slot) + " is not assigned");
   }
-  return impl_->slot_langs[slot];
+  return impl_->slot_langs[slot.value()];
 }
 
 std::size_t Vocabulary::language_count() const { return impl_->slot_langs.size(); }

@@ -331,13 +331,13 @@ TEST_CASE("the seed articles form one story, apart from other Twitter and Kasper
   featurizer.finish();
   const ClusterOptions options;
   const float seed_pair =
-      similarity(featurizer, featurizer.features(0), featurizer.features(1), options);
+      similarity(featurizer, featurizer.features(DocId{0}), featurizer.features(DocId{1}), options);
   float best_negative = 0.0f;
   std::string closest;
   for (std::size_t i = 2; i < corpus.articles.size(); ++i) {
     for (std::size_t seed : {0u, 1u}) {
-      const float s =
-          similarity(featurizer, featurizer.features(seed), featurizer.features(i), options);
+      const float s = similarity(featurizer, featurizer.features(test::doc_id(seed)),
+                                 featurizer.features(test::doc_id(i)), options);
       if (s > best_negative) {
         best_negative = s;
         closest = corpus.articles[i].id;
@@ -372,7 +372,8 @@ TEST_CASE("explanations list what two articles share") {
   Featurizer featurizer(shared_analyzer(), &builtin_lexicon(), {.keep_articles = true});
   featurizer.add(corpus.articles);
   featurizer.finish();
-  const LinkExplanation link = explain_link(featurizer, &builtin_lexicon(), 0, 1, ClusterOptions{});
+  const LinkExplanation link =
+      explain_link(featurizer, &builtin_lexicon(), DocId{0}, DocId{1}, ClusterOptions{});
   std::set<std::string> names;
   std::ostringstream listing;
   for (const auto& s : link.shared) {

@@ -9,13 +9,17 @@
 
 #include <doctest/doctest.h>
 
+#include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 using namespace crossnews;
 using crossnews::test::article;
+using crossnews::test::doc_id;
 
 namespace {
 
@@ -42,6 +46,19 @@ float shared_weight(const SparseVector& a, const SparseVector& b) {
   return sum;
 }
 
+// Documents are DocIds at the API: an index or another kind of id does not compile.
+template <class Doc>
+concept document_argument = requires(const Featurizer& f, Doc doc) {
+  f.features(doc);
+  f.id(doc);
+  explain_link(f, nullptr, doc, doc, ClusterOptions{});
+};
+static_assert(document_argument<DocId>);
+static_assert(!document_argument<std::size_t>);
+static_assert(!document_argument<TermId>);
+static_assert(
+    std::is_same_v<decltype(std::declval<const Featurizer&>().find("")), std::optional<DocId>>);
+
 }  // namespace
 
 TEST_CASE("words that the keyword map links project onto one shared concept feature") {
@@ -52,8 +69,8 @@ TEST_CASE("words that the keyword map links project onto one shared concept feat
   };
   f.add(articles);
   f.finish();
-  const SparseVector& de = f.features(0).vector;
-  const SparseVector& it = f.features(1).vector;
+  const SparseVector& de = f.features(DocId{0}).vector;
+  const SparseVector& it = f.features(DocId{1}).vector;
   REQUIRE(shared_weight(de, it) > 0.0f);
   bool found_concept = false;
   for (const auto& x : de.entries()) {
@@ -67,14 +84,14 @@ TEST_CASE("words that the keyword map links project onto one shared concept feat
     }
   }
   CHECK(found_concept);
-  CHECK(f.features(0).crosslingual_norm > 0.0f);
-  CHECK(f.language(f.features(0).lang_slot) == "de");
+  CHECK(f.features(DocId{0}).crosslingual_norm > 0.0f);
+  CHECK(f.language(f.features(DocId{0}).lang_slot) == "de");
 
   // Without a keyword map the two sentences share nothing.
   Featurizer plain(analyzer(), nullptr);
   plain.add(articles);
   plain.finish();
-  CHECK(shared_weight(plain.features(0).vector, plain.features(1).vector) == 0.0f);
+  CHECK(shared_weight(plain.features(DocId{0}).vector, plain.features(DocId{1}).vector) == 0.0f);
 }
 
 TEST_CASE("a long name spelt with one letter more or less is the same name") {
@@ -85,11 +102,11 @@ TEST_CASE("a long name spelt with one letter more or less is the same name") {
       article("c", "it", "Ieri l'attore Schwarzenberg ha visitato la fabbrica."),
   });
   f.finish();
-  const float variant = shared_weight(f.features(0).vector, f.features(1).vector);
+  const float variant = shared_weight(f.features(DocId{0}).vector, f.features(DocId{1}).vector);
   CHECK(variant > 0.0f);
   // Two letters apart is another name (names are capitalised words inside a sentence).
-  CHECK(shared_weight(f.features(0).vector, f.features(2).vector) == 0.0f);
-  CHECK(f.features(1).neutral_norm > 0.0f);
+  CHECK(shared_weight(f.features(DocId{0}).vector, f.features(DocId{2}).vector) == 0.0f);
+  CHECK(f.features(DocId{1}).neutral_norm > 0.0f);
 }
 
 TEST_CASE("coverage counts the word tokens that map to a concept, per language") {
@@ -141,7 +158,7 @@ TEST_CASE("without a keyword map a document's vector is weigh() of its plain ter
     SparseVector expected = weigh(counts, featurizer.document_frequencies(), options.weighting);
     expected.prune_top_k(options.weighting.top_k);
     expected.normalize();
-    const SparseVector& got = featurizer.features(doc).vector;
+    const SparseVector& got = featurizer.features(doc_id(doc)).vector;
     REQUIRE(got.size() == expected.size());
     for (std::size_t i = 0; i < got.size(); ++i) {
       CHECK(got.entries()[i].term == expected.entries()[i].term);
@@ -150,7 +167,7 @@ TEST_CASE("without a keyword map a document's vector is weigh() of its plain ter
   }
   const TermId kaspersky = *vocabulary.find("", "kaspersky", FeatureKind::entity);
   for (std::size_t doc = 0; doc < articles.size(); ++doc) {
-    CHECK(featurizer.features(doc).vector.weight(kaspersky) > 0.0f);
+    CHECK(featurizer.features(doc_id(doc)).vector.weight(kaspersky) > 0.0f);
   }
 }
 
@@ -169,7 +186,7 @@ TEST_CASE("featurize_one gives the vector that add and finish give over the same
   DocFeatures last;
   for (const auto& a : articles) last = stream.featurize_one(a);
   // The last article is weighed against the frequencies of all four in both paths.
-  const auto expected = by_text(batch, batch.features(articles.size() - 1).vector);
+  const auto expected = by_text(batch, batch.features(doc_id(articles.size() - 1)).vector);
   const auto got = by_text(stream, last.vector);
   REQUIRE(got.size() == expected.size());
   for (const auto& [key, weight] : expected) {
@@ -177,8 +194,9 @@ TEST_CASE("featurize_one gives the vector that add and finish give over the same
     REQUIRE(got.count(key) == 1);
     CHECK(got.at(key) == doctest::Approx(weight).epsilon(1e-6));
   }
-  CHECK(last.crosslingual_norm ==
-        doctest::Approx(batch.features(articles.size() - 1).crosslingual_norm).epsilon(1e-6));
+  CHECK(
+      last.crosslingual_norm ==
+      doctest::Approx(batch.features(doc_id(articles.size() - 1)).crosslingual_norm).epsilon(1e-6));
   CHECK(stream.size() == articles.size());
 }
 

@@ -53,7 +53,7 @@ std::size_t check_keywords(const std::vector<Article>& articles) {
         const bool found = std::any_of(
             story.member_ids.begin(), story.member_ids.end(), [&](const std::string& id) {
               const std::size_t doc = index_of.at(id);
-              const DocFeatures& f = featurizer.features(doc);
+              const DocFeatures& f = featurizer.features(test::doc_id(doc));
               return featurizer.language(f.lang_slot) == lang &&
                      (articles[doc].title.find(keyword) != std::string::npos ||
                       articles[doc].text.find(keyword) != std::string::npos);
@@ -105,8 +105,8 @@ TEST_CASE("a giant token is never a keyword and is shown clipped") {
   for (const auto& [lang, keywords] : result.stories.front().keywords) {
     for (const std::string& keyword : keywords) CHECK(keyword.size() <= Featurizer::kMaxLabelBytes);
   }
-  const LinkExplanation link =
-      explain_link(clusterer.featurizer(), &keyword_lexicon(), 0, 1, ClusterOptions{});
+  const LinkExplanation link = explain_link(clusterer.featurizer(), &keyword_lexicon(), DocId{0},
+                                            DocId{1}, ClusterOptions{});
   bool clipped = false;
   for (const SharedFeature& shared : link.shared) {
     for (const auto& [lang, words] : shared.terms) {
@@ -129,14 +129,16 @@ TEST_CASE("an explanation shows, per side, the words that article wrote") {
       const auto& featurizer = clusterer.featurizer();
       // Cross-lingual pairs: a same-language pair shares one `terms` key.
       if (result.assignment[a] != result.assignment[b] ||
-          featurizer.features(a).lang_slot == featurizer.features(b).lang_slot) {
+          featurizer.features(test::doc_id(a)).lang_slot ==
+              featurizer.features(test::doc_id(b)).lang_slot) {
         continue;
       }
-      const LinkExplanation link =
-          explain_link(clusterer.featurizer(), &keyword_lexicon(), a, b, ClusterOptions{});
+      const LinkExplanation link = explain_link(clusterer.featurizer(), &keyword_lexicon(),
+                                                test::doc_id(a), test::doc_id(b), ClusterOptions{});
       for (const SharedFeature& shared : link.shared) {
         for (const std::size_t doc : {a, b}) {
-          const auto lang = std::string(featurizer.language(featurizer.features(doc).lang_slot));
+          const auto lang =
+              std::string(featurizer.language(featurizer.features(test::doc_id(doc)).lang_slot));
           if (!shared.terms.contains(lang)) continue;
           std::istringstream split(shared.terms.at(lang));
           for (std::string word; std::getline(split, word, '|');) {
@@ -170,7 +172,7 @@ TEST_CASE("a multi-word form links only as that phrase, never through its single
   featurizer.add(articles);
   featurizer.finish();
   const auto has_concept = [&](std::size_t doc) {
-    const auto entries = featurizer.features(doc).vector.entries();
+    const auto entries = featurizer.features(test::doc_id(doc)).vector.entries();
     return std::any_of(entries.begin(), entries.end(),
                        [&](const SparseEntry& e) { return featurizer.concept_of(e.term); });
   };
@@ -179,7 +181,7 @@ TEST_CASE("a multi-word form links only as that phrase, never through its single
   CHECK(has_concept(2));
   // The explanation shows the phrase as the article wrote it.
   ClusterOptions options;
-  const LinkExplanation link = explain_link(featurizer, &lexicon, 0, 2, options);
+  const LinkExplanation link = explain_link(featurizer, &lexicon, DocId{0}, DocId{2}, options);
   REQUIRE(!link.shared.empty());
   CHECK(link.shared.front().terms.at("es") == "arma de fuego");
   CHECK(link.shared.front().terms.at("de") == "Schusswaffe");
@@ -213,8 +215,8 @@ TEST_CASE(
   clusterer.add(corpus.articles);
   const ClusteringResult result = clusterer.run();
   CHECK(result.assignment[0] == result.assignment[1]);
-  const LinkExplanation link =
-      explain_link(clusterer.featurizer(), &keyword_lexicon(), 0, 1, ClusterOptions{});
+  const LinkExplanation link = explain_link(clusterer.featurizer(), &keyword_lexicon(), DocId{0},
+                                            DocId{1}, ClusterOptions{});
   // Each side's words for a shared feature, "|"-joined; both must hold the expected word.
   const auto shared = [&](const std::string& it, const std::string& de) {
     return std::any_of(link.shared.begin(), link.shared.end(), [&](const SharedFeature& s) {

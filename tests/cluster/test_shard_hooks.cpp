@@ -3,6 +3,8 @@
 
 #include <crossnews/crossnews.hpp>
 
+#include "support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -28,7 +30,7 @@ TEST_CASE("frequencies_of counts only the chosen articles") {
   const auto articles = example_articles();
   Featurizer featurizer(analyzer(), nullptr);
   featurizer.add(articles);
-  const std::vector<std::size_t> evens = {0, 2, 4, 6, 8};
+  const std::vector<DocId> evens = {DocId{0}, DocId{2}, DocId{4}, DocId{6}, DocId{8}};
   const DocumentFrequencies some = featurizer.frequencies_of(evens);
   CHECK(some.total_documents() == doctest::Approx(5.0));
   CHECK(featurizer.document_frequencies().total_documents() ==
@@ -50,9 +52,9 @@ TEST_CASE("shards weighed with merged frequencies give the vectors of one featur
   // Each shard also holds a copy of the other's first article, which it must not count.
   a.add(rest.subspan(0, 1));
   b.add(first.subspan(0, 1));
-  std::vector<std::size_t> own_a(first.size()), own_b(rest.size());
-  for (std::size_t i = 0; i < own_a.size(); ++i) own_a[i] = i;
-  for (std::size_t i = 0; i < own_b.size(); ++i) own_b[i] = i;
+  std::vector<DocId> own_a(first.size()), own_b(rest.size());
+  for (std::size_t i = 0; i < own_a.size(); ++i) own_a[i] = test::doc_id(i);
+  for (std::size_t i = 0; i < own_b.size(); ++i) own_b[i] = test::doc_id(i);
   // Snapshots carry the tables between processes.
   std::stringstream snapshot;
   b.frequencies_of(own_b).save(snapshot);
@@ -69,14 +71,16 @@ TEST_CASE("shards weighed with merged frequencies give the vectors of one featur
   const ClusterOptions options;
   // Similarities within a shard and across the copy equal those of the whole corpus.
   for (std::size_t i = 0; i + 1 < first.size(); ++i) {
-    CHECK(similarity(a, a.features(i), a.features(i + 1), options) ==
-          doctest::Approx(similarity(whole, whole.features(i), whole.features(i + 1), options))
+    CHECK(similarity(a, a.features(test::doc_id(i)), a.features(test::doc_id(i + 1)), options) ==
+          doctest::Approx(similarity(whole, whole.features(test::doc_id(i)),
+                                     whole.features(test::doc_id(i + 1)), options))
               .epsilon(1e-5));
   }
   for (std::size_t i = 0; i < rest.size(); ++i) {
     const std::size_t copy = rest.size();  // b's copy of the first article of `first`
-    CHECK(similarity(b, b.features(i), b.features(copy), options) ==
-          doctest::Approx(similarity(whole, whole.features(30 + i), whole.features(0), options))
+    CHECK(similarity(b, b.features(test::doc_id(i)), b.features(test::doc_id(copy)), options) ==
+          doctest::Approx(similarity(whole, whole.features(test::doc_id(30 + i)),
+                                     whole.features(DocId{0}), options))
               .epsilon(1e-5));
   }
   // Without the merge a shard weighs with its own counts: the test above would see it.
@@ -85,9 +89,10 @@ TEST_CASE("shards weighed with merged frequencies give the vectors of one featur
   alone.finish();
   bool any_differs = false;
   for (std::size_t i = 0; i + 1 < first.size(); ++i) {
-    any_differs |=
-        std::abs(similarity(alone, alone.features(i), alone.features(i + 1), options) -
-                 similarity(whole, whole.features(i), whole.features(i + 1), options)) > 1e-4;
+    any_differs |= std::abs(similarity(alone, alone.features(test::doc_id(i)),
+                                       alone.features(test::doc_id(i + 1)), options) -
+                            similarity(whole, whole.features(test::doc_id(i)),
+                                       whole.features(test::doc_id(i + 1)), options)) > 1e-4;
   }
   CHECK(any_differs);
 }

@@ -115,13 +115,14 @@ TEST_CASE("the featurizer finds documents by id and keeps articles only when ask
   Featurizer plain(analyzer(), &lexicon());
   plain.add(articles);
   plain.finish();
-  CHECK(plain.find("it-1") == std::optional<std::size_t>(1));
+  CHECK(plain.find("it-1") == DocId{1});
   CHECK_FALSE(plain.find("nope").has_value());
-  CHECK(plain.id(2) == "en-1");
-  CHECK_THROWS_AS((void)plain.id(3), InputError);
+  CHECK(plain.id(DocId{2}) == "en-1");
+  CHECK_THROWS_AS((void)plain.id(DocId{3}), InputError);
   CHECK_FALSE(plain.keeps_articles());
-  CHECK_THROWS_AS((void)plain.title(0), ConfigError);
-  CHECK_THROWS_AS((void)explain_link(plain, &lexicon(), 0, 1, ClusterOptions{}), ConfigError);
+  CHECK_THROWS_AS((void)plain.title(DocId{0}), ConfigError);
+  CHECK_THROWS_AS((void)explain_link(plain, &lexicon(), DocId{0}, DocId{1}, ClusterOptions{}),
+                  ConfigError);
 }
 
 TEST_CASE("explain_link by index: the words each article used, InputError out of range") {
@@ -130,8 +131,8 @@ TEST_CASE("explain_link by index: the words each article used, InputError out of
   featurizer.add(articles);
   featurizer.finish();
   const Featurizer& view = featurizer;  // everything below works on a const featurizer
-  CHECK(view.title(1) == "Twitter vieta la pubblicità di Kaspersky");
-  const LinkExplanation link = explain_link(view, &lexicon(), 0, 1, ClusterOptions{});
+  CHECK(view.title(DocId{1}) == "Twitter vieta la pubblicità di Kaspersky");
+  const LinkExplanation link = explain_link(view, &lexicon(), DocId{0}, DocId{1}, ClusterOptions{});
   CHECK(link.similarity > 0.3f);
   bool advertising = false;
   for (const SharedFeature& s : link.shared) {
@@ -143,8 +144,10 @@ TEST_CASE("explain_link by index: the words each article used, InputError out of
     CHECK(s.terms.at("de").find("werb") == std::string::npos);
   }
   CHECK(advertising);
-  CHECK_THROWS_AS((void)explain_link(view, &lexicon(), 0, 3, ClusterOptions{}), InputError);
-  CHECK_THROWS_AS((void)explain_link(view, &lexicon(), 99, 0, ClusterOptions{}), InputError);
+  CHECK_THROWS_AS((void)explain_link(view, &lexicon(), DocId{0}, DocId{3}, ClusterOptions{}),
+                  InputError);
+  CHECK_THROWS_AS((void)explain_link(view, &lexicon(), DocId{99}, DocId{0}, ClusterOptions{}),
+                  InputError);
 }
 
 TEST_CASE("SharedFeature::words lists one language's words in order, none for another language") {

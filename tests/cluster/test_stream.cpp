@@ -160,8 +160,8 @@ TEST_CASE("stream: adding in batches on any thread count gives the ids of adding
       CHECK(batched.assignment() == one_by_one.assignment());
       CHECK(batched.merges().size() == one_by_one.merges().size());
       for (std::size_t doc = 0; doc < articles.size(); ++doc) {
-        const auto& a = batched.featurizer().features(doc).vector.entries();
-        const auto& b = one_by_one.featurizer().features(doc).vector.entries();
+        const auto& a = batched.featurizer().features(test::doc_id(doc)).vector.entries();
+        const auto& b = one_by_one.featurizer().features(test::doc_id(doc)).vector.entries();
         REQUIRE(a.size() == b.size());
         CHECK(std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) {
           return x.term == y.term && x.weight == y.weight;

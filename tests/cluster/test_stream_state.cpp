@@ -135,7 +135,7 @@ TEST_CASE("stream state: a loaded clusterer skips nothing and knows the ids it h
   const auto loaded =
       StreamClusterer::load(saved, shared_analyzer(), &builtin_lexicon(), stream_options());
   CHECK(loaded.featurizer().size() == 10);
-  CHECK(loaded.featurizer().find(articles[9].id) == 9);
+  CHECK(loaded.featurizer().find(articles[9].id) == DocId{9});
   CHECK_FALSE(loaded.featurizer().find(articles[10].id).has_value());
   CHECK(loaded.assignment() == first.assignment());
 }

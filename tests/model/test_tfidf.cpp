@@ -19,6 +19,7 @@ using crossnews::DfOptions;
 using crossnews::DocumentFrequencies;
 using crossnews::FeatureKind;
 using crossnews::Field;
+using crossnews::LangSlot;
 using crossnews::TermCount;
 using crossnews::TermId;
 using crossnews::TermKind;
@@ -58,7 +59,7 @@ std::vector<TermId> distinct(const std::vector<TermCount>& counts) {
 // Counts one analysed document into `df` and returns its term counts.
 std::vector<TermCount> count_into(DocumentFrequencies& df, Vocabulary& vocabulary,
                                   const AnalyzedText& text, std::optional<std::int64_t> time = {}) {
-  const std::uint16_t slot = vocabulary.lang_slot_of(text.lang);
+  const LangSlot slot = vocabulary.lang_slot_of(text.lang);
   const std::vector<TermCount> counts = crossnews::test::term_counts(text, [&](const auto& term) {
     return vocabulary.intern_in_slot(slot, text.text(term), crossnews::feature_kind(term.kind));
   });
@@ -208,7 +209,7 @@ TEST_CASE("df: remove is the exact inverse of add") {
   CHECK(df.documents(de) == 1.0);
   CHECK(df.total_documents() == 1.0);
   CHECK_THROWS_AS(df.add(de, std::vector{TermId(77)}), crossnews::InputError);
-  CHECK_THROWS_AS(df.add(40, std::vector{a}), crossnews::InputError);
+  CHECK_THROWS_AS(df.add(LangSlot{40}, std::vector{a}), crossnews::InputError);
 }
 
 TEST_CASE("df: options are validated") {
@@ -347,9 +348,9 @@ void check_same_counts(const DocumentFrequencies& expected, const DocumentFreque
   const Vocabulary& va = actual.vocabulary();
   CHECK(actual.total_documents() == doctest::Approx(expected.total_documents()).epsilon(1e-9));
   for (std::uint16_t s = 0; s < ve.language_count(); ++s) {
-    const auto slot = va.find_lang_slot(ve.slot_lang(s));
+    const auto slot = va.find_lang_slot(ve.slot_lang(LangSlot{s}));
     const double got = slot ? actual.documents(*slot) : 0.0;
-    CHECK(got == doctest::Approx(expected.documents(s)).epsilon(1e-9));
+    CHECK(got == doctest::Approx(expected.documents(LangSlot{s})).epsilon(1e-9));
   }
   for (std::uint32_t i = 0; i < ve.size(); ++i) {
     const TermId t(i);

@@ -3,12 +3,24 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 using crossnews::FeatureKind;
+using crossnews::LangSlot;
 using crossnews::TermId;
 using crossnews::Vocabulary;
+
+// Language slots are LangSlots at the API: a bare integer or another kind of id does not compile.
+template <class Slot>
+concept slot_argument = requires(Vocabulary& v, Slot slot) {
+  v.slot_lang(slot);
+  v.intern_in_slot(slot, "", FeatureKind::word);
+};
+static_assert(slot_argument<LangSlot>);
+static_assert(!slot_argument<std::uint16_t>);
+static_assert(!slot_argument<TermId>);
 
 TEST_CASE("vocabulary: interning returns one id per (language, text, kind)") {
   Vocabulary v;
@@ -31,7 +43,7 @@ TEST_CASE("vocabulary: entities, numbers and concepts are shared by all language
   const TermId it = v.intern("it", "kaspersky", FeatureKind::entity);
   CHECK(de == it);
   CHECK(v.lang(de).empty());
-  CHECK(v.lang_slot(de) == 0);
+  CHECK(v.lang_slot(de) == LangSlot{0});
   CHECK(v.intern("en", "2018", FeatureKind::number) == v.intern("fr", "2018", FeatureKind::number));
   CHECK(v.intern("de", "ban", FeatureKind::concept_) == v.intern("", "ban", FeatureKind::concept_));
   // Neutral terms need no language to be found, and registering them adds no language.
@@ -44,21 +56,21 @@ TEST_CASE("vocabulary: an unknown-language word shares slot 0 but not the entity
   const TermId word = v.intern("", "twitter", FeatureKind::word);
   const TermId entity = v.intern("", "twitter", FeatureKind::entity);
   CHECK(word != entity);
-  CHECK(v.lang_slot(word) == 0);
+  CHECK(v.lang_slot(word) == LangSlot{0});
   CHECK(v.find("", "twitter", FeatureKind::word) == word);
 }
 
 TEST_CASE("vocabulary: language slots are assigned on first use, slot 0 is neutral") {
   Vocabulary v;
   CHECK(v.language_count() == 1);
-  CHECK(v.slot_lang(0).empty());
+  CHECK(v.slot_lang(LangSlot{0}).empty());
   CHECK(v.find_lang_slot("it") == std::nullopt);
-  CHECK(v.find_lang_slot("") == 0);
+  CHECK(v.find_lang_slot("") == LangSlot{0});
   const auto it = v.lang_slot_of("it");
   const auto de = v.lang_slot_of("de");
-  CHECK(it == 1);
-  CHECK(de == 2);
-  CHECK(v.lang_slot_of("it") == 1);
+  CHECK(it == LangSlot{1});
+  CHECK(de == LangSlot{2});
+  CHECK(v.lang_slot_of("it") == LangSlot{1});
   CHECK(v.slot_lang(de) == "de");
   CHECK(v.language_count() == 3);
   const TermId pubblicita = v.intern("it", "pubblicit", FeatureKind::word);
@@ -86,7 +98,8 @@ TEST_CASE("vocabulary: find_in_slot looks up by slot, neutral kinds in slot 0") 
   CHECK(v.find_in_slot(de, "verbot", FeatureKind::word) == word);
   CHECK(v.find_in_slot(it, "verbot", FeatureKind::word) == std::nullopt);
   CHECK(v.find_in_slot(it, "kaspersky", FeatureKind::entity) == name);
-  CHECK(v.find_in_slot(99, "verbot", FeatureKind::word) == std::nullopt);  // unassigned slot
+  CHECK(v.find_in_slot(LangSlot{99}, "verbot", FeatureKind::word) ==
+        std::nullopt);  // unassigned slot
   CHECK(v.size() == 2);
 }
 
@@ -117,8 +130,8 @@ TEST_CASE("vocabulary: ids and slots it never handed out are rejected") {
   v.intern("de", "a", FeatureKind::word);
   CHECK_THROWS_AS((void)v.text(TermId(5)), crossnews::InputError);
   CHECK_THROWS_AS((void)v.kind(TermId(1)), crossnews::InputError);
-  CHECK_THROWS_AS((void)v.slot_lang(7), crossnews::InputError);
-  CHECK_THROWS_AS(v.intern_in_slot(9, "b", FeatureKind::word), crossnews::InputError);
+  CHECK_THROWS_AS((void)v.slot_lang(LangSlot{7}), crossnews::InputError);
+  CHECK_THROWS_AS(v.intern_in_slot(LangSlot{9}, "b", FeatureKind::word), crossnews::InputError);
 }
 
 TEST_CASE("vocabulary: analyzer kinds map onto feature kinds") {

@@ -11,7 +11,7 @@ namespace crossnews::detail {
 namespace {
 
 std::uint64_t fingerprint(const DocFeatures& doc) {
-  std::uint64_t h = doc.lang_slot;
+  std::uint64_t h = doc.lang_slot.value();
   for (const SparseEntry& e : doc.vector.entries()) {
     const std::uint64_t entry =
         (std::uint64_t{e.term.value()} << 32) | std::bit_cast<std::uint32_t>(e.weight);
@@ -45,13 +45,13 @@ DuplicateGroups group_exact_duplicates(const Featurizer& featurizer, std::int64_
   // Fingerprint -> groups with it (usually one; more when copies lie further apart than the
   // window, or on a collision).
   absl::flat_hash_map<std::uint64_t, std::vector<std::uint32_t>> groups_of;
-  for (std::size_t i = 0; i < n; ++i) {
-    const DocFeatures& doc = featurizer.features(i);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const DocFeatures& doc = featurizer.features(DocId{i});
     std::vector<std::uint32_t>* candidates = nullptr;
     if (!doc.vector.empty()) {
       candidates = &groups_of[fingerprint(doc)];
       const auto match = std::find_if(candidates->begin(), candidates->end(), [&](std::uint32_t g) {
-        const DocFeatures& first = featurizer.features(out.representative[g]);
+        const DocFeatures& first = featurizer.features(DocId{out.representative[g]});
         return same_vector(first, doc) && within_window(first, doc, window_seconds);
       });
       if (match != candidates->end()) {
@@ -62,7 +62,7 @@ DuplicateGroups group_exact_duplicates(const Featurizer& featurizer, std::int64_
     }
     const auto group = static_cast<std::uint32_t>(out.representative.size());
     out.group_of[i] = group;
-    out.representative.push_back(static_cast<std::uint32_t>(i));
+    out.representative.push_back(i);
     out.size.push_back(1);
     if (candidates) candidates->push_back(group);
   }

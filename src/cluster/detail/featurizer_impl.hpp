@@ -324,21 +324,22 @@ struct Featurizer::Impl {
   // Counts a projected article into the frequencies and keeps it (at its exact size: a million
   // articles of a few hundred features each) until finish().
   void keep(Staged& s, std::vector<TermId>& ids) {
-    if (s.meta.lang_slot >= tokens_per_slot.size()) {
-      tokens_per_slot.resize(s.meta.lang_slot + 1, 0);
-      mapped_per_slot.resize(s.meta.lang_slot + 1, 0);
+    const std::uint16_t slot = s.meta.lang_slot.value();
+    if (slot >= tokens_per_slot.size()) {
+      tokens_per_slot.resize(slot + 1, 0);
+      mapped_per_slot.resize(slot + 1, 0);
     }
-    tokens_per_slot[s.meta.lang_slot] += s.word_tokens;
-    mapped_per_slot[s.meta.lang_slot] += s.mapped_tokens;
+    tokens_per_slot[slot] += s.word_tokens;
+    mapped_per_slot[slot] += s.mapped_tokens;
     for (std::size_t i = 0; i < s.counts.size(); ++i) {
-      s.counts[i].form = forms.record(s.counts[i].term, s.meta.lang_slot, s.forms[i]);
+      s.counts[i].form = forms.record(s.counts[i].term, slot, s.forms[i]);
     }
     count_df(s.meta.lang_slot, s.counts, s.meta.time, ids);
     docs.push_back(std::move(s.meta));
     pending.emplace_back(s.counts.begin(), s.counts.end());
   }
 
-  void count_df(std::uint16_t slot, const std::vector<PackedCount>& counts,
+  void count_df(LangSlot slot, const std::vector<PackedCount>& counts,
                 std::optional<std::int64_t> time, std::vector<TermId>& ids) {
     ids.clear();
     for (const auto& c : counts) ids.push_back(c.term);
@@ -392,9 +393,9 @@ struct Featurizer::Impl {
     }
   }
 
-  void check_doc(std::size_t doc) const {
-    if (doc >= ids.size()) {
-      throw InputError("document " + std::to_string(doc) + " out of range: the featurizer has " +
+  void check_doc(DocId doc) const {
+    if (doc.value() >= ids.size()) {
+      throw InputError("document " + to_string(doc) + " out of range: the featurizer has " +
                        std::to_string(ids.size()));
     }
   }

@@ -92,7 +92,7 @@ void count_background(const Analyzer& analyzer, std::span<const Article> article
   std::vector<TermId> ids;
   for (const Article& article : articles) {
     worker.analyze(article, text);
-    const std::uint16_t slot = vocabulary.lang_slot_of(text.lang);
+    const LangSlot slot = vocabulary.lang_slot_of(text.lang);
     ids.clear();
     for (const Term& term : text.terms) {
       ids.push_back(vocabulary.intern_in_slot(slot, text.text(term), feature_kind(term.kind)));
@@ -110,7 +110,7 @@ void write_background_tsv(std::ostream& out, const DocumentFrequencies& df,
   out << "# crossnews background document frequencies (ModelBuilder::write_background)\n"
       << "analyzer\t" << signature << '\n';
   for (std::size_t s = 0; s < vocabulary.language_count(); ++s) {
-    const auto slot = static_cast<std::uint16_t>(s);
+    const LangSlot slot{static_cast<std::uint16_t>(s)};
     if (df.documents(slot) > 0.0) {
       out << "documents\t" << vocabulary.slot_lang(slot) << '\t' << df.documents(slot) << '\n';
     }
@@ -158,7 +158,7 @@ void read_background_tsv(std::string_view name, std::string_view content,
     if (fields[0] == "documents" && fields.size() == 3) {
       const auto n = parse_count(fields[2]);
       if (!n) bad("bad document count");
-      bump_at(table.documents, vocabulary.lang_slot_of(fields[1]), *n);
+      bump_at(table.documents, vocabulary.lang_slot_of(fields[1]).value(), *n);
       table.total += *n;
       continue;
     }
@@ -205,14 +205,14 @@ void project_background(const DocumentFrequencies& raw, const Lexicon& lexicon,
     } else {
       const double n = raw.documents(from.lang_slot(t));
       const double p = n > 0.0 ? std::min(df / n, 1.0 - 1e-12) : 0.0;
-      it->second[from.lang_slot(t)] += std::log1p(-p);
+      it->second[from.lang_slot(t).value()] += std::log1p(-p);
     }
   }
   for (const std::uint32_t c : concepts) {
     double df = 0.0;
     const auto& a = absent[c];
     for (std::size_t s = 1; s < a.size(); ++s) {
-      df += raw.documents(static_cast<std::uint16_t>(s)) * -std::expm1(a[s]);
+      df += raw.documents(LangSlot{static_cast<std::uint16_t>(s)}) * -std::expm1(a[s]);
     }
     char name[16] = {'c'};
     const auto end = std::to_chars(name + 1, name + sizeof name, c).ptr;
@@ -220,8 +220,8 @@ void project_background(const DocumentFrequencies& raw, const Lexicon& lexicon,
     bump_at(table.df, to.intern("", text, FeatureKind::concept_).value(), df);
   }
   for (std::size_t s = 0; s < from.language_count(); ++s) {
-    const auto slot = static_cast<std::uint16_t>(s);
-    bump_at(table.documents, to.lang_slot_of(from.slot_lang(slot)), raw.documents(slot));
+    const LangSlot slot{static_cast<std::uint16_t>(s)};
+    bump_at(table.documents, to.lang_slot_of(from.slot_lang(slot)).value(), raw.documents(slot));
   }
   table.total = total;
 }

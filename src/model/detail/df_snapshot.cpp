@@ -40,7 +40,7 @@ void DfTable::save(std::ostream& out) const {
   const std::size_t languages = vocabulary->language_count();
   w.u64(languages);
   for (std::size_t s = 0; s < languages; ++s) {
-    const std::string_view lang = vocabulary->slot_lang(static_cast<std::uint16_t>(s));
+    const std::string_view lang = vocabulary->slot_lang(LangSlot{static_cast<std::uint16_t>(s)});
     w.u32(static_cast<std::uint32_t>(lang.size()));
     w.bytes(lang);
   }
@@ -67,7 +67,7 @@ void DfTable::save(std::ostream& out) const {
     const TermId t(id);
     const std::string_view text = vocabulary->text(t);
     w.u8(static_cast<std::uint8_t>(vocabulary->kind(t)));
-    w.u32(vocabulary->lang_slot(t));
+    w.u32(vocabulary->lang_slot(t).value());
     w.u32(static_cast<std::uint32_t>(text.size()));
     w.bytes(text);
     w.f64(value_at(df, id));
@@ -206,13 +206,13 @@ void DfTable::load_payload(std::string_view payload) {
   const std::size_t languages = stored.langs.size();
   std::vector<std::uint16_t> slots(languages);
   for (std::size_t s = 0; s < languages; ++s) {
-    slots[s] = vocabulary->lang_slot_of(stored.langs[s]);
+    slots[s] = vocabulary->lang_slot_of(stored.langs[s]).value();
     bump_at(fresh.documents, slots[s], stored.documents_by_lang[s]);
   }
   std::vector<std::uint32_t> ids(stored.terms.size());
   for (std::size_t i = 0; i < stored.terms.size(); ++i) {
     const StoredTerm& t = stored.terms[i];
-    ids[i] = vocabulary->intern_in_slot(slots[t.lang], t.text, t.kind).value();
+    ids[i] = vocabulary->intern_in_slot(LangSlot{slots[t.lang]}, t.text, t.kind).value();
     bump_at(fresh.df, ids[i], t.df);
   }
   for (const StoredBucket& from : stored.buckets) {

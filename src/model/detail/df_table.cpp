@@ -31,7 +31,7 @@ class Translator {
   std::uint16_t slot(std::uint16_t s) {
     if (&from_ == &to_) return s;
     if (s >= slots_.size()) slots_.resize(s + 1, kUnmapped);
-    if (slots_[s] == kUnmapped) slots_[s] = to_.lang_slot_of(from_.slot_lang(s));
+    if (slots_[s] == kUnmapped) slots_[s] = to_.lang_slot_of(from_.slot_lang(LangSlot{s})).value();
     return static_cast<std::uint16_t>(slots_[s]);
   }
   std::uint32_t term(std::uint32_t id) {
@@ -39,8 +39,9 @@ class Translator {
     if (id >= terms_.size()) terms_.resize(id + 1, kUnmapped);
     if (terms_[id] == kUnmapped) {
       const TermId t(id);
-      terms_[id] =
-          to_.intern_in_slot(slot(from_.lang_slot(t)), from_.text(t), from_.kind(t)).value();
+      terms_[id] = to_.intern_in_slot(LangSlot{slot(from_.lang_slot(t).value())}, from_.text(t),
+                                      from_.kind(t))
+                       .value();
     }
     return terms_[id];
   }
