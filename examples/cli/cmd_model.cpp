@@ -16,11 +16,19 @@ struct ModelArgs {
   bool quiet = false;
 };
 
-// Counts every article of the --background inputs (JSONL, gzip or .txt folders) into `builder`.
-void add_background_inputs(ModelBuilder& builder, const std::vector<std::string>& inputs) {
-  if (inputs.empty()) return;
+// Counts every article of the --background inputs (JSONL, gzip or .txt folders) into `builder`;
+// each rejected line is named on stderr with its reason (unless quiet). Returns how many were.
+std::size_t add_background_inputs(ModelBuilder& builder, const std::vector<std::string>& inputs,
+                                  bool quiet) {
+  if (inputs.empty()) return 0;
   const Corpus corpus = read_inputs(inputs);
   builder.add_background(corpus.articles);
+  if (!quiet) {
+    for (const Rejected& r : corpus.rejected) {
+      std::cerr << "crossnews: skipped " << r.source << ':' << r.line << ": " << r.reason << '\n';
+    }
+  }
+  return corpus.rejected.size();
 }
 
 void run_build(const ModelArgs& args) {
@@ -31,13 +39,14 @@ void run_build(const ModelArgs& args) {
   ModelBuilder builder(analyzer);
   add_lexicon_sources(builder.lexicon(), args.lexicon, args.quiet);
   if (!args.lexicon.no_builtin_background) builder.add_builtin_background();
-  add_background_inputs(builder, args.backgrounds);
+  const std::size_t rejected = add_background_inputs(builder, args.backgrounds, args.quiet);
   const Model model = builder.build();
   model.save(out.stream());
   out.commit();
   if (args.quiet) return;
   std::cerr << "{\"concepts\":" << model.lexicon().concept_count()
-            << ",\"background_documents\":" << builder.background_documents() << "}\n";
+            << ",\"background_documents\":" << builder.background_documents()
+            << ",\"rejected\":" << rejected << "}\n";
 }
 
 void run_background(const ModelArgs& args) {
@@ -45,16 +54,19 @@ void run_background(const ModelArgs& args) {
   AtomicOutput out({"-o", args.output});
   const Analyzer analyzer;
   ModelBuilder builder(analyzer);
-  add_background_inputs(builder, args.backgrounds);
+  const std::size_t rejected = add_background_inputs(builder, args.backgrounds, args.quiet);
   builder.write_background(out.stream(), args.min_df);
   out.commit();
-  if (!args.quiet) std::cerr << "{\"documents\":" << builder.background_documents() << "}\n";
+  if (args.quiet) return;
+  std::cerr << "{\"documents\":" << builder.background_documents() << ",\"rejected\":" << rejected
+            << "}\n";
 }
 
 }  // namespace
 
 void register_model(CLI::App& root) {
-  auto* model = root.add_subcommand("model", "Build a model once, for --model on cluster and explain");
+  auto* model =
+      root.add_subcommand("model", "Build a model once, for --model on cluster and explain");
   model->require_subcommand(1);
 
   auto build_args = std::make_shared<ModelArgs>();
@@ -85,8 +97,8 @@ void register_model(CLI::App& root) {
       ->required()
       ->check(existing_file_or_stdin());
   background->add_option("-o,--output", bg_args->output, "The table, '-' for stdout")->required();
-  background->add_option("--min-df", bg_args->min_df,
-                         "Leave out terms in fewer documents (default 2)")
+  background
+      ->add_option("--min-df", bg_args->min_df, "Leave out terms in fewer documents (default 2)")
       ->check(CLI::Range(1.0, 1e12));
   background->add_flag("-q,--quiet", bg_args->quiet, "Print nothing on stderr but errors");
   background->callback([bg_args] { run_background(*bg_args); });

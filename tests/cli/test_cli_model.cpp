@@ -49,3 +49,19 @@ TEST_CASE("model build output is atomic: a failed build leaves the old file") {
   CHECK(r.code == 2);
   CHECK(slurp(model) == "old");
 }
+
+TEST_CASE("model build names each background line it rejects and counts it") {
+  const fs::path input = write_file("background_mixed.jsonl",
+                                    "{\"id\": \"a\", \"text\": \"Die Regierung beschloss heute "
+                                    "neue Regeln.\", \"lang\": \"de\"}\n"
+                                    "{\"id\": \"b\", \"text\": \n"
+                                    "\"\\xff not json\"\n");
+  const fs::path model = temp_dir() / "mixed.model";
+  const Run r = run("model build --no-builtin-background --background " + quote(input) + " -o " +
+                    quote(model));
+  CHECK(r.code == 0);
+  CHECK(contains(r.err, "background_mixed.jsonl:2"));
+  CHECK(contains(r.err, "background_mixed.jsonl:3"));
+  CHECK(contains(r.err, "\"background_documents\":1,"));
+  CHECK(contains(r.err, "\"rejected\":2}"));
+}
