@@ -101,18 +101,7 @@ struct BatchRun {
     // Without times the corpus order bounds the postings read per term, as time does.
     q.anchor = node;
     q.nearest_per_term = options.postings_per_term;
-    SparseVector whole = d.vector;
-    SparseVector xl = detail::crosslingual_part(featurizer, d.vector);
-    whole.prune_top_k(options.query_terms);
-    xl.prune_top_k(options.query_terms);
-    // One pass serves both queries: the cross-lingual terms are the long posting lists.
-    index.query_pair(whole, xl, q, scratch, hits, xl_hits);
-    hits.insert(hits.end(), xl_hits.begin(), xl_hits.end());
-    // Both queries often find the same article: score it once.
-    std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y) { return x.key < y.key; });
-    hits.erase(std::unique(hits.begin(), hits.end(),
-                           [](const Hit& x, const Hit& y) { return x.key == y.key; }),
-               hits.end());
+    detail::find_candidates(index, featurizer, d, q, options.query_terms, scratch, hits, xl_hits);
     article.set(featurizer, d);
     for (const Hit& h : hits) {
       const DocFeatures& other = featurizer.features(DocId{representative[h.key]});
@@ -124,7 +113,8 @@ struct BatchRun {
     article.clear();
   }
 
-  ClusteringResult run(std::span<const detail::ArticleMeta> meta, const ProgressCallback& progress) {
+  ClusteringResult run(std::span<const detail::ArticleMeta> meta,
+                       const ProgressCallback& progress) {
     const auto copies = detail::group_exact_duplicates(
         featurizer, options.window_days > 0.0 ? detail::window_seconds(options.window_days) : 0);
     const auto edges = candidate_edges(copies.representative, progress);
@@ -149,7 +139,8 @@ ClusteringResult cluster_featurized(const Featurizer& featurizer, const ClusterO
                                     const ProgressCallback& progress) {
   validate(options);
   if (!featurizer.finished()) {
-    throw ConfigError("cluster_batch: the featurizer's articles are not weighed yet; call finish()");
+    throw ConfigError(
+        "cluster_batch: the featurizer's articles are not weighed yet; call finish()");
   }
   return BatchRun{featurizer, options}.run(meta, progress);
 }
@@ -167,7 +158,6 @@ struct BatchClusterer::Impl {
     validate(options);
   }
 };
-
 
 BatchClusterer::BatchClusterer(const Analyzer& analyzer, const Lexicon* lexicon,
                                ClusterOptions options)

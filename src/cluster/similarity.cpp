@@ -2,6 +2,8 @@
 
 #include "cluster/detail/link_score.hpp"
 
+#include <algorithm>
+
 namespace crossnews {
 namespace detail {
 
@@ -39,6 +41,22 @@ SparseVector crosslingual_part(const Featurizer& f, const SparseVector& v) {
   SparseVector out = SparseVector::from_sorted(std::move(kept));
   out.normalize();
   return out;
+}
+
+void find_candidates(const InvertedIndex& index, const Featurizer& f, const DocFeatures& doc,
+                     const IndexQuery& query, std::size_t query_terms, QueryScratch& scratch,
+                     std::vector<Hit>& hits, std::vector<Hit>& xl_hits) {
+  SparseVector whole = doc.vector;
+  SparseVector xl = crosslingual_part(f, doc.vector);
+  whole.prune_top_k(query_terms);
+  xl.prune_top_k(query_terms);
+  index.query_pair(whole, xl, query, scratch, hits, xl_hits);
+  hits.insert(hits.end(), xl_hits.begin(), xl_hits.end());
+  // Both queries often find the same article: score it once.
+  std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y) { return x.key < y.key; });
+  hits.erase(std::unique(hits.begin(), hits.end(),
+                         [](const Hit& x, const Hit& y) { return x.key == y.key; }),
+             hits.end());
 }
 
 }  // namespace detail

@@ -223,19 +223,11 @@ struct StreamClusterer::Impl {
   std::vector<std::pair<float, std::uint32_t>> rank_stories(const DocFeatures& doc) {
     IndexQuery q =
         detail::window_query(doc, options, options.neighbours, options.candidate_min_score);
-    SparseVector whole = doc.vector;
-    SparseVector xl = detail::crosslingual_part(featurizer, doc.vector);
     // Batch links a pair when either article finds the other; here only the newer one looks, so
     // it looks with twice the terms.
-    whole.prune_top_k(2 * options.query_terms);
-    xl.prune_top_k(2 * options.query_terms);
     std::vector<Hit> hits, xl_hits;
-    index.query_pair(whole, xl, q, *scratch, hits, xl_hits);
-    hits.insert(hits.end(), xl_hits.begin(), xl_hits.end());
-    std::sort(hits.begin(), hits.end(), [](const Hit& x, const Hit& y) { return x.key < y.key; });
-    hits.erase(std::unique(hits.begin(), hits.end(),
-                           [](const Hit& x, const Hit& y) { return x.key == y.key; }),
-               hits.end());
+    detail::find_candidates(index, featurizer, doc, q, 2 * options.query_terms, *scratch, hits,
+                            xl_hits);
     scattered.fit(featurizer.vocabulary().size());
     scattered.set(featurizer, doc);
     std::vector<std::pair<float, std::uint32_t>> ranked;  // (similarity sum, story)

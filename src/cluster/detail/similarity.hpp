@@ -103,4 +103,11 @@ IndexQuery window_query(const DocFeatures& doc, const ClusterOptions& o, std::si
 // in other languages that the whole vector, dominated by language-specific words, would rank low.
 SparseVector crosslingual_part(const Featurizer& f, const SparseVector& v);
 
+/// The articles `doc` finds in `index` through its `query_terms` heaviest terms and through the
+/// same of its cross-lingual part (one pass: the cross-lingual terms are the long posting
+/// lists), each article once, by key. `xl_hits` is scratch.
+void find_candidates(const InvertedIndex& index, const Featurizer& f, const DocFeatures& doc,
+                     const IndexQuery& query, std::size_t query_terms, QueryScratch& scratch,
+                     std::vector<Hit>& hits, std::vector<Hit>& xl_hits);
+
 }  // namespace crossnews::detail
