@@ -10,24 +10,18 @@
 namespace crossnews::cli {
 
 void write_rejected(std::ostream& out, const Rejected& r) {
-  out << "{\"source\":";
-  write_json_string(out, r.source);
-  out << ",\"line\":" << r.line << ",\"reason\":";
-  write_json_string(out, r.reason);
-  out << "}\n";
+  JsonObject(out).text("source", r.source).count("line", r.line).text("reason", r.reason).close();
 }
 
 void write_merge(std::ostream& out, const MergeEvent& merge, std::string_view article) {
-  out << "{\"from\":" << merge.from.value() << ",\"into\":" << merge.into.value()
-      << ",\"time\":";
+  JsonObject json(out);
+  json.count("from", merge.from.value()).count("into", merge.into.value());
   if (merge.time) {
-    write_json_string(out, format_time(*merge.time));
+    json.text("time", format_time(*merge.time));
   } else {
-    out << "null";
+    json.member("time") << "null";
   }
-  out << ",\"article\":";
-  write_json_string(out, article);
-  out << "}\n";
+  json.text("article", article).close();
 }
 
 namespace {
@@ -117,14 +111,11 @@ class ClusterRun {
 
   void print_summary(double seconds) const {
     if (args_.quiet) return;
-    std::cerr << "{\"articles\":" << ids_.size() << ",\"rejected\":" << rejected_
-              << ",\"stories\":" << stories_.size();
-    if (args_.mode == "stream") std::cerr << ",\"merges\":" << merges_.size();
-    std::cerr << ",\"seconds\":";
-    write_json_number(std::cerr, seconds);
-    std::cerr << ",\"articles_per_s\":";
-    write_json_number(std::cerr, seconds > 0 ? double(ids_.size()) / seconds : 0.0);
-    std::cerr << "}\n";
+    JsonObject json(std::cerr);
+    json.count("articles", ids_.size()).count("rejected", rejected_);
+    json.count("stories", stories_.size());
+    if (args_.mode == "stream") json.count("merges", merges_.size());
+    close_summary(json, ids_.size(), seconds);
   }
 
  private:
@@ -246,14 +237,7 @@ class ClusterRun {
 void run(ClusterArgs& args) {
   const auto start = std::chrono::steady_clock::now();
   const std::vector<NamedPath> outputs = check_args(args);
-  // One reader over all inputs, opened before any work: a missing input is a usage error, and
-  // duplicate ids are caught across files.
-  std::unique_ptr<ArticleReader> reader;
-  try {
-    reader = std::make_unique<ArticleReader>(std::span<const std::string>(args.inputs));
-  } catch (const IoError& e) {
-    throw ExitError{kUsage, e.what()};
-  }
+  std::unique_ptr<ArticleReader> reader = open_reader(args.inputs);
   // The report shows titles and the articles' own words: the featurizer must keep them.
   args.options.features.keep_articles =
       !args.stories.empty() && parse_story_format(args.stories_format) == StoryFormat::html;
@@ -264,12 +248,32 @@ void run(ClusterArgs& args) {
   clustering.print_summary(seconds_since(start));
 }
 
+void add_cluster_args(CLI::App& app, ClusterArgs& args) {
+  add_input_arguments(app, args.inputs);
+  app.add_option("-o,--output", args.output,
+                 "Assignments TSV, '-' for stdout (the default, unless --stories or --rejected "
+                 "writes to stdout: then the assignments are not written)");
+  app.add_option("--stories", args.stories, "Write story summaries here; '-' for stdout");
+  app.add_option("--stories-format", args.stories_format,
+                 "jsonl (one summary per line), text (readable) or html (one page to open in a "
+                 "browser); needs --stories")
+      ->check(CLI::IsMember({"jsonl", "text", "html"}))
+      ->capture_default_str()
+      ->each([&args](const std::string&) { args.stories_format_given = true; });
+  app.add_option("--rejected", args.rejected,
+                 "Write rejected input lines as JSONL here; '-' for stdout");
+  app.add_option("--merges", args.merges,
+                 "With --mode stream: write each merge of two stories here as JSONL (from, into, "
+                 "time, article); '-' for stdout");
+  add_quiet_flag(app, args.quiet, "no progress, warnings or summary");
+  add_clustering_options(app, args.options, args.strategy, args.lexicon, &args.mode);
+}
+
 }  // namespace
 
 void register_cluster(CLI::App& root) {
-  auto args = std::make_shared<ClusterArgs>();
-  auto* app = root.add_subcommand(
-      "cluster",
+  add_command(
+      root, "cluster",
       "Assign every article to a story.\n\n"
       "INPUT is a JSONL file (id, text, optional title, lang, time), '-' for stdin, or a directory\n"
       "of .txt files (first line the title). Writes 'id<TAB>story' per accepted article in input\n"
@@ -279,33 +283,8 @@ void register_cluster(CLI::App& root) {
       "  crossnews cluster news.jsonl -o assign.tsv --stories stories.jsonl --rejected bad.jsonl\n"
       "  crossnews cluster --mode stream --window-days 3 --threads 2 day1.jsonl day2.jsonl\n"
       "  crossnews cluster --freedict /usr/share/dictd/freedict-deu-ita.index news.jsonl\n"
-      "  crossnews cluster -q news.jsonl --stories - --stories-format text");
-  app->add_option("INPUT", args->inputs, "JSONL file, '-' for stdin, or a directory of .txt files")
-      ->required();
-  app->add_option("-o,--output", args->output,
-                  "Assignments TSV, '-' for stdout (the default, unless --stories or --rejected "
-                  "writes to stdout: then the assignments are not written)");
-  app->add_option("--stories", args->stories, "Write story summaries here; '-' for stdout");
-  auto* format = app->add_option("--stories-format", args->stories_format,
-                                 "jsonl (one summary per line), text (readable) or html (one page "
-                                 "to open in a browser); needs --stories")
-                     ->check(CLI::IsMember({"jsonl", "text", "html"}))
-                     ->capture_default_str();
-  app->add_option("--rejected", args->rejected,
-                  "Write rejected input lines as JSONL here; '-' for stdout");
-  app->add_option("--merges", args->merges,
-                  "With --mode stream: write each merge of two stories here as JSONL (from, into, "
-                  "time, article); '-' for stdout");
-  app->add_flag("-q,--quiet", args->quiet,
-                "Print nothing on stderr but errors: no progress, warnings or summary");
-  add_cluster_options(*app, args->options, args->strategy, &args->mode);
-  add_stream_options(*app, args->options);
-  add_lexicon_options(*app, args->lexicon);
-  add_model_options(*app, args->lexicon, args->options.features.df);
-  app->callback([args, format] {
-    args->stories_format_given = format->count() > 0;
-    run(*args);
-  });
+      "  crossnews cluster -q news.jsonl --stories - --stories-format text",
+      add_cluster_args, run);
 }
 
 }  // namespace crossnews::cli

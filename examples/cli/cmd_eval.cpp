@@ -9,39 +9,68 @@ namespace crossnews::cli {
 
 namespace {
 
+struct EvalArgs {
+  std::string gold;
+  std::string predicted;
+  bool allow_missing = false;
+};
+
 void print_scores(std::ostream& out, const ClusteringScores& s) {
-  out << "{\"n\":" << s.n << ",\"gold_stories\":" << s.gold_stories
-      << ",\"pred_stories\":" << s.pred_stories;
-  const std::pair<const char*, double> fields[] = {
-      {"bcubed_precision", s.bcubed_precision},
-      {"bcubed_recall", s.bcubed_recall},
-      {"bcubed_f1", s.bcubed_f1},
-      {"pairwise_precision", s.pairwise_precision},
-      {"pairwise_recall", s.pairwise_recall},
-      {"pairwise_f1", s.pairwise_f1},
-      {"crosslingual_precision", s.crosslingual_precision},
-      {"crosslingual_recall", s.crosslingual_recall},
-      {"crosslingual_f1", s.crosslingual_f1}};
-  for (const auto& [name, value] : fields) {
-    out << ",\"" << name << "\":";
-    write_json_number(out, value);
+  JsonObject json(out);
+  json.count("n", s.n).count("gold_stories", s.gold_stories).count("pred_stories", s.pred_stories);
+  // Precision, recall and F1 of each way of counting.
+  const std::tuple<std::string, double, double, double> countings[] = {
+      {"bcubed", s.bcubed_precision, s.bcubed_recall, s.bcubed_f1},
+      {"pairwise", s.pairwise_precision, s.pairwise_recall, s.pairwise_f1},
+      {"crosslingual", s.crosslingual_precision, s.crosslingual_recall, s.crosslingual_f1}};
+  for (const auto& [counting, precision, recall, f1] : countings) {
+    json.number(counting + "_precision", precision).number(counting + "_recall", recall);
+    json.number(counting + "_f1", f1);
   }
-  out << ",\"missing\":" << s.missing << ",\"extra\":" << s.extra
-      << ",\"duplicate\":" << s.duplicate << ",\"gold_skipped_lines\":" << s.gold_skipped_lines
-      << "}\n";
+  json.count("missing", s.missing).count("extra", s.extra).count("duplicate", s.duplicate);
+  json.count("gold_skipped_lines", s.gold_skipped_lines).close();
+}
+
+void add_eval_args(CLI::App& app, EvalArgs& args) {
+  app.add_option("--gold", args.gold, "JSONL with id, story and lang; '-' for stdin")->required();
+  app.add_option("PRED", args.predicted, "TSV id<TAB>story from crossnews cluster; '-' for stdin")
+      ->required();
+  app.add_flag("--allow-missing", args.allow_missing,
+               "Score a prediction that covers only part of the gold file (exit 0)");
+}
+
+void run_eval(const EvalArgs& args) {
+  if (args.gold == "-" && args.predicted == "-") {
+    throw ExitError{kUsage, "--gold ('-') and PRED ('-') cannot both read stdin"};
+  }
+  // The library reads files by name; stdin has one.
+  const auto path = [](const std::string& name) { return name == "-" ? "/dev/stdin" : name; };
+  ClusteringScores s;
+  try {
+    s = evaluate_files(path(args.gold), path(args.predicted));
+  } catch (const IoError& e) {
+    throw ExitError{kUsage, e.what()};
+  } catch (const InputError& e) {
+    throw ExitError{kFailure, e.what()};
+  }
+  if (s.n == 0) {
+    throw ExitError{kFailure, "the gold file '" + args.gold +
+                                  "' has no article with an id and a story (" +
+                                  std::to_string(s.gold_skipped_lines) + " lines skipped)"};
+  }
+  print_scores(std::cout, s);
+  if (s.missing > 0 && !args.allow_missing) {
+    throw ExitError{kFailure, "the prediction '" + args.predicted + "' lacks " +
+                                  std::to_string(s.missing) + " of the " + std::to_string(s.n) +
+                                  " gold articles; --allow-missing scores it anyway"};
+  }
 }
 
 }  // namespace
 
 void register_eval(CLI::App& root) {
-  struct Args {
-    std::string gold;
-    std::string predicted;
-    bool allow_missing = false;
-  };
-  auto args = std::make_shared<Args>();
-  auto* app = root.add_subcommand(
-      "eval",
+  add_command(
+      root, "eval",
       "Score predicted stories against gold labels: B-cubed, pairwise and cross-lingual pairwise\n"
       "precision, recall and F1, as one JSON line, with the counts of gold articles missing from\n"
       "the prediction, prediction lines whose id is not in gold (extra) and repeated ids\n"
@@ -49,38 +78,8 @@ void register_eval(CLI::App& root) {
       "printing the scores, unless --allow-missing (each missing article then scores alone).\n\n"
       "Examples:\n"
       "  crossnews eval --gold examples/data/articles.jsonl assign.tsv\n"
-      "  crossnews cluster -q news.jsonl | crossnews eval --gold news.jsonl -");
-  app->add_option("--gold", args->gold, "JSONL with id, story and lang; '-' for stdin")->required();
-  app->add_option("PRED", args->predicted, "TSV id<TAB>story from crossnews cluster; '-' for stdin")
-      ->required();
-  app->add_flag("--allow-missing", args->allow_missing,
-                "Score a prediction that covers only part of the gold file (exit 0)");
-  app->callback([args] {
-    if (args->gold == "-" && args->predicted == "-") {
-      throw ExitError{kUsage, "--gold ('-') and PRED ('-') cannot both read stdin"};
-    }
-    // The library reads files by name; stdin has one.
-    const auto path = [](const std::string& name) { return name == "-" ? "/dev/stdin" : name; };
-    ClusteringScores s;
-    try {
-      s = evaluate_files(path(args->gold), path(args->predicted));
-    } catch (const IoError& e) {
-      throw ExitError{kUsage, e.what()};
-    } catch (const InputError& e) {
-      throw ExitError{kFailure, e.what()};
-    }
-    if (s.n == 0) {
-      throw ExitError{kFailure, "the gold file '" + args->gold +
-                                    "' has no article with an id and a story (" +
-                                    std::to_string(s.gold_skipped_lines) + " lines skipped)"};
-    }
-    print_scores(std::cout, s);
-    if (s.missing > 0 && !args->allow_missing) {
-      throw ExitError{kFailure, "the prediction '" + args->predicted + "' lacks " +
-                                    std::to_string(s.missing) + " of the " + std::to_string(s.n) +
-                                    " gold articles; --allow-missing scores it anyway"};
-    }
-  });
+      "  crossnews cluster -q news.jsonl | crossnews eval --gold news.jsonl -",
+      add_eval_args, run_eval);
 }
 
 }  // namespace crossnews::cli

@@ -37,38 +37,20 @@ struct Explainer {
 
 void write_json(std::ostream& out, const Explainer& e, DocId a, DocId b,
                 const LinkExplanation& link) {
-  out << "{\"a\":";
-  write_json_string(out, e.featurizer.id(a));
-  out << ",\"b\":";
-  write_json_string(out, e.featurizer.id(b));
-  out << ",\"lang_a\":";
-  write_json_string(out, e.lang(a));
-  out << ",\"lang_b\":";
-  write_json_string(out, e.lang(b));
-  out << ",\"similarity\":";
-  write_json_number(out, link.similarity);
-  out << ",\"content\":";
-  write_json_number(out, link.content);
-  out << ",\"names\":";
-  write_json_number(out, link.names);
-  out << ",\"time_factor\":";
-  write_json_number(out, link.time_factor);
-  out << ",\"same_story\":" << (link.similarity >= e.args.options.threshold ? "true" : "false");
-  out << ",\"shared\":[";
-  for (std::size_t i = 0; i < link.shared.size() && i < e.args.top; ++i) {
-    const auto& s = link.shared[i];
-    if (i) out << ',';
-    out << "{\"concept\":";
-    write_json_string(out, s.concept_name);
-    out << ",\"terms\":";
-    write_json_object(out, s.terms);
-    out << ",\"weight\":";
-    write_json_number(out, s.weight);
-    out << ",\"source\":";
-    write_json_string(out, s.source);
-    out << '}';
-  }
-  out << "]}\n";
+  JsonObject json(out);
+  json.text("a", e.featurizer.id(a)).text("b", e.featurizer.id(b));
+  json.text("lang_a", e.lang(a)).text("lang_b", e.lang(b));
+  json.number("similarity", link.similarity).number("content", link.content);
+  json.number("names", link.names).number("time_factor", link.time_factor);
+  json.flag("same_story", link.similarity >= e.args.options.threshold);
+  const auto shown = std::span(link.shared).first(std::min(link.shared.size(), e.args.top));
+  json.array("shared", shown, [](std::ostream& item, const SharedFeature& s) {
+    JsonObject feature(item);
+    feature.text("concept", s.concept_name);
+    write_json_object(feature.member("terms"), s.terms);
+    feature.number("weight", s.weight).text("source", s.source).close("");
+  });
+  json.close();
 }
 
 // Display width of UTF-8 text in a terminal, counted in code points (enough for alignment of
@@ -171,13 +153,8 @@ void explain_pairs(const Explainer& e) {
     }
     ++failed;
     std::cerr << "crossnews: " << e.args.pairs << ":" << n << ": " << problem << '\n';
-    std::cout << "{\"line\":" << n << ",\"a\":";
-    write_json_string(std::cout, id_a);
-    std::cout << ",\"b\":";
-    write_json_string(std::cout, id_b);
-    std::cout << ",\"error\":";
-    write_json_string(std::cout, problem);
-    std::cout << "}\n";
+    JsonObject record(std::cout);
+    record.count("line", n).text("a", id_a).text("b", id_b).text("error", problem).close();
   }
   if (failed > 0) {
     throw ExitError{kFailure, std::to_string(failed) + " pair(s) of '" + e.args.pairs +
@@ -221,12 +198,30 @@ void run(ExplainArgs& args) {
   write_pair(explainer, find(args.id_a), find(args.id_b));
 }
 
+void add_explain_args(CLI::App& app, ExplainArgs& args) {
+  add_repeatable_option(app, "--input", args.inputs,
+                        "JSONL file, '-' for stdin, or directory of .txt files")
+      ->required();
+  app.add_option("ids", args.ids, "ID_A ID_B: the two article ids");
+  app.add_option("--pairs", args.pairs,
+                 "Explain every 'id_a<TAB>id_b' line of this file ('-': stdin), in order")
+      ->excludes("ids");
+  app.add_option("--format", args.format,
+                 "text (for people; the default on a terminal) or json (one line per pair)")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--top", args.top, "Shared features to list")
+      ->check(whole_number())
+      ->capture_default_str();
+  add_cluster_options(app, args.options, args.strategy);
+  add_lexicon_options(app, args.lexicon);
+  add_model_options(app, args.lexicon, args.options.features.df);
+}
+
 }  // namespace
 
 void register_explain(CLI::App& root) {
-  auto args = std::make_shared<ExplainArgs>();
-  auto* app = root.add_subcommand(
-      "explain",
+  add_command(
+      root, "explain",
       "Explain the similarity of two articles: the concepts, names and words they share, with\n"
       "weights and where each link comes from (lexicon, freedict, pivot, learned, entity, word).\n"
       "Document frequencies come from all --input articles. Text for people when stdout is a\n"
@@ -234,25 +229,8 @@ void register_explain(CLI::App& root) {
       "  crossnews explain --input examples/data/articles.jsonl ex-001 ex-002\n"
       "  crossnews explain --input examples/data/articles.jsonl --top 5 ex-002 ex-004\n"
       "  printf 'ex-001\\tex-002\\n' | crossnews explain --input examples/data/articles.jsonl "
-      "--pairs -");
-  one_value_each(app->add_option("--input", args->inputs,
-                                 "JSONL file, '-' for stdin, or directory of .txt files; one per "
-                                 "option, repeatable"))
-      ->required();
-  app->add_option("ids", args->ids, "ID_A ID_B: the two article ids");
-  app->add_option("--pairs", args->pairs,
-                  "Explain every 'id_a<TAB>id_b' line of this file ('-': stdin), in order")
-      ->excludes("ids");
-  app->add_option("--format", args->format,
-                  "text (for people; the default on a terminal) or json (one line per pair)")
-      ->check(CLI::IsMember({"text", "json"}));
-  app->add_option("--top", args->top, "Shared features to list")
-      ->check(whole_number())
-      ->capture_default_str();
-  add_cluster_options(*app, args->options, args->strategy);
-  add_lexicon_options(*app, args->lexicon);
-  add_model_options(*app, args->lexicon, args->options.features.df);
-  app->callback([args] { run(*args); });
+      "--pairs -",
+      add_explain_args, run);
 }
 
 }  // namespace crossnews::cli

@@ -1,6 +1,7 @@
 // crossnews model: build a model once (keyword map + background frequencies) for --model.
 
 #include "common.hpp"
+#include "json_writer.hpp"
 
 #include <iostream>
 
@@ -44,9 +45,10 @@ void run_build(const ModelArgs& args) {
   model.save(out.stream());
   out.commit();
   if (args.quiet) return;
-  std::cerr << "{\"concepts\":" << model.lexicon().concept_count()
-            << ",\"background_documents\":" << builder.background_documents()
-            << ",\"rejected\":" << rejected << "}\n";
+  JsonObject json(std::cerr);
+  json.count("concepts", model.lexicon().concept_count());
+  json.number("background_documents", builder.background_documents());
+  json.count("rejected", rejected).close();
 }
 
 void run_background(const ModelArgs& args) {
@@ -58,8 +60,30 @@ void run_background(const ModelArgs& args) {
   builder.write_background(out.stream(), args.min_df);
   out.commit();
   if (args.quiet) return;
-  std::cerr << "{\"documents\":" << builder.background_documents() << ",\"rejected\":" << rejected
-            << "}\n";
+  JsonObject json(std::cerr);
+  json.number("documents", builder.background_documents()).count("rejected", rejected).close();
+}
+
+void add_build_args(CLI::App& app, ModelArgs& args) {
+  add_lexicon_options(app, args.lexicon);
+  app.add_flag("--no-builtin-background", args.lexicon.no_builtin_background,
+               "Leave out the background frequencies compiled into crossnews");
+  add_repeatable_option(app, "--background", args.backgrounds,
+                        "Articles (JSONL, gzip, .txt folder) whose frequencies are added to the "
+                        "background")
+      ->check(existing_file_or_stdin());
+  app.add_option("-o,--output", args.output, "The model file")->required();
+  add_quiet_flag(app, args.quiet);
+}
+
+void add_background_args(CLI::App& app, ModelArgs& args) {
+  app.add_option("INPUT", args.backgrounds, "Articles (JSONL, gzip, .txt folder)")
+      ->required()
+      ->check(existing_file_or_stdin());
+  app.add_option("-o,--output", args.output, "The table, '-' for stdout")->required();
+  app.add_option("--min-df", args.min_df, "Leave out terms in fewer documents (default 2)")
+      ->check(CLI::Range(1.0, 1e12));
+  add_quiet_flag(app, args.quiet);
 }
 
 }  // namespace
@@ -68,40 +92,17 @@ void register_model(CLI::App& root) {
   auto* model =
       root.add_subcommand("model", "Build a model once, for --model on cluster and explain");
   model->require_subcommand(1);
-
-  auto build_args = std::make_shared<ModelArgs>();
-  auto* build = model->add_subcommand(
-      "build",
-      "Build the keyword map and the background document frequencies, and save them.\n\n"
-      "Examples:\n"
-      "  crossnews model build -o news.model\n"
-      "  crossnews model build --freedict /usr/share/dictd/freedict-deu-ita.index "
-      "--background examples/data/articles.jsonl -o news.model");
-  add_lexicon_options(*build, build_args->lexicon);
-  build->add_flag("--no-builtin-background", build_args->lexicon.no_builtin_background,
-                  "Leave out the background frequencies compiled into crossnews");
-  one_value_each(build->add_option("--background", build_args->backgrounds,
-                                   "Articles (JSONL, gzip, .txt folder) whose frequencies are "
-                                   "added to the background; one per option, repeatable"))
-      ->check(existing_file_or_stdin());
-  build->add_option("-o,--output", build_args->output, "The model file")->required();
-  build->add_flag("-q,--quiet", build_args->quiet, "Print nothing on stderr but errors");
-  build->callback([build_args] { run_build(*build_args); });
-
-  auto bg_args = std::make_shared<ModelArgs>();
-  auto* background = model->add_subcommand(
-      "background",
-      "Count document frequencies of general text in the format compiled into crossnews "
-      "(data/background/df.tsv; scripts/build_background.sh makes it).");
-  background->add_option("INPUT", bg_args->backgrounds, "Articles (JSONL, gzip, .txt folder)")
-      ->required()
-      ->check(existing_file_or_stdin());
-  background->add_option("-o,--output", bg_args->output, "The table, '-' for stdout")->required();
-  background
-      ->add_option("--min-df", bg_args->min_df, "Leave out terms in fewer documents (default 2)")
-      ->check(CLI::Range(1.0, 1e12));
-  background->add_flag("-q,--quiet", bg_args->quiet, "Print nothing on stderr but errors");
-  background->callback([bg_args] { run_background(*bg_args); });
+  add_command(*model, "build",
+              "Build the keyword map and the background document frequencies, and save them.\n\n"
+              "Examples:\n"
+              "  crossnews model build -o news.model\n"
+              "  crossnews model build --freedict /usr/share/dictd/freedict-deu-ita.index "
+              "--background examples/data/articles.jsonl -o news.model",
+              add_build_args, run_build);
+  add_command(*model, "background",
+              "Count document frequencies of general text in the format compiled into crossnews "
+              "(data/background/df.tsv; scripts/build_background.sh makes it).",
+              add_background_args, run_background);
 }
 
 }  // namespace crossnews::cli

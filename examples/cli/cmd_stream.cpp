@@ -73,14 +73,11 @@ class StreamRun {
 
   void print_summary(double seconds) const {
     if (args_.quiet) return;
-    std::cerr << "{\"articles\":" << added_ << ",\"skipped\":" << skipped_
-              << ",\"rejected\":" << rejected_count_ << ",\"stories\":" << story_count()
-              << ",\"merges\":" << merges_written_ << ",\"checkpoints\":" << checkpoints_
-              << ",\"seconds\":";
-    write_json_number(std::cerr, seconds);
-    std::cerr << ",\"articles_per_s\":";
-    write_json_number(std::cerr, seconds > 0 ? double(added_) / seconds : 0.0);
-    std::cerr << "}\n";
+    JsonObject json(std::cerr);
+    json.count("articles", added_).count("skipped", skipped_).count("rejected", rejected_count_);
+    json.count("stories", story_count()).count("merges", merges_written_);
+    json.count("checkpoints", checkpoints_);
+    close_summary(json, added_, seconds);
   }
 
  private:
@@ -178,23 +175,39 @@ class StreamRun {
 void run(StreamArgs& args) {
   const auto start = std::chrono::steady_clock::now();
   check_args(args);
-  std::unique_ptr<ArticleReader> reader;
-  try {
-    reader = std::make_unique<ArticleReader>(std::span<const std::string>(args.inputs));
-  } catch (const IoError& e) {
-    throw ExitError{kUsage, e.what()};
-  }
-  StreamRun stream(args, std::move(reader));
+  StreamRun stream(args, open_reader(args.inputs));
   stream.run();
   stream.print_summary(seconds_since(start));
+}
+
+void add_stream_args(CLI::App& app, StreamArgs& args) {
+  add_input_arguments(app, args.inputs);
+  app.add_option("--state", args.state, "State directory (created if missing)")->required();
+  app.add_option("-o,--output", args.output,
+                 "Assignments TSV, appended per article; '-' for stdout")
+      ->capture_default_str();
+  app.add_option("--merges", args.merges,
+                 "Append each merge of two stories here as JSONL: from, into, time, article");
+  app.add_option("--stories", args.stories,
+                 "Write the summaries of all stories here at the end; '-' for stdout");
+  app.add_option("--stories-format", args.stories_format, "jsonl or text")
+      ->check(CLI::IsMember({"jsonl", "text"}))
+      ->capture_default_str();
+  app.add_option("--rejected", args.rejected,
+                 "Write rejected input lines as JSONL here; '-' for stdout");
+  app.add_option("--checkpoint-every", args.checkpoint_every,
+                 "Write a checkpoint after every N new articles")
+      ->check(whole_number())
+      ->capture_default_str();
+  add_quiet_flag(app, args.quiet, "no warnings or summary");
+  add_clustering_options(app, args.options, args.strategy, args.lexicon);
 }
 
 }  // namespace
 
 void register_stream(CLI::App& root) {
-  auto args = std::make_shared<StreamArgs>();
-  auto* app = root.add_subcommand(
-      "stream",
+  add_command(
+      root, "stream",
       "Assign each article to a story as it arrives, keeping the state in a directory.\n\n"
       "Reads articles in order (JSONL files, directories of .txt files, or '-': stdin, line by\n"
       "line as lines arrive, as from 'tail -f feed.jsonl') and writes 'id<TAB>story' for each at\n"
@@ -207,33 +220,8 @@ void register_stream(CLI::App& root) {
       "Examples:\n"
       "  crossnews stream --state state -o stream.tsv day1.jsonl\n"
       "  crossnews stream --state state -o stream.tsv day1.jsonl day2.jsonl\n"
-      "  cat news.jsonl | crossnews stream --state live -o live.tsv --merges merges.jsonl -");
-  app->add_option("INPUT", args->inputs, "JSONL file, '-' for stdin, or a directory of .txt files")
-      ->required();
-  app->add_option("--state", args->state, "State directory (created if missing)")->required();
-  app->add_option("-o,--output", args->output,
-                  "Assignments TSV, appended per article; '-' for stdout")
-      ->capture_default_str();
-  app->add_option("--merges", args->merges,
-                  "Append each merge of two stories here as JSONL: from, into, time, article");
-  app->add_option("--stories", args->stories,
-                  "Write the summaries of all stories here at the end; '-' for stdout");
-  app->add_option("--stories-format", args->stories_format, "jsonl or text")
-      ->check(CLI::IsMember({"jsonl", "text"}))
-      ->capture_default_str();
-  app->add_option("--rejected", args->rejected,
-                  "Write rejected input lines as JSONL here; '-' for stdout");
-  app->add_option("--checkpoint-every", args->checkpoint_every,
-                  "Write a checkpoint after every N new articles")
-      ->check(whole_number())
-      ->capture_default_str();
-  app->add_flag("-q,--quiet", args->quiet,
-                "Print nothing on stderr but errors: no warnings or summary");
-  add_cluster_options(*app, args->options, args->strategy);
-  add_stream_options(*app, args->options);
-  add_lexicon_options(*app, args->lexicon);
-  add_model_options(*app, args->lexicon, args->options.features.df);
-  app->callback([args] { run(*args); });
+      "  cat news.jsonl | crossnews stream --state live -o live.tsv --merges merges.jsonl -",
+      add_stream_args, run);
 }
 
 }  // namespace crossnews::cli

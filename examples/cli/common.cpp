@@ -1,4 +1,5 @@
 #include "common.hpp"
+#include "json_writer.hpp"
 
 #include <unistd.h>
 
@@ -54,17 +55,29 @@ CLI::Validator existing_file_or_stdin() {
       "", "file or -");
 }
 
-CLI::Option* one_value_each(CLI::Option* option) { return option->allow_extra_args(false); }
+CLI::Option* add_repeatable_option(CLI::App& app, const std::string& name,
+                                   std::vector<std::string>& values, const std::string& help) {
+  return app.add_option(name, values, help + "; one per option, repeatable")
+      ->allow_extra_args(false);
+}
+
+CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet, const std::string& left_out) {
+  const std::string help = "Print nothing on stderr but errors";
+  return app.add_flag("-q,--quiet", quiet, left_out.empty() ? help : help + ": " + left_out);
+}
+
+CLI::Option* add_input_arguments(CLI::App& app, std::vector<std::string>& inputs) {
+  return app.add_option("INPUT", inputs, "JSONL file, '-' for stdin, or a directory of .txt files")
+      ->required();
+}
 
 void add_lexicon_options(CLI::App& app, LexiconArgs& args) {
-  one_value_each(app.add_option("--lexicon", args.lexicons,
-                                "Extra keyword-map TSV (pairs, concept or wide form), '-' for "
-                                "stdin; one per option, repeatable"))
+  add_repeatable_option(app, "--lexicon", args.lexicons,
+                        "Extra keyword-map TSV (pairs, concept or wide form), '-' for stdin")
       ->check(existing_file_or_stdin());
-  one_value_each(app.add_option("--freedict", args.freedicts,
-                                "FreeDict dictionary index, e.g. "
-                                "/usr/share/dictd/freedict-deu-ita.index (its .dict.dz is read "
-                                "from beside it, so not '-'); one per option, repeatable"))
+  add_repeatable_option(app, "--freedict", args.freedicts,
+                        "FreeDict dictionary index, e.g. /usr/share/dictd/freedict-deu-ita.index "
+                        "(its .dict.dz is read from beside it, so not '-')")
       ->check(CLI::ExistingFile);
   app.add_flag("--no-builtin-lexicon", args.no_builtin,
                "Leave out the news lexicon compiled into crossnews");
@@ -124,6 +137,14 @@ void add_stream_options(CLI::App& app, ClusterOptions& options) {
                  "Stream: a story idle past the window leaves once this many more articles came")
       ->check(whole_number())
       ->capture_default_str();
+}
+
+void add_clustering_options(CLI::App& app, ClusterOptions& options, std::string& strategy,
+                            LexiconArgs& lexicon, std::string* mode) {
+  add_cluster_options(app, options, strategy, mode);
+  add_stream_options(app, options);
+  add_lexicon_options(app, lexicon);
+  add_model_options(app, lexicon, options.features.df);
 }
 
 void apply_cluster_args(ClusterOptions& options, const std::string& strategy) {
@@ -240,6 +261,14 @@ std::vector<NamedPath> named_inputs(const std::string& option,
   return named;
 }
 
+std::unique_ptr<ArticleReader> open_reader(const std::vector<std::string>& inputs) {
+  try {
+    return std::make_unique<ArticleReader>(std::span<const std::string>(inputs));
+  } catch (const IoError& e) {
+    throw ExitError{kUsage, e.what()};
+  }
+}
+
 Corpus read_inputs(const std::vector<std::string>& inputs) {
   Corpus corpus;
   try {
@@ -302,6 +331,11 @@ std::string format_time(std::int64_t seconds) {
                 year < 0 ? -year : year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
                 tm.tm_sec);
   return buf;
+}
+
+void close_summary(JsonObject& json, std::uint64_t articles, double seconds) {
+  json.number("seconds", seconds);
+  json.number("articles_per_s", seconds > 0 ? double(articles) / seconds : 0.0).close();
 }
 
 double seconds_since(const std::chrono::steady_clock::time_point& start) {

@@ -48,9 +48,14 @@ CLI::Validator finite_number();
 CLI::Validator whole_number();
 /// An existing file, or "-" for stdin.
 CLI::Validator existing_file_or_stdin();
-/// Makes a repeatable option take one value per occurrence: `--lexicon A INPUT` leaves INPUT
-/// to the positional argument.
-CLI::Option* one_value_each(CLI::Option* option);
+/// Adds an option that may be repeated, one value per occurrence (`--lexicon A INPUT` leaves
+/// INPUT to the positional argument); its help is `help` and "; one per option, repeatable".
+CLI::Option* add_repeatable_option(CLI::App& app, const std::string& name,
+                                   std::vector<std::string>& values, const std::string& help);
+/// -q,--quiet: "Print nothing on stderr but errors", and what else it leaves out, if `left_out`.
+CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet, const std::string& left_out = "");
+/// The INPUT arguments of the commands that read articles as they come (cluster, stream).
+CLI::Option* add_input_arguments(CLI::App& app, std::vector<std::string>& inputs);
 
 /// The arguments of `cluster`, shared with crossnews-mpi.
 struct ClusterArgs {
@@ -76,6 +81,10 @@ void add_model_options(CLI::App& app, LexiconArgs& args, DfOptions& df);
 /// offer it (the library's clusterers are separate classes; the command picks one).
 void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& strategy,
                          std::string* mode = nullptr);
+/// The option groups of the commands that cluster a corpus (cluster, stream): add_cluster_options,
+/// add_stream_options, add_lexicon_options and add_model_options.
+void add_clustering_options(CLI::App& app, ClusterOptions& options, std::string& strategy,
+                            LexiconArgs& lexicon, std::string* mode = nullptr);
 /// Applies the --strategy string (checked by CLI11) to the options, then checks every
 /// value with the library's validate(): an out-of-range value ends with kUsage naming the option
 /// and its accepted range.
@@ -98,6 +107,9 @@ std::vector<NamedPath> named_inputs(const std::string& option,
                                     const std::vector<std::string>& paths,
                                     const LexiconArgs* lexicon = nullptr);
 
+/// One reader over all inputs, opened before any work: a missing input ends with kUsage, and
+/// duplicate ids are caught across files.
+std::unique_ptr<ArticleReader> open_reader(const std::vector<std::string>& inputs);
 /// Reads all inputs at once (for commands that need every article in memory). Unreadable
 /// inputs end with kUsage; inputs without a single accepted article with kFailure.
 Corpus read_inputs(const std::vector<std::string>& inputs);
@@ -128,9 +140,26 @@ void write_rejected(std::ostream& out, const Rejected& r);
 /// id of the article that made it.
 void write_merge(std::ostream& out, const MergeEvent& merge, std::string_view article);
 
+class JsonObject;
+/// Ends the closing line of a run (stderr) with its time and speed: seconds, articles_per_s.
+void close_summary(JsonObject& json, std::uint64_t articles, double seconds);
+
 /// "2018-01-26T10:00:00Z"; years before 1000 keep four digits ("0999-01-01T00:00:00Z").
 std::string format_time(std::int64_t seconds);
 double seconds_since(const std::chrono::steady_clock::time_point& start);
+
+/// Adds the subcommand `name` to `parent`: `add_options` declares its options, which fill in an
+/// `Args` kept as long as the subcommand, and `run(args)` does its work once the command line is
+/// parsed. Returns the subcommand.
+template <class Args, class Run>
+CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& help,
+                      void (*add_options)(CLI::App&, Args&), Run run) {
+  auto args = std::make_shared<Args>();
+  CLI::App* command = parent.add_subcommand(name, help);
+  add_options(*command, *args);
+  command->callback([args, run] { run(*args); });
+  return command;
+}
 
 // Each adds its subcommand to `root`; the subcommand runs from its CLI11 callback and ends by
 // returning normally (exit 0) or throwing ExitError.

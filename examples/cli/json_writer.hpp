@@ -68,4 +68,56 @@ inline void write_json_array(std::ostream& out, const std::vector<std::string>& 
   out << ']';
 }
 
+/// Writes one JSON object, a member per call in the order of the calls, e.g.
+/// `JsonObject(out).text("id", id).count("size", 3).close();` writes {"id":"…","size":3} and a
+/// newline.
+class JsonObject {
+ public:
+  explicit JsonObject(std::ostream& out) : out_(out) { out_ << '{'; }
+
+  JsonObject& text(std::string_view key, std::string_view value) {
+    write_json_string(member(key), value);
+    return *this;
+  }
+  /// A decimal number, 6 significant digits; null when not finite.
+  JsonObject& number(std::string_view key, double value) {
+    write_json_number(member(key), value);
+    return *this;
+  }
+  JsonObject& count(std::string_view key, std::uint64_t value) {
+    member(key) << value;
+    return *this;
+  }
+  JsonObject& flag(std::string_view key, bool value) {
+    member(key) << (value ? "true" : "false");
+    return *this;
+  }
+  /// A member whose value is an array: `write_item(stream, item)` writes each of `items`.
+  template <class Items, class WriteItem>
+  JsonObject& array(std::string_view key, const Items& items, WriteItem&& write_item) {
+    std::ostream& out = member(key) << '[';
+    const char* separator = "";
+    for (const auto& item : items) {
+      out << separator;
+      separator = ",";
+      write_item(out, item);
+    }
+    out << ']';
+    return *this;
+  }
+  /// Writes the key of a member whose value the caller writes next, to the stream returned.
+  std::ostream& member(std::string_view key) {
+    out_ << separator_;
+    separator_ = ",";
+    write_json_string(out_, key);
+    return out_ << ':';
+  }
+  /// Ends the object and writes `after` (a newline ends a JSON line).
+  void close(std::string_view after = "\n") { out_ << '}' << after; }
+
+ private:
+  std::ostream& out_;
+  const char* separator_ = "";
+};
+
 }  // namespace crossnews::cli

@@ -176,12 +176,10 @@ std::vector<InputWarning> truncated_articles(const HeldArticles& held, const Loc
 }
 
 void print_closing_line(const WriteCounts& counts, int ranks, double seconds) {
-  std::cerr << "{\"articles\":" << counts.articles << ",\"rejected\":" << counts.rejected
-            << ",\"stories\":" << counts.stories << ",\"ranks\":" << ranks << ",\"seconds\":";
-  cli::write_json_number(std::cerr, seconds);
-  std::cerr << ",\"articles_per_s\":";
-  cli::write_json_number(std::cerr, seconds > 0 ? double(counts.articles) / seconds : 0.0);
-  std::cerr << "}\n";
+  cli::JsonObject json(std::cerr);
+  json.count("articles", counts.articles).count("rejected", counts.rejected);
+  json.count("stories", counts.stories).count("ranks", std::uint64_t(ranks));
+  cli::close_summary(json, counts.articles, seconds);
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ void register_cluster(CLI::App& root, MpiClusterArgs& args) {
       ->check(CLI::IsMember({"jsonl", "text"}))
       ->capture_default_str();
   app->add_option("--rejected", args.cluster.rejected, "Write rejected input lines as JSONL here");
-  app->add_flag("-q,--quiet", args.cluster.quiet, "Print nothing on stderr but errors");
+  cli::add_quiet_flag(*app, args.cluster.quiet);
   app->add_flag("--timings", args.timings,
                 "Print per rank, on stderr, the seconds and bytes sent of each phase (JSON lines)");
   cli::add_cluster_options(*app, args.cluster.options, args.cluster.strategy, &args.cluster.mode);
