@@ -9,7 +9,6 @@
 #include <ostream>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace crossnews::cli {
 
@@ -57,15 +56,6 @@ inline void write_json_object(std::ostream& out, const std::map<std::string, std
     write_json_string(out, v);
   }
   out << '}';
-}
-
-inline void write_json_array(std::ostream& out, const std::vector<std::string>& items) {
-  out << '[';
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out << ',';
-    write_json_string(out, items[i]);
-  }
-  out << ']';
 }
 
 /// Writes one JSON object, a member per call in the order of the calls, e.g.
