@@ -61,17 +61,16 @@ details.link[open] summary { border-bottom: 1px solid var(--line); }
 .more { color: var(--muted); font-size: 13px; }
 )";
 
+// Writes `text` with the characters HTML gives a meaning to as entities, the runs between them
+// as they are.
 void escape(std::ostream& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '&': out << "&amp;"; break;
-      case '<': out << "&lt;"; break;
-      case '>': out << "&gt;"; break;
-      case '"': out << "&quot;"; break;
-      case '\'': out << "&#39;"; break;
-      default: out << c;
-    }
+  constexpr std::string_view kSpecial = "&<>\"'";
+  constexpr std::string_view kEntities[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
+  for (std::size_t at; (at = text.find_first_of(kSpecial)) != std::string_view::npos;) {
+    out << text.substr(0, at) << kEntities[kSpecial.find(text[at])];
+    text.remove_prefix(at + 1);
   }
+  out << text;
 }
 
 // A language's colour, the same on every page: distinct hues for the languages crossnews
