@@ -7,6 +7,7 @@
 
 int main() {
   using crossnews::Article;
+  // A feed that knows an article's language gives it; the others' is detected from their text.
   const std::vector<Article> articles = {
       {.id = "de-1",
        .title = "Hochwasser in Passau: Altstadt evakuiert",
@@ -18,13 +19,11 @@ int main() {
        .title = "Alluvione a Passau, evacuato il centro storico",
        .text = "Dopo giorni di pioggia il Danubio ha allagato il centro storico di Passau. I vigili "
                "del fuoco hanno evacuato 800 residenti e le scuole restano chiuse.",
-       .lang = "it",
        .time = 1741003600},
       {.id = "en-1",
        .title = "Central bank raises interest rates to 4 percent",
        .text = "The central bank raised its key interest rate to 4 percent on Tuesday, citing "
                "stubborn inflation in services and rising wages.",
-       .lang = "en",
        .time = 1741010000},
   };
 
