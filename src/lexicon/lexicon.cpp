@@ -4,6 +4,7 @@
 #include "lexicon/detail/tables_io.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,18 +14,22 @@
 
 namespace crossnews {
 
+namespace {
+
+// Each source's name, as explanations show it and pairs TSV files give it; to_string and
+// detail::parse_link_source read it both ways.
+constexpr std::pair<LinkSource, std::string_view> kLinkSourceNames[] = {
+    {LinkSource::lexicon, "lexicon"},
+    {LinkSource::freedict, "freedict"},
+    {LinkSource::pivot, "pivot"},
+    {LinkSource::learned, "learned"},
+    {LinkSource::entity, "entity"}};
+
+}  // namespace
+
 std::string_view to_string(LinkSource source) {
-  switch (source) {
-    case LinkSource::lexicon:
-      return "lexicon";
-    case LinkSource::freedict:
-      return "freedict";
-    case LinkSource::pivot:
-      return "pivot";
-    case LinkSource::learned:
-      return "learned";
-    case LinkSource::entity:
-      return "entity";
+  for (const auto& [each, name] : kLinkSourceNames) {
+    if (each == source) return name;
   }
   return "unknown";
 }
@@ -145,6 +150,15 @@ struct LexiconAccess {
 
 const LexiconTables& tables_of(const Lexicon& lexicon) { return LexiconAccess::tables(lexicon); }
 Lexicon lexicon_of(LexiconTables tables) { return LexiconAccess::make(std::move(tables)); }
+
+// --- pairs TSV files (lexicon/detail/tsv.hpp) ----------------------------------------------------
+
+std::optional<LinkSource> parse_link_source(std::string_view name) {
+  for (const auto& [source, each] : kLinkSourceNames) {
+    if (each == name) return source;
+  }
+  return std::nullopt;
+}
 
 }  // namespace detail
 

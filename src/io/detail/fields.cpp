@@ -341,19 +341,11 @@ void append_python_number(simdjson::ondemand::number value, std::string& out) {
 
 std::string_view json_type_name(simdjson::ondemand::json_type type) {
   using Type = simdjson::ondemand::json_type;
-  switch (type) {
-    case Type::string:
-      return "string";
-    case Type::number:
-      return "number";
-    case Type::boolean:
-      return "boolean";
-    case Type::null:
-      return "null";
-    case Type::array:
-      return "array";
-    case Type::object:
-      return "object";
+  constexpr std::pair<Type, std::string_view> kNames[] = {
+      {Type::string, "string"}, {Type::number, "number"}, {Type::boolean, "boolean"},
+      {Type::null, "null"},     {Type::array, "array"},   {Type::object, "object"}};
+  for (const auto& [each, name] : kNames) {
+    if (each == type) return name;
   }
   return "value";
 }

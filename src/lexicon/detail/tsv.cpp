@@ -187,14 +187,6 @@ class Parser {
 
 }  // namespace
 
-std::optional<LinkSource> parse_link_source(std::string_view name) {
-  for (const LinkSource source : {LinkSource::lexicon, LinkSource::freedict, LinkSource::pivot,
-                                  LinkSource::learned, LinkSource::entity}) {
-    if (to_string(source) == name) return source;
-  }
-  return std::nullopt;
-}
-
 void parse_lexicon_tsv(std::string_view source_name, std::string_view content,
                        const TsvHandlers& handlers, LexiconLoadReport& report) {
   Parser parser(source_name, handlers, report);

@@ -37,6 +37,7 @@ struct TsvHandlers {
 void parse_lexicon_tsv(std::string_view source_name, std::string_view content,
                        const TsvHandlers& handlers, LexiconLoadReport& report);
 
+/// The source `name` spells as to_string(LinkSource) does (defined beside it, in lexicon.cpp).
 std::optional<LinkSource> parse_link_source(std::string_view name);
 
 }  // namespace crossnews::detail
