@@ -69,10 +69,8 @@ void check(std::string_view content, const crossnews::ReadOptions& options) {
   // the metrics on whatever came out: ratios in [0, 1], pair counts consistent
   const crossnews::ClusteringScores s = crossnews::evaluate(gold, pred, langs);
   if (s.n > 0) {
-    for (double ratio :
-         {s.bcubed_precision, s.bcubed_recall, s.bcubed_f1, s.pairwise_precision, s.pairwise_recall,
-          s.pairwise_f1, s.crosslingual_precision, s.crosslingual_recall, s.crosslingual_f1}) {
-      require(ratio >= 0.0 && ratio <= 1.0);
+    for (const crossnews::ScoreRatio& ratio : crossnews::kScoreRatios) {
+      require(s.*ratio.value >= 0.0 && s.*ratio.value <= 1.0);
     }
   }
   require(s.correct_pairs <= s.pred_pairs && s.correct_pairs <= s.true_pairs);

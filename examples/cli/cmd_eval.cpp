@@ -18,15 +18,7 @@ struct EvalArgs {
 void print_scores(std::ostream& out, const ClusteringScores& s) {
   JsonObject json(out);
   json.count("n", s.n).count("gold_stories", s.gold_stories).count("pred_stories", s.pred_stories);
-  // Precision, recall and F1 of each way of counting.
-  const std::tuple<std::string, double, double, double> countings[] = {
-      {"bcubed", s.bcubed_precision, s.bcubed_recall, s.bcubed_f1},
-      {"pairwise", s.pairwise_precision, s.pairwise_recall, s.pairwise_f1},
-      {"crosslingual", s.crosslingual_precision, s.crosslingual_recall, s.crosslingual_f1}};
-  for (const auto& [counting, precision, recall, f1] : countings) {
-    json.number(counting + "_precision", precision).number(counting + "_recall", recall);
-    json.number(counting + "_f1", f1);
-  }
+  for (const ScoreRatio& ratio : kScoreRatios) json.number(ratio.name, s.*ratio.value);
   json.count("missing", s.missing).count("extra", s.extra).count("duplicate", s.duplicate);
   json.count("gold_skipped_lines", s.gold_skipped_lines).close();
 }

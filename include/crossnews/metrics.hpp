@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace crossnews {
 
@@ -35,6 +36,25 @@ struct ClusteringScores {
   std::size_t extra = 0;      ///< prediction lines whose id is not in gold (evaluate_files)
   std::size_t duplicate = 0;  ///< prediction lines repeating a predicted id (evaluate_files)
 };
+
+/// One of the nine ratios of ClusteringScores, with the name reports give it (score.py's and
+/// `crossnews eval`'s).
+struct ScoreRatio {
+  std::string_view name;
+  double ClusteringScores::*value;
+};
+
+/// The nine ratios in report order: B-cubed, pairwise and cross-lingual precision, recall and F1.
+inline constexpr ScoreRatio kScoreRatios[] = {
+    {"bcubed_precision", &ClusteringScores::bcubed_precision},
+    {"bcubed_recall", &ClusteringScores::bcubed_recall},
+    {"bcubed_f1", &ClusteringScores::bcubed_f1},
+    {"pairwise_precision", &ClusteringScores::pairwise_precision},
+    {"pairwise_recall", &ClusteringScores::pairwise_recall},
+    {"pairwise_f1", &ClusteringScores::pairwise_f1},
+    {"crosslingual_precision", &ClusteringScores::crosslingual_precision},
+    {"crosslingual_recall", &ClusteringScores::crosslingual_recall},
+    {"crosslingual_f1", &ClusteringScores::crosslingual_f1}};
 
 /// Scores predicted labels against gold labels; the three spans describe the same articles in
 /// the same order (langs may hold empty strings). Throws InputError if their sizes differ.

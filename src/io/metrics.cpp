@@ -108,11 +108,8 @@ ClusteringScores score(const Codes& gold, const Codes& pred, const Codes& lang) 
   s.gold_stories = gold.count;
   s.pred_stories = pred.count;
   if (s.n == 0) {
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    for (double* ratio : {&s.bcubed_precision, &s.bcubed_recall, &s.bcubed_f1,
-                          &s.pairwise_precision, &s.pairwise_recall, &s.pairwise_f1,
-                          &s.crosslingual_precision, &s.crosslingual_recall, &s.crosslingual_f1}) {
-      *ratio = nan;
+    for (const ScoreRatio& ratio : kScoreRatios) {
+      s.*ratio.value = std::numeric_limits<double>::quiet_NaN();
     }
     return s;
   }
