@@ -6,6 +6,7 @@
 
 #include "cluster/detail/agglomerate.hpp"
 #include "cluster/detail/duplicates.hpp"
+#include "cluster/detail/model_options.hpp"
 #include "cluster/detail/parallel.hpp"
 #include "cluster/detail/similarity.hpp"
 #include "cluster/detail/story_builder.hpp"
@@ -163,10 +164,7 @@ BatchClusterer::BatchClusterer(const Analyzer& analyzer, const Lexicon* lexicon,
                                ClusterOptions options)
     : impl_(std::make_unique<Impl>(analyzer, lexicon, options)) {}
 BatchClusterer::BatchClusterer(const Model& model, ClusterOptions options)
-    : BatchClusterer(model.analyzer(), &model.lexicon(), [&] {
-        options.features.background = &model.background();
-        return options;
-      }()) {}
+    : BatchClusterer(model.analyzer(), &model.lexicon(), detail::with_background(model, options)) {}
 BatchClusterer::~BatchClusterer() = default;
 BatchClusterer::BatchClusterer(BatchClusterer&&) noexcept = default;
 BatchClusterer& BatchClusterer::operator=(BatchClusterer&&) noexcept = default;

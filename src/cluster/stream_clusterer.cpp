@@ -4,6 +4,7 @@
 #include <crossnews/model.hpp>
 
 #include "cluster/detail/doc_index.hpp"
+#include "cluster/detail/model_options.hpp"
 #include "cluster/detail/similarity.hpp"
 #include "cluster/detail/story_builder.hpp"
 #include "cluster/detail/stream_state.hpp"
@@ -304,10 +305,8 @@ StreamClusterer::StreamClusterer(const Analyzer& analyzer, const Lexicon* lexico
                                  ClusterOptions options)
     : impl_(std::make_unique<Impl>(analyzer, lexicon, options)) {}
 StreamClusterer::StreamClusterer(const Model& model, ClusterOptions options)
-    : StreamClusterer(model.analyzer(), &model.lexicon(), [&] {
-        options.features.background = &model.background();
-        return options;
-      }()) {}
+    : StreamClusterer(model.analyzer(), &model.lexicon(), detail::with_background(model, options)) {
+}
 StreamClusterer::~StreamClusterer() = default;
 StreamClusterer::StreamClusterer(StreamClusterer&&) noexcept = default;
 StreamClusterer& StreamClusterer::operator=(StreamClusterer&&) noexcept = default;
