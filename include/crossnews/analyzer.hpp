@@ -7,6 +7,7 @@
 // iterators, stemmers, the stem cache) and must not be shared.
 
 #include <crossnews/document.hpp>
+#include <crossnews/impl_ptr.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -87,9 +88,6 @@ struct AnalyzerOptions {
 class Analyzer {
  public:
   explicit Analyzer(AnalyzerOptions options = {});
-  ~Analyzer();
-  Analyzer(Analyzer&&) noexcept;
-  Analyzer& operator=(Analyzer&&) noexcept;
 
   [[nodiscard]] const AnalyzerOptions& options() const;
 
@@ -102,9 +100,6 @@ class Analyzer {
   class Worker {
    public:
     explicit Worker(const Analyzer& analyzer);
-    ~Worker();
-    Worker(Worker&&) noexcept;
-    Worker& operator=(Worker&&) noexcept;
 
     /// Analyses title and text of `article` into `out` (cleared first). Never throws on bad
     /// text: invalid UTF-8 is replaced, unknown languages still get language-neutral analysis.
@@ -120,7 +115,7 @@ class Analyzer {
 
    private:
     struct Impl;
-    std::unique_ptr<Impl> impl_;
+    detail::ImplPtr<Impl> impl_;
   };
 
   [[nodiscard]] Worker worker() const { return Worker(*this); }
@@ -133,7 +128,7 @@ class Analyzer {
 
  private:
   struct Shared;
-  std::unique_ptr<Shared> shared_;
+  detail::ImplPtr<Shared> shared_;
   friend class Worker;
 };
 

@@ -34,6 +34,7 @@
 #include <crossnews/document.hpp>
 #include <crossnews/explain.hpp>
 #include <crossnews/featurizer.hpp>
+#include <crossnews/impl_ptr.hpp>
 #include <crossnews/strong_id.hpp>
 
 #include <cstdint>
@@ -148,9 +149,6 @@ class BatchClusterer {
   BatchClusterer(const Analyzer& analyzer, const Lexicon* lexicon, ClusterOptions options = {});
   /// With a model's analyzer, keyword map and background; the model must outlive this.
   explicit BatchClusterer(const Model& model, ClusterOptions options = {});
-  ~BatchClusterer();
-  BatchClusterer(BatchClusterer&&) noexcept;
-  BatchClusterer& operator=(BatchClusterer&&) noexcept;
 
   void add(std::span<const Article> articles);
   /// For clustering one part of a corpus spread over processes (before run()): the frequencies
@@ -167,7 +165,7 @@ class BatchClusterer {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  detail::ImplPtr<Impl> impl_;
 };
 
 /// Clusters articles as they arrive (in time order). Story ids are stable; merges are logged.
@@ -177,9 +175,6 @@ class StreamClusterer {
   StreamClusterer(const Analyzer& analyzer, const Lexicon* lexicon, ClusterOptions options = {});
   /// With a model's analyzer, keyword map and background; the model must outlive this.
   explicit StreamClusterer(const Model& model, ClusterOptions options = {});
-  ~StreamClusterer();
-  StreamClusterer(StreamClusterer&&) noexcept;
-  StreamClusterer& operator=(StreamClusterer&&) noexcept;
 
   /// Assigns the article to a story and returns its id.
   ClusterId add(const Article& article);
@@ -209,7 +204,7 @@ class StreamClusterer {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  detail::ImplPtr<Impl> impl_;
 };
 
 /// Batch clustering as an algorithm over features: clusters the articles of `featurizer` (after

@@ -67,6 +67,7 @@
 // so every string the reader hands out is valid UTF-8.
 
 #include <crossnews/document.hpp>
+#include <crossnews/impl_ptr.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -130,9 +131,6 @@ class ArticleReader {
   /// for invalid options. Never throws for bad content.
   explicit ArticleReader(std::string input, ReadOptions options = {});
   explicit ArticleReader(std::span<const std::string> inputs, ReadOptions options = {});
-  ArticleReader(ArticleReader&&) noexcept;
-  ArticleReader& operator=(ArticleReader&&) noexcept;
-  ~ArticleReader();
 
   /// Reads records until it has appended max_articles (> 0, else ConfigError) accepted articles
   /// to batch, or has added kMaxRejectsPerCall entries to rejected(), or the inputs end. When
@@ -156,7 +154,7 @@ class ArticleReader {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  detail::ImplPtr<Impl> impl_;
 };
 
 /// A whole corpus in memory, for callers that need all articles at once.

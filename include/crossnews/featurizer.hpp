@@ -11,6 +11,7 @@
 
 #include <crossnews/analyzer.hpp>
 #include <crossnews/document.hpp>
+#include <crossnews/impl_ptr.hpp>
 #include <crossnews/sparse_vector.hpp>
 #include <crossnews/strong_id.hpp>
 #include <crossnews/tfidf.hpp>
@@ -90,9 +91,6 @@ class Featurizer {
   Featurizer(const Analyzer& analyzer, const Lexicon* lexicon, FeaturizerOptions options = {});
   /// With a model's analyzer, keyword map and background (model.hpp); the model must outlive this.
   explicit Featurizer(const Model& model, FeaturizerOptions options = {});
-  ~Featurizer();
-  Featurizer(Featurizer&&) noexcept;
-  Featurizer& operator=(Featurizer&&) noexcept;
 
   /// Analyses and counts a batch (in parallel), updating document frequencies. The articles'
   /// texts are not kept, so a corpus can be streamed through in batches.
@@ -172,7 +170,7 @@ class Featurizer {
   void rebuild_after_load();
 
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  detail::ImplPtr<Impl> impl_;
 };
 
 /// `text` cut to Featurizer::kMaxLabelBytes at a code point boundary, "…" marking a cut.

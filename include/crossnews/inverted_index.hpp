@@ -8,6 +8,7 @@
 // Thread safety: query() is const and may run concurrently when each thread passes its own
 // QueryScratch; insert/update/remove need exclusive access.
 
+#include <crossnews/impl_ptr.hpp>
 #include <crossnews/sparse_vector.hpp>
 
 #include <cstdint>
@@ -52,9 +53,6 @@ struct QueryScratch;
 class InvertedIndex {
  public:
   InvertedIndex();
-  ~InvertedIndex();
-  InvertedIndex(InvertedIndex&&) noexcept;
-  InvertedIndex& operator=(InvertedIndex&&) noexcept;
 
   /// Adds a vector under a new key; throws ConfigError if the key is present.
   void insert(std::uint32_t key, const SparseVector& vector, std::optional<std::int64_t> time = {});
@@ -85,7 +83,7 @@ class InvertedIndex {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  detail::ImplPtr<Impl> impl_;
 };
 
 }  // namespace crossnews

@@ -56,6 +56,7 @@
 // explanations whose single words would drag unrelated concepts in.
 
 #include <crossnews/analyzer.hpp>
+#include <crossnews/impl_ptr.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -159,11 +160,6 @@ struct LexiconFinding {
 class Lexicon {
  public:
   Lexicon();
-  ~Lexicon();
-  Lexicon(Lexicon&&) noexcept;
-  Lexicon& operator=(Lexicon&&) noexcept;
-  Lexicon(const Lexicon&) = delete;
-  Lexicon& operator=(const Lexicon&) = delete;
 
   /// Concepts of an analysed term: `lang` "" for language-neutral tokens, a stem otherwise.
   /// Empty when the term has none. Allocation-free.
@@ -196,7 +192,7 @@ class Lexicon {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  detail::ImplPtr<Impl> impl_;
   friend class LexiconBuilder;
   friend struct detail::LexiconAccess;
 };
@@ -208,9 +204,6 @@ class LexiconBuilder {
  public:
   /// `analyzer` must outlive the builder.
   explicit LexiconBuilder(const Analyzer& analyzer, LexiconOptions options = {});
-  ~LexiconBuilder();
-  LexiconBuilder(LexiconBuilder&&) noexcept;
-  LexiconBuilder& operator=(LexiconBuilder&&) noexcept;
 
   [[nodiscard]] const LexiconOptions& options() const;
 
@@ -265,7 +258,7 @@ class LexiconBuilder {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  detail::ImplPtr<Impl> impl_;
 };
 
 /// Learns cross-language word pairs from article pairs that were linked with high confidence
@@ -273,9 +266,6 @@ class LexiconBuilder {
 class PairLearner {
  public:
   PairLearner();
-  ~PairLearner();
-  PairLearner(PairLearner&&) noexcept;
-  PairLearner& operator=(PairLearner&&) noexcept;
 
   /// Counts one linked article pair. `terms_*` are the analysed language-specific words of each
   /// article (duplicates are counted once); pass an article's top terms, since the cost is
@@ -294,7 +284,7 @@ class PairLearner {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  detail::ImplPtr<Impl> impl_;
 };
 
 /// Cognates: words of two languages spelled alike ("telefon"/"telefono", "präsident"/"president").

@@ -30,6 +30,7 @@
 
 #include <crossnews/analyzer.hpp>
 #include <crossnews/document.hpp>
+#include <crossnews/impl_ptr.hpp>
 #include <crossnews/lexicon.hpp>
 #include <crossnews/tfidf.hpp>
 
@@ -43,10 +44,6 @@ namespace crossnews {
 
 class Model {
  public:
-  ~Model();
-  Model(Model&&) noexcept;
-  Model& operator=(Model&&) noexcept;
-
   /// The analyzer the model was built or loaded with; it must outlive the model.
   [[nodiscard]] const Analyzer& analyzer() const;
   [[nodiscard]] const Lexicon& lexicon() const;
@@ -66,7 +63,7 @@ class Model {
  private:
   Model();
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  detail::ImplPtr<Impl> impl_;
   friend class ModelBuilder;
 };
 
@@ -75,9 +72,6 @@ class ModelBuilder {
  public:
   /// `analyzer` must outlive the builder and the models it builds.
   explicit ModelBuilder(const Analyzer& analyzer, LexiconOptions options = {});
-  ~ModelBuilder();
-  ModelBuilder(ModelBuilder&&) noexcept;
-  ModelBuilder& operator=(ModelBuilder&&) noexcept;
 
   /// Add the keyword map's sources here (add_builtin, load_tsv, load_freedict, compose_pivot).
   [[nodiscard]] LexiconBuilder& lexicon();
@@ -101,7 +95,7 @@ class ModelBuilder {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  detail::ImplPtr<Impl> impl_;
 };
 
 }  // namespace crossnews

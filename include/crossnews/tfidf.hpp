@@ -30,6 +30,7 @@
 // Thread safety: const methods may run concurrently; mutating methods need exclusive access.
 
 #include <crossnews/analyzer.hpp>
+#include <crossnews/impl_ptr.hpp>
 #include <crossnews/sparse_vector.hpp>
 #include <crossnews/vocabulary.hpp>
 
@@ -63,9 +64,6 @@ struct DfOptions {
 class DocumentFrequencies {
  public:
   explicit DocumentFrequencies(Vocabulary& vocabulary, DfOptions options = {});
-  ~DocumentFrequencies();
-  DocumentFrequencies(DocumentFrequencies&&) noexcept;
-  DocumentFrequencies& operator=(DocumentFrequencies&&) noexcept;
 
   /// Counts one document of language slot `doc_lang_slot` whose distinct terms are given.
   /// Throws InputError for a slot or term the vocabulary does not have.
@@ -109,7 +107,7 @@ class DocumentFrequencies {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  detail::ImplPtr<Impl> impl_;
   friend struct detail::DfAccess;
 };
 

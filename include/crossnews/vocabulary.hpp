@@ -10,6 +10,7 @@
 // access.
 
 #include <crossnews/analyzer.hpp>
+#include <crossnews/impl_ptr.hpp>
 #include <crossnews/strong_id.hpp>
 
 #include <cstdint>
@@ -28,11 +29,6 @@ enum class FeatureKind : std::uint8_t { word, entity, number, compound_part, con
 class Vocabulary {
  public:
   Vocabulary();
-  ~Vocabulary();
-  Vocabulary(Vocabulary&&) noexcept;
-  Vocabulary& operator=(Vocabulary&&) noexcept;
-  Vocabulary(const Vocabulary&) = delete;
-  Vocabulary& operator=(const Vocabulary&) = delete;
 
   /// Returns the id of (lang, text, kind), adding it when new. `lang` is ignored for neutral kinds.
   TermId intern(std::string_view lang, std::string_view text, FeatureKind kind);
@@ -60,7 +56,7 @@ class Vocabulary {
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  detail::ImplPtr<Impl> impl_;
 };
 
 }  // namespace crossnews

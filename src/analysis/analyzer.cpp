@@ -66,10 +66,6 @@ Analyzer::Analyzer(AnalyzerOptions options) : shared_(std::make_unique<Shared>()
   }
 }
 
-Analyzer::~Analyzer() = default;
-Analyzer::Analyzer(Analyzer&&) noexcept = default;
-Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
-
 const AnalyzerOptions& Analyzer::options() const { return shared_->resources.options; }
 
 void Analyzer::add_compound_words(std::span<const std::string> words) {
@@ -124,9 +120,6 @@ struct Analyzer::Worker::Impl {
 
 Analyzer::Worker::Worker(const Analyzer& analyzer)
     : impl_(std::make_unique<Impl>(*analyzer.shared_)) {}
-Analyzer::Worker::~Worker() = default;
-Analyzer::Worker::Worker(Worker&&) noexcept = default;
-Analyzer::Worker& Analyzer::Worker::operator=(Worker&&) noexcept = default;
 
 void Analyzer::Worker::analyze(const Article& article, AnalyzedText& out) {
   Impl& w = *impl_;

@@ -165,9 +165,6 @@ BatchClusterer::BatchClusterer(const Analyzer& analyzer, const Lexicon* lexicon,
     : impl_(std::make_unique<Impl>(analyzer, lexicon, options)) {}
 BatchClusterer::BatchClusterer(const Model& model, ClusterOptions options)
     : BatchClusterer(model.analyzer(), &model.lexicon(), detail::with_background(model, options)) {}
-BatchClusterer::~BatchClusterer() = default;
-BatchClusterer::BatchClusterer(BatchClusterer&&) noexcept = default;
-BatchClusterer& BatchClusterer::operator=(BatchClusterer&&) noexcept = default;
 
 void BatchClusterer::add(std::span<const Article> articles) {
   if (impl_->ran) {

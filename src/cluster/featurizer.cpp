@@ -21,9 +21,6 @@ Featurizer::Featurizer(const Model& model, FeaturizerOptions options)
         options.background = &model.background();
         return options;
       }()) {}
-Featurizer::~Featurizer() = default;
-Featurizer::Featurizer(Featurizer&&) noexcept = default;
-Featurizer& Featurizer::operator=(Featurizer&&) noexcept = default;
 
 void Featurizer::add(std::span<const Article> articles) {
   auto& m = *impl_;

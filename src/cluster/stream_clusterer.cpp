@@ -307,9 +307,6 @@ StreamClusterer::StreamClusterer(const Analyzer& analyzer, const Lexicon* lexico
 StreamClusterer::StreamClusterer(const Model& model, ClusterOptions options)
     : StreamClusterer(model.analyzer(), &model.lexicon(), detail::with_background(model, options)) {
 }
-StreamClusterer::~StreamClusterer() = default;
-StreamClusterer::StreamClusterer(StreamClusterer&&) noexcept = default;
-StreamClusterer& StreamClusterer::operator=(StreamClusterer&&) noexcept = default;
 
 ClusterId StreamClusterer::add(const Article& article) {
   impl_->featurizer.featurize_one(article);

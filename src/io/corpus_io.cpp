@@ -375,10 +375,6 @@ ArticleReader::ArticleReader(std::string input, ReadOptions options)
 ArticleReader::ArticleReader(std::span<const std::string> inputs, ReadOptions options)
     : impl_(std::make_unique<Impl>(Impl{ReaderEngine(inspect_all(inputs, options), options)})) {}
 
-ArticleReader::ArticleReader(ArticleReader&&) noexcept = default;
-ArticleReader& ArticleReader::operator=(ArticleReader&&) noexcept = default;
-ArticleReader::~ArticleReader() = default;
-
 bool ArticleReader::next(std::vector<Article>& batch, std::size_t max_articles,
                          std::vector<ArticleOrigin>* origins) {
   return impl_->engine.next(batch, max_articles, origins);

@@ -40,9 +40,6 @@ Lexicon::Lexicon() : impl_(std::make_unique<Impl>()) {
   impl_->tables.langs.emplace_back();
   impl_->tables.terms.emplace_back();
 }
-Lexicon::~Lexicon() = default;
-Lexicon::Lexicon(Lexicon&&) noexcept = default;
-Lexicon& Lexicon::operator=(Lexicon&&) noexcept = default;
 
 std::span<const ConceptLink> Lexicon::lookup(std::string_view lang, std::string_view term) const {
   const auto& tables = impl_->tables;

@@ -28,7 +28,8 @@ void check_weight(float weight, std::string_view what) {
   }
 }
 
-void check_options(const LexiconOptions& options) {
+// `options`, once they are checked: ConfigError names the first that is out of range.
+const LexiconOptions& checked(const LexiconOptions& options) {
   check_weight(options.lexicon_weight, "LexiconOptions::lexicon_weight");
   check_weight(options.freedict_weight, "LexiconOptions::freedict_weight");
   check_weight(options.pivot_weight, "LexiconOptions::pivot_weight");
@@ -41,6 +42,7 @@ void check_options(const LexiconOptions& options) {
   if (!(options.min_link_weight >= 0.0f && options.min_link_weight <= 1.0f)) {
     throw ConfigError("LexiconOptions::min_link_weight must be in [0,1]");
   }
+  return options;
 }
 
 void append_report(LexiconLoadReport& total, LexiconLoadReport part) {
@@ -216,13 +218,8 @@ struct LexiconBuilder::Impl {
   detail::TermGraph graph;
 };
 
-LexiconBuilder::LexiconBuilder(const Analyzer& analyzer, LexiconOptions options) {
-  check_options(options);
-  impl_ = std::make_unique<Impl>(analyzer, options);
-}
-LexiconBuilder::~LexiconBuilder() = default;
-LexiconBuilder::LexiconBuilder(LexiconBuilder&&) noexcept = default;
-LexiconBuilder& LexiconBuilder::operator=(LexiconBuilder&&) noexcept = default;
+LexiconBuilder::LexiconBuilder(const Analyzer& analyzer, LexiconOptions options)
+    : impl_(std::make_unique<Impl>(analyzer, checked(options))) {}
 
 const LexiconOptions& LexiconBuilder::options() const { return impl_->options; }
 

@@ -75,9 +75,6 @@ struct PairLearner::Impl {
 };
 
 PairLearner::PairLearner() : impl_(std::make_unique<Impl>()) {}
-PairLearner::~PairLearner() = default;
-PairLearner::PairLearner(PairLearner&&) noexcept = default;
-PairLearner& PairLearner::operator=(PairLearner&&) noexcept = default;
 
 void PairLearner::observe(std::string_view lang_a, std::span<const std::string_view> terms_a,
                           std::string_view lang_b, std::span<const std::string_view> terms_b) {

@@ -90,9 +90,6 @@ void InvertedIndex::Impl::drop(std::uint32_t slot) {
 }
 
 InvertedIndex::InvertedIndex() : impl_(std::make_unique<Impl>()) {}
-InvertedIndex::~InvertedIndex() = default;
-InvertedIndex::InvertedIndex(InvertedIndex&&) noexcept = default;
-InvertedIndex& InvertedIndex::operator=(InvertedIndex&&) noexcept = default;
 
 void InvertedIndex::insert(std::uint32_t key, const SparseVector& vector,
                            std::optional<std::int64_t> time) {

@@ -28,9 +28,6 @@ struct Model::Impl {
 };
 
 Model::Model() : impl_(std::make_unique<Impl>()) {}
-Model::~Model() = default;
-Model::Model(Model&&) noexcept = default;
-Model& Model::operator=(Model&&) noexcept = default;
 
 const Analyzer& Model::analyzer() const { return *impl_->analyzer; }
 const Lexicon& Model::lexicon() const { return impl_->lexicon; }
@@ -87,9 +84,6 @@ struct ModelBuilder::Impl {
 
 ModelBuilder::ModelBuilder(const Analyzer& analyzer, LexiconOptions options)
     : impl_(std::make_unique<Impl>(analyzer, options)) {}
-ModelBuilder::~ModelBuilder() = default;
-ModelBuilder::ModelBuilder(ModelBuilder&&) noexcept = default;
-ModelBuilder& ModelBuilder::operator=(ModelBuilder&&) noexcept = default;
 
 LexiconBuilder& ModelBuilder::lexicon() { return impl_->lexicon; }
 

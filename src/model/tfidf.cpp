@@ -59,10 +59,6 @@ DocumentFrequencies::DocumentFrequencies(Vocabulary& vocabulary, DfOptions optio
   impl_->options = options;
 }
 
-DocumentFrequencies::~DocumentFrequencies() = default;
-DocumentFrequencies::DocumentFrequencies(DocumentFrequencies&&) noexcept = default;
-DocumentFrequencies& DocumentFrequencies::operator=(DocumentFrequencies&&) noexcept = default;
-
 void DocumentFrequencies::add(LangSlot doc_lang_slot, std::span<const TermId> distinct_terms,
                               std::optional<std::int64_t> time) {
   impl_->count(doc_lang_slot.value(), distinct_terms, time, 1.0);

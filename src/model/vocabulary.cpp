@@ -144,9 +144,6 @@ struct Vocabulary::Impl {
 };
 
 Vocabulary::Vocabulary() : impl_(std::make_unique<Impl>()) {}
-Vocabulary::~Vocabulary() = default;
-Vocabulary::Vocabulary(Vocabulary&&) noexcept = default;
-Vocabulary& Vocabulary::operator=(Vocabulary&&) noexcept = default;
 
 TermId Vocabulary::intern(std::string_view lang, std::string_view text, FeatureKind kind) {
   return impl_->intern(is_language_neutral(kind) ? 0 : impl_->slot_of(lang), text, kind);
