@@ -6,6 +6,7 @@
 
 #include "cluster/detail/featurizer_impl.hpp"
 #include "cluster/detail/featurizer_state.hpp"
+#include "cluster/detail/model_options.hpp"
 #include "cluster/detail/parallel.hpp"
 #include "cluster/detail/surface_forms.hpp"
 
@@ -17,10 +18,7 @@ namespace crossnews {
 Featurizer::Featurizer(const Analyzer& analyzer, const Lexicon* lexicon, FeaturizerOptions options)
     : impl_(std::make_unique<Impl>(analyzer, lexicon, options)) {}
 Featurizer::Featurizer(const Model& model, FeaturizerOptions options)
-    : Featurizer(model.analyzer(), &model.lexicon(), [&] {
-        options.background = &model.background();
-        return options;
-      }()) {}
+    : Featurizer(model.analyzer(), &model.lexicon(), detail::with_background(model, options)) {}
 
 void Featurizer::add(std::span<const Article> articles) {
   auto& m = *impl_;
