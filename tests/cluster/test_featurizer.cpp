@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -220,4 +221,95 @@ TEST_CASE("the surface-form table keeps every language's forms of a feature as i
             "f" + std::to_string(feature) + "-" + std::to_string(lang));
     }
   }
+}
+
+TEST_CASE("one batch on 1 or 2 threads gives the terms, vectors and forms of adding one by one") {
+  // More articles than add() handles in one slice, each with a word of its own, so that terms are
+  // interned in every slice while the slice before is still being kept.
+  const auto corpus = test::load(CROSSNEWS_SOURCE_DIR "/examples/data/articles.jsonl").articles;
+  std::vector<Article> articles;
+  for (std::size_t copy = 0; copy < 5; ++copy) {
+    for (Article a : corpus) {
+      std::string own = "zu";
+      for (std::size_t x = articles.size(); x > 0; x /= 26) own += static_cast<char>('a' + x % 26);
+      a.id += "-" + std::to_string(copy);
+      a.text += " " + own;
+      articles.push_back(std::move(a));
+    }
+  }
+  Featurizer one_by_one(analyzer(), &builtin());
+  for (const Article& a : articles) one_by_one.add({&a, 1});
+  one_by_one.finish();
+  for (const std::size_t threads : {1, 2}) {
+    CAPTURE(threads);
+    FeaturizerOptions options;
+    options.threads = threads;
+    Featurizer batch(analyzer(), &builtin(), options);
+    batch.add(articles);
+    batch.finish();
+    const Vocabulary& expected_terms = one_by_one.vocabulary();
+    REQUIRE(batch.vocabulary().size() == expected_terms.size());
+    std::size_t same_terms = 0;
+    for (std::uint32_t t = 0; t < expected_terms.size(); ++t) {
+      same_terms += batch.vocabulary().text(TermId(t)) == expected_terms.text(TermId(t)) &&
+                    batch.kind(TermId(t)) == one_by_one.kind(TermId(t));
+    }
+    CHECK(same_terms == expected_terms.size());
+    std::size_t same_docs = 0;
+    for (std::size_t d = 0; d < articles.size(); ++d) {
+      const DocFeatures& got = batch.features(doc_id(d));
+      const DocFeatures& expected = one_by_one.features(doc_id(d));
+      same_docs += got.vector.entries().size() == expected.vector.entries().size() &&
+                   std::equal(got.vector.entries().begin(), got.vector.entries().end(),
+                              expected.vector.entries().begin(),
+                              [](const SparseEntry& x, const SparseEntry& y) {
+                                return x.term == y.term && x.weight == y.weight;
+                              }) &&
+                   got.forms == expected.forms;
+    }
+    CHECK(same_docs == articles.size());
+    const auto coverage = batch.coverage();
+    const auto expected_coverage = one_by_one.coverage();
+    REQUIRE(coverage.size() == expected_coverage.size());
+    for (std::size_t l = 0; l < coverage.size(); ++l) {
+      CHECK(coverage[l].tokens == expected_coverage[l].tokens);
+      CHECK(coverage[l].mapped == expected_coverage[l].mapped);
+    }
+    const DocFeatures& last = batch.features(doc_id(articles.size() - 1));
+    for (std::size_t e = 0; e < last.vector.entries().size(); ++e) {
+      const TermId feature = last.vector.entries()[e].term;
+      CHECK(batch.surface_form(feature, last.lang_slot, last.forms[e]) ==
+            one_by_one.surface_form(feature, last.lang_slot, last.forms[e]));
+      CHECK(batch.surface_count(feature, last.lang_slot, last.forms[e]) ==
+            one_by_one.surface_count(feature, last.lang_slot, last.forms[e]));
+    }
+  }
+}
+
+TEST_CASE("after the analyzer's word cache restarts, terms are not taken for earlier ones") {
+  // The featurizer remembers the ids of the analyzer's term keys; past 2^18 words the cache
+  // restarts and hands out the same keys for other words.
+  std::string many;
+  for (std::uint32_t n = 0; n < 270000; ++n) {
+    many += 'w';
+    for (std::uint32_t x = n, k = 0; k < 4; ++k, x /= 26) many += static_cast<char>('a' + x % 26);
+    many += ' ';
+  }
+  const Article before = article("1", "it", "Il governo approva la riforma delle pensioni.");
+  const Article after = article("3", "it", "Lo sciopero dei treni blocca le stazioni.");
+  Featurizer featurizer(analyzer(), &builtin());
+  // Seen twice, so that its terms' ids are remembered (the first time they are new).
+  for (const Article& a : {before, before, article("2", "it", many), after}) featurizer.add({&a, 1});
+  featurizer.finish();
+  Featurizer alone(analyzer(), &builtin());
+  alone.add({&after, 1});
+  alone.finish();
+  std::set<std::string> got, expected;
+  for (const auto& [key, weight] : by_text(featurizer, featurizer.features(doc_id(3)).vector)) {
+    got.insert(key.first);
+  }
+  for (const auto& [key, weight] : by_text(alone, alone.features(doc_id(0)).vector)) {
+    expected.insert(key.first);
+  }
+  CHECK(got == expected);
 }

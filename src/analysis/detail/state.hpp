@@ -60,6 +60,9 @@ struct CacheEntry {
   std::uint32_t entity_begin = 0;
   std::uint32_t entity_len = 0;
   std::uint32_t parts_begin = 0;  ///< stems of its compound parts, in LanguageState's parts
+  /// Its terms' keys (AnalyzedText::keys): key_base + TermKey for the stem as a word, as a
+  /// compound part, and the entity form; then one per compound part.
+  std::uint32_t key_base = 0;
   std::uint16_t parts_count = 0;
   bool stopword = false;
   bool known = false;            ///< German: a dictionary word, a stopword or a decompoundable word
@@ -67,6 +70,9 @@ struct CacheEntry {
   std::uint32_t lower_seen = 0;  ///< last document (LanguageState::document) it was lowercase in
   std::uint32_t cap_mid_seen = 0;  ///< last document it was capitalised mid-sentence in
 };
+
+/// The terms a cache entry gives, as offsets from its CacheEntry::key_base.
+enum class TermKey : std::uint32_t { stem_word, stem_part, entity, first_part };
 
 /// Per-worker state for one language: stemmer, stopwords, and the word cache.
 class LanguageState {
@@ -81,6 +87,11 @@ class LanguageState {
   /// cache when it has grown past its bound, so a worker reading an endless stream stays bounded.
   void begin_document();
   [[nodiscard]] std::uint32_t document() const { return document_; }
+  /// The numbering of the keys of the current cache (AnalyzedText::key_space).
+  [[nodiscard]] std::uint64_t key_space() const { return key_space_; }
+  [[nodiscard]] static std::uint32_t key(const CacheEntry& e, TermKey which) {
+    return e.key_base + static_cast<std::uint32_t>(which);
+  }
 
   /// Index of the cache entry for folded `word`, made on first sight. Invalidates references to
   /// entries (not indices).
@@ -117,6 +128,8 @@ class LanguageState {
   WordIndex index_;
   std::vector<CacheEntry> entries_;
   std::uint32_t document_ = 0;
+  std::uint64_t key_space_;
+  std::uint32_t next_key_ = 0;
   std::string text_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> parts_;
   std::vector<std::string_view> split_scratch_;

@@ -240,6 +240,7 @@ void TermBuilder::build_article(std::vector<RawToken>& tokens, ByteBuffer& arena
   phrase_ = false;
   keep_stopwords_ = false;
   full_ = false;
+  out.key_space = lang.key_space();
   prepare(tokens, arena, {title, body}, lang);
   decide_article(tokens, arena, lang);
   emit_all(tokens, arena, lang);
@@ -251,6 +252,9 @@ void TermBuilder::build_phrase(std::vector<RawToken>& tokens, ByteBuffer& arena,
   max_terms_ = resources_.options.max_terms;
   phrase_ = true;
   full_ = false;
+  // Phrases are appended to terms of other analyses, possibly of other languages: no keys.
+  out.keys.clear();
+  out.key_space = 0;
   prepare(tokens, arena, {phrase, phrase}, lang);
   // A phrase made only of stopwords ("per", "über") is still an entry: keep its words.
   bool any_word = false;
@@ -311,7 +315,7 @@ void TermBuilder::emit_single(const RawToken& token, const TokenState& state,
   } else {
     flush_run();
   }
-  if (state.entity) emit(TermKind::entity, lang.entity(state.entry, entities_), token.field);
+  if (state.entity) emit_entity(state.entry, token.field, lang);
   if (state.word) emit_word(state.entry, TermKind::word, token.field, lang);
   if (token.shape.has_digit) emit_leading_number(token, arena);
 }
@@ -355,7 +359,7 @@ void TermBuilder::emit_group(const std::vector<RawToken>& tokens, std::size_t fi
       emit(resources_.options.entities ? TermKind::number : TermKind::compound_part,
            arena.view(tokens[k].fold_begin, tokens[k].fold_len), field);
     } else if (state.kind == Kind::word) {
-      if (state.entity) emit(TermKind::entity, lang.entity(state.entry, entities_), field);
+      if (state.entity) emit_entity(state.entry, field, lang);
       if (!state.entity || phrase_) emit_word(state.entry, TermKind::compound_part, field, lang);
     }
   }
