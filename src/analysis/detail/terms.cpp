@@ -6,6 +6,9 @@
 namespace crossnews::detail {
 namespace {
 
+// How many tokens ahead prepare() starts reading a word's cache slot, entry and text.
+constexpr std::size_t kSlotDistance = 12, kEntryDistance = 8, kTextDistance = 4;
+
 // All-caps words longer than this are emphasis or shouting, not acronyms ("EFF", "NATO", "UNESCO").
 constexpr std::size_t kMaxAcronymLetters = 6;
 // Capitalised runs longer than this are title-case headlines or lists, not one name.
@@ -89,18 +92,35 @@ std::size_t after_first_apostrophe(std::string_view raw) {
 void TermBuilder::prepare(std::vector<RawToken>& tokens, ByteBuffer& arena,
                           std::array<std::string_view, 2> texts, LanguageState& lang) {
   states_.assign(tokens.size(), TokenState{});
+  // Plain words (most tokens) are looked up as they are: their cache look-ups are started a few
+  // tokens ahead, one memory read per step, so that each finds its data in the CPU's cache.
+  const auto plain_word = [&](const RawToken& token) {
+    return token.plain && !(token.shape.has_digit && token.shape.letters == 0);
+  };
+  tags_.resize(tokens.size());
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (plain_word(tokens[i])) {
+      tags_[i] = WordIndex::tag(arena.view(tokens[i].fold_begin, tokens[i].fold_len));
+    }
+  }
+  const auto ahead = [&](std::size_t i, std::size_t distance) {
+    return i + distance < tokens.size() && plain_word(tokens[i + distance]);
+  };
   const auto elisions = lang.elisions();
   for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (ahead(i, kSlotDistance)) lang.prefetch_slot(tags_[i + kSlotDistance]);
+    if (ahead(i, kEntryDistance)) lang.prefetch_entry(tags_[i + kEntryDistance]);
+    if (ahead(i, kTextDistance)) lang.prefetch_text(tags_[i + kTextDistance]);
     RawToken& token = tokens[i];
     TokenState& state = states_[i];
     char* folded = arena.data() + token.fold_begin;
     std::size_t length = token.fold_len;
     if (token.plain) {
-      if (token.shape.has_digit && token.shape.letters == 0) {
+      if (plain_word(token)) {
+        state.entry = lang.lookup(std::string_view(folded, length), tags_[i]);
+      } else {
         state.kind = Kind::number;
         token.fold_len = static_cast<std::uint32_t>(normalize_number(folded, length));
-      } else {
-        state.entry = lang.lookup(std::string_view(folded, length));
       }
       continue;
     }

@@ -101,6 +101,7 @@ class TermBuilder {
   const AnalysisResources& resources_;
   EntityFolder entities_;
   std::vector<TokenState> states_;
+  std::vector<std::uint32_t> tags_;  ///< by token: WordIndex::tag of a plain word's folded form
   AnalyzedText* out_ = nullptr;
   bool phrase_ = false;
   bool keep_stopwords_ = false;
