@@ -61,6 +61,10 @@ int distance_up_to_one(std::string_view a, std::string_view b) {
   return rest_a == rest_b ? 1 : 2;
 }
 
+// How many counts ahead keep() starts reading a feature's surface forms (FormTable::prefetch_*):
+// the entry's number, the entry, the text.
+constexpr std::size_t kFormFirstAhead = 12, kFormEntryAhead = 8, kFormTextAhead = 4;
+
 // Names long enough that one letter more or less is a spelling variant, not another name
 // ("Eletronic Frontier Foundation" in the Italian seed): in bytes.
 constexpr std::size_t kMinVariantLength = 8;
@@ -71,6 +75,7 @@ constexpr float kVariantWeight = 0.9f;
 using detail::find_phrases, detail::FormTable, detail::source_text, detail::spanning;
 using detail::kCrosslingualFlag, detail::kNeutralFlag, detail::kPhraseStartFlag;
 using detail::distance_up_to_one, detail::is_word_feature, detail::saturate;
+using detail::kFormEntryAhead, detail::kFormFirstAhead, detail::kFormTextAhead;
 using detail::kMaxBodyCount, detail::kMinVariantLength, detail::kNoConcept, detail::kVariantWeight;
 using detail::PackedCount;
 
@@ -380,7 +385,11 @@ struct Featurizer::Impl {
     }
     tokens_per_slot[slot] += s.word_tokens;
     mapped_per_slot[slot] += s.mapped_tokens;
-    for (std::size_t i = 0; i < s.counts.size(); ++i) {
+    const std::size_t n = s.counts.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + kFormFirstAhead < n) forms.prefetch_first(s.counts[i + kFormFirstAhead].term);
+      if (i + kFormEntryAhead < n) forms.prefetch_entry(s.counts[i + kFormEntryAhead].term);
+      if (i + kFormTextAhead < n) forms.prefetch_text(s.counts[i + kFormTextAhead].term);
       s.counts[i].form = forms.record(s.counts[i].term, slot, s.forms[i]);
     }
     count_df(s.meta.lang_slot, s.counts, s.meta.time, ids);
