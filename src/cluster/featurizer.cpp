@@ -120,11 +120,11 @@ void Featurizer::finish(const ProgressCallback& progress) {
     detail::parallel_for(stop - start, m.workers.size(),
                          [&](std::size_t worker, std::size_t begin, std::size_t end) {
                            for (std::size_t i = start + begin; i < start + end; ++i) {
-                             if (m.pending[i].empty() && !m.docs[i].vector.empty()) continue;
-                             m.docs[i] = m.weigh_doc(m.docs[i], m.pending[i], scratch[worker]);
-                             std::vector<PackedCount>().swap(m.pending[i]);
+                             if (!m.pending.has(i)) continue;  // weighed already
+                             m.docs[i] = m.weigh_doc(m.docs[i], m.pending.of(i), scratch[worker]);
                            }
                          });
+    m.pending.drop_before(stop);
     if (progress) progress("weigh", stop, n);
   }
   m.finished = true;
@@ -138,7 +138,8 @@ DocumentFrequencies Featurizer::frequencies_of(std::span<const DocId> docs) {
   for (const DocId id : docs) {
     const std::size_t doc = id.value();
     ids.clear();
-    for (const auto& c : m.pending.at(doc)) ids.push_back(c.term);
+    m.check_doc(id);
+    for (const auto& c : m.pending.of(doc)) ids.push_back(c.term);
     out.add(m.docs[doc].lang_slot, ids, m.docs[doc].time);
   }
   return out;
@@ -296,7 +297,8 @@ void Featurizer::rebuild_after_load() {
   auto& m = *impl_;
   m.doc_of_id.clear();
   for (std::size_t i = 0; i < m.ids.size(); ++i) m.doc_of_id.try_emplace(m.ids[i], i);
-  m.pending.assign(m.docs.size(), {});
+  m.pending = {};
+  m.pending.push_none(m.docs.size());
   m.resolve_new_terms();
 }
 

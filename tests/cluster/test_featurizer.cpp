@@ -3,6 +3,7 @@
 
 #include "support.hpp"
 
+#include "cluster/detail/pending_counts.hpp"
 #include "cluster/detail/surface_forms.hpp"
 
 #include <crossnews/featurizer.hpp>
@@ -312,4 +313,42 @@ TEST_CASE("after the analyzer's word cache restarts, terms are not taken for ear
     expected.insert(key.first);
   }
   CHECK(got == expected);
+}
+
+TEST_CASE("pending counts: each document's counts back as pushed until dropped, across blocks") {
+  detail::PendingCounts pending;
+  std::vector<std::vector<detail::PackedCount>> pushed;
+  // Enough counts for several blocks, and one document larger than a block.
+  for (std::uint32_t doc = 0; doc < 3000; ++doc) {
+    std::vector<detail::PackedCount> counts(doc == 1500 ? 700000 : doc % 400);
+    for (std::uint32_t i = 0; i < counts.size(); ++i) {
+      counts[i].term = TermId(doc * 7 + i);
+      counts[i].body = static_cast<std::uint16_t>(i % 100);
+    }
+    pending.push(counts);
+    pushed.push_back(std::move(counts));
+  }
+  pending.push_none(2);
+  const auto same = [&](std::size_t doc) {
+    const auto got = pending.of(doc);
+    return std::equal(got.begin(), got.end(), pushed[doc].begin(), pushed[doc].end(),
+                      [](const auto& x, const auto& y) { return x.term == y.term && x.body == y.body; });
+  };
+  std::size_t intact = 0;
+  for (std::size_t doc = 0; doc < pushed.size(); ++doc) intact += pending.has(doc) && same(doc);
+  CHECK(intact == pushed.size());
+  CHECK_FALSE(pending.has(3000));
+  CHECK(pending.of(3001).empty());
+  pending.drop_before(1600);
+  CHECK_FALSE(pending.has(0));
+  CHECK_FALSE(pending.has(1599));
+  CHECK(pending.of(10).empty());
+  intact = 0;
+  for (std::size_t doc = 1600; doc < pushed.size(); ++doc) intact += pending.has(doc) && same(doc);
+  CHECK(intact == pushed.size() - 1600);
+  pending.drop_before(3002);
+  CHECK_FALSE(pending.has(2999));
+  pending.push(pushed[5]);
+  CHECK(pending.has(3002));
+  CHECK(pending.of(3002).size() == pushed[5].size());
 }

@@ -7,6 +7,7 @@
 #include <crossnews/lexicon.hpp>
 
 #include "cluster/detail/parallel.hpp"
+#include "cluster/detail/pending_counts.hpp"
 #include "cluster/detail/surface_forms.hpp"
 
 #include <absl/container/flat_hash_map.h>
@@ -23,20 +24,6 @@ namespace crossnews {
 namespace detail {
 
 constexpr std::uint32_t kNoConcept = std::numeric_limits<std::uint32_t>::max();
-
-// A term count kept between add() and finish(): 8 bytes, so a million articles of a few hundred
-// distinct terms fit in a few GB. Counts saturate (tf is logarithmic: no visible loss); the link
-// weight of a projected word is kept in 1/255 steps; `form` is the slot of the surface form the
-// article used in the feature's form table (Featurizer::kNoForm when it has none).
-constexpr std::uint16_t kMaxBodyCount = (1u << 14) - 1;
-struct PackedCount {
-  TermId term;
-  std::uint16_t body : 14 = 0;
-  std::uint16_t form : 2 = Featurizer::kNoForm;
-  std::uint8_t title = 0;
-  std::uint8_t link = 255;
-};
-static_assert(sizeof(PackedCount) == 8);
 
 template <class T>
 T saturate(float count) {
@@ -77,7 +64,7 @@ using detail::kCrosslingualFlag, detail::kNeutralFlag, detail::kPhraseStartFlag;
 using detail::distance_up_to_one, detail::is_word_feature, detail::saturate;
 using detail::kFormEntryAhead, detail::kFormFirstAhead, detail::kFormTextAhead;
 using detail::kMaxBodyCount, detail::kMinVariantLength, detail::kNoConcept, detail::kVariantWeight;
-using detail::PackedCount;
+using detail::PackedCount, detail::PendingCounts;
 
 struct Featurizer::Impl {
   const Analyzer& analyzer;
@@ -98,7 +85,7 @@ struct Featurizer::Impl {
   absl::flat_hash_map<std::string, std::vector<TermId>> entities_by_prefix;
 
   std::vector<DocFeatures> docs;
-  std::vector<std::vector<PackedCount>> pending;  // raw counts until finish()
+  PendingCounts pending;  // by document: raw counts until finish()
   std::vector<std::uint64_t> tokens_per_slot, mapped_per_slot;
   FormTable forms;
   bool finished = false;
@@ -375,9 +362,10 @@ struct Featurizer::Impl {
     }
   }
 
-  // Counts a projected article into the frequencies and keeps it (at its exact size: a million
-  // articles of a few hundred features each) until finish().
-  void keep(Staged& s, std::vector<TermId>& ids) {
+  // Counts a projected article into the frequencies and keeps it; its counts wait for finish()
+  // in `pending`, unless `weigh_now` (streaming: the article is weighed against the frequencies
+  // so far).
+  void keep(Staged& s, std::vector<TermId>& ids, bool weigh_now = false) {
     const std::uint16_t slot = s.meta.lang_slot.value();
     if (slot >= tokens_per_slot.size()) {
       tokens_per_slot.resize(slot + 1, 0);
@@ -394,17 +382,23 @@ struct Featurizer::Impl {
     }
     count_df(s.meta.lang_slot, s.counts, s.meta.time, ids);
     docs.push_back(std::move(s.meta));
-    pending.emplace_back(s.counts.begin(), s.counts.end());
+    if (weigh_now) {
+      std::vector<TermCount> scratch;
+      docs.back() = weigh_doc(docs.back(), s.counts, scratch);
+      pending.push_none(1);
+    } else {
+      pending.push(s.counts);
+    }
   }
 
-  void count_df(LangSlot slot, const std::vector<PackedCount>& counts,
+  void count_df(LangSlot slot, std::span<const PackedCount> counts,
                 std::optional<std::int64_t> time, std::vector<TermId>& ids) {
     ids.clear();
     for (const auto& c : counts) ids.push_back(c.term);
     df.add(slot, ids, time);
   }
 
-  DocFeatures weigh_doc(const DocFeatures& meta, const std::vector<PackedCount>& counts,
+  DocFeatures weigh_doc(const DocFeatures& meta, std::span<const PackedCount> counts,
                         std::vector<TermCount>& scratch) const {
     scratch.clear();
     for (const auto& c : counts) scratch.push_back({c.term, float(c.body), float(c.title)});
@@ -468,10 +462,7 @@ struct Featurizer::Impl {
     project(s, project_scratch.front());
     if (article.time) df.advance_to(*article.time);
     std::vector<TermId> ids;
-    keep(s, ids);
-    std::vector<TermCount> scratch;
-    docs.back() = weigh_doc(docs.back(), pending.back(), scratch);
-    std::vector<PackedCount>().swap(pending.back());
+    keep(s, ids, true);
   }
 
   DocFeatures meta_of(const Article& article, const AnalyzedText& text) {
