@@ -69,6 +69,7 @@ struct BatchRun {
     // Chunks of at most 8192 articles, and at least 64 of them on a large corpus, so progress moves
     // steadily; each chunk costs one start of the workers.
     const std::size_t chunk = std::clamp<std::size_t>(n / 64, 256, 8192);
+    std::vector<std::vector<Edge>> chunks;
     for (std::size_t start = 0; start < n; start += chunk) {
       const std::size_t stop = std::min(n, start + chunk);
       detail::parallel_for(
@@ -79,12 +80,45 @@ struct BatchRun {
                       articles[worker], hits, xl_hits, per_worker[worker]);
             }
           });
+      std::vector<Edge>& gathered = chunks.emplace_back();
+      for (auto& w : per_worker) {
+        gathered.insert(gathered.end(), w.begin(), w.end());
+        w.clear();
+      }
       if (progress) progress("link", stop, n);
     }
-    std::vector<Edge> edges;
-    for (auto& w : per_worker) edges.insert(edges.end(), w.begin(), w.end());
-    std::sort(edges.begin(), edges.end(),
-              [](const Edge& x, const Edge& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
+    return sorted_edges(n, chunks, workers);
+  }
+
+  // The chunks' edges in one array sorted by (a, b), each pair once. A counting sort on ranges
+  // of `a` places them, freeing each chunk as it goes (the edges are held once, not twice: about
+  // a gigabyte at 1M articles), and each range is then sorted on a worker of its own. Both
+  // articles of a pair may find the other: their two edges are the same, so which one is kept
+  // does not matter.
+  static std::vector<Edge> sorted_edges(std::size_t nodes, std::vector<std::vector<Edge>>& chunks,
+                                        std::size_t workers) {
+    const std::size_t ranges = 16 * workers;
+    const auto range_of = [&](const Edge& e) { return std::size_t{e.a} * ranges / nodes; };
+    std::vector<std::size_t> offset(ranges + 1, 0);
+    for (const auto& c : chunks) {
+      for (const Edge& e : c) ++offset[range_of(e) + 1];
+    }
+    for (std::size_t r = 0; r < ranges; ++r) offset[r + 1] += offset[r];
+    std::vector<Edge> edges(offset.back());
+    std::vector<std::size_t> next(offset.begin(), offset.end() - 1);
+    for (auto& c : chunks) {
+      for (const Edge& e : c) edges[next[range_of(e)]++] = e;
+      std::vector<Edge>().swap(c);
+    }
+    const auto by_pair = [](const Edge& x, const Edge& y) {
+      return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+    };
+    detail::parallel_for(ranges, workers, [&](std::size_t, std::size_t begin, std::size_t end) {
+      for (std::size_t r = begin; r < end; ++r) {
+        std::sort(edges.begin() + static_cast<std::ptrdiff_t>(offset[r]),
+                  edges.begin() + static_cast<std::ptrdiff_t>(offset[r + 1]), by_pair);
+      }
+    });
     edges.erase(std::unique(edges.begin(), edges.end(),
                             [](const Edge& x, const Edge& y) { return x.a == y.a && x.b == y.b; }),
                 edges.end());
@@ -117,10 +151,10 @@ struct BatchRun {
                        const ProgressCallback& progress) {
     const auto copies = detail::group_exact_duplicates(
         featurizer, options.window_days > 0.0 ? detail::window_seconds(options.window_days) : 0);
-    const auto edges = candidate_edges(copies.representative, progress);
+    auto edges = candidate_edges(copies.representative, progress);
     if (progress) progress("cluster", 0, 0);
     const auto node_root =
-        detail::cluster_graph(edges, copies.size, options.threshold,
+        detail::cluster_graph(std::move(edges), copies.size, options.threshold,
                               options.strategy == ClusterStrategy::monolingual_first);
     std::vector<std::uint32_t> root;
     root.reserve(copies.group_of.size());

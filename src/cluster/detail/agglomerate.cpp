@@ -41,6 +41,9 @@ struct Candidate {
 
 using Links = std::vector<Link>;  // sorted by `other`
 
+// How many links ahead a merge starts reading the rows it updates.
+constexpr std::size_t kRowAhead = 8;
+
 // Where the link to `other` is, or would go.
 Links::iterator lower_link(Links& links, std::uint32_t other) {
   return std::lower_bound(links.begin(), links.end(), other,
@@ -168,12 +171,11 @@ std::vector<GroupLink> copy_group_links(std::span<const CandidateEdge> edges,
   return alone;
 }
 
-}  // namespace
-
-std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge> edges,
-                                       double threshold, std::span<const std::uint32_t> sizes,
-                                       Linkage linkage) {
-  std::vector<Links> links = build_links(n, edges);
+// agglomerate() on the groups' links (build_links).
+std::vector<std::uint32_t> agglomerate_links(std::vector<Links> links, double threshold,
+                                             std::span<const std::uint32_t> sizes,
+                                             Linkage linkage) {
+  const std::size_t n = links.size();
   std::vector<std::uint32_t> parent(n);
   for (std::size_t i = 0; i < n; ++i) parent[i] = static_cast<std::uint32_t>(i);
   std::vector<double> size(n, 1.0);
@@ -214,7 +216,16 @@ std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge>
     parent[gone] = keep;
     size[keep] += size[gone];
     merge_rows(links[keep], links[gone], keep, gone, scratch);
-    for (const auto& l : links[gone]) {
+    const Links& gone_row = links[gone];
+    for (std::size_t i = 0; i < gone_row.size(); ++i) {
+      // Each neighbour's row is elsewhere in memory: start reading its header, then the middle
+      // of the row, where the search for `gone` starts, a few neighbours ahead.
+      if (i + kRowAhead < gone_row.size()) __builtin_prefetch(&links[gone_row[i + kRowAhead].other]);
+      if (i + kRowAhead / 2 < gone_row.size()) {
+        const Links& ahead = links[gone_row[i + kRowAhead / 2].other];
+        __builtin_prefetch(ahead.data() + ahead.size() / 2);
+      }
+      const Link& l = gone_row[i];
       if (l.other == keep) continue;
       Links& row = links[l.other];
       row.erase(find_link(row, gone));
@@ -240,20 +251,41 @@ std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge>
   return parent;
 }
 
-std::vector<std::uint32_t> cluster_graph(std::span<const CandidateEdge> edges,
+// agglomerate() of groups whose links are taken, to free them once rows hold them.
+std::vector<std::uint32_t> agglomerate_taken(std::size_t n, std::vector<GroupEdge> edges,
+                                             double threshold,
+                                             std::span<const std::uint32_t> sizes) {
+  std::vector<Links> links = build_links(n, edges);
+  std::vector<GroupEdge>().swap(edges);
+  return agglomerate_links(std::move(links), threshold, sizes, Linkage::all_pairs);
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge> edges,
+                                       double threshold, std::span<const std::uint32_t> sizes,
+                                       Linkage linkage) {
+  return agglomerate_links(build_links(n, edges), threshold, sizes, linkage);
+}
+
+// Each representation of the graph is freed as soon as the next one is made: at 1M articles
+// each holds tens of millions of edges.
+std::vector<std::uint32_t> cluster_graph(std::vector<CandidateEdge> edges,
                                          std::span<const std::uint32_t> sizes, double threshold,
                                          bool monolingual_first) {
   const std::size_t n = sizes.size();
   std::vector<std::uint32_t> root = near_copies(edges, n);
   std::vector<std::uint32_t> group_size(n, 0);
   for (std::size_t i = 0; i < n; ++i) group_size[root[i]] += sizes[i];
-  const std::vector<GroupLink> links = copy_group_links(edges, root, sizes, group_size);
+  std::vector<GroupLink> links = copy_group_links(edges, root, sizes, group_size);
+  std::vector<CandidateEdge>().swap(edges);
   std::vector<GroupEdge> group_edges;
   group_edges.reserve(links.size());
   for (const GroupLink& l : links) {
     if (!monolingual_first || l.same_language) group_edges.push_back({l.a, l.b, l.sum});
   }
-  const auto stories = agglomerate(n, group_edges, threshold, group_size);
+  if (!monolingual_first) std::vector<GroupLink>().swap(links);
+  const auto stories = agglomerate_taken(n, std::move(group_edges), threshold, group_size);
   for (auto& r : root) r = stories[r];
   if (!monolingual_first) return root;
   // Second stage: the monolingual stories become the nodes; all links between them count.
@@ -269,9 +301,10 @@ std::vector<std::uint32_t> cluster_graph(std::span<const CandidateEdge> edges,
   }
   std::sort(group_edges.begin(), group_edges.end(),
             [](const auto& x, const auto& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
+  std::vector<GroupLink>().swap(links);
   std::vector<std::uint32_t> story_size(n, 0);
   for (std::size_t i = 0; i < n; ++i) story_size[root[i]] += sizes[i];
-  const auto merged = agglomerate(n, group_edges, threshold, story_size);
+  const auto merged = agglomerate_taken(n, std::move(group_edges), threshold, story_size);
   for (auto& r : root) r = merged[r];
   return root;
 }

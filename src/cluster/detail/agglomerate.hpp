@@ -48,7 +48,8 @@ struct CandidateEdge {
 /// average of their linked pairs counted for all their pairs of articles. Then average linkage
 /// over all pairs at `threshold`; with `monolingual_first`, over same-language links first, then
 /// over all links between the stories that gives. Returns each node's story as its smallest node.
-std::vector<std::uint32_t> cluster_graph(std::span<const CandidateEdge> edges,
+/// Takes the edges, to free them as soon as they are summed into the groups' links.
+std::vector<std::uint32_t> cluster_graph(std::vector<CandidateEdge> edges,
                                          std::span<const std::uint32_t> sizes, double threshold,
                                          bool monolingual_first);
 
