@@ -46,6 +46,10 @@ struct BatchRun {
   std::vector<Edge> candidate_edges(std::span<const std::uint32_t> representative,
                                     const ProgressCallback& progress) {
     const std::size_t n = representative.size();
+    if (n >= Edge::kMaxNodes) {
+      throw ConfigError("batch clustering: more than " + std::to_string(Edge::kMaxNodes - 1) +
+                        " distinct articles");
+    }
     if (progress) progress("link", 0, n);
     const auto doc = [&](std::uint32_t node) -> const DocFeatures& {
       return featurizer.features(DocId{representative[node]});
@@ -81,6 +85,9 @@ struct BatchRun {
             }
           });
       std::vector<Edge>& gathered = chunks.emplace_back();
+      std::size_t found = 0;
+      for (const auto& w : per_worker) found += w.size();
+      gathered.reserve(found);
       for (auto& w : per_worker) {
         gathered.insert(gathered.end(), w.begin(), w.end());
         w.clear();
@@ -110,9 +117,7 @@ struct BatchRun {
       for (const Edge& e : c) edges[next[range_of(e)]++] = e;
       std::vector<Edge>().swap(c);
     }
-    const auto by_pair = [](const Edge& x, const Edge& y) {
-      return std::tie(x.a, x.b) < std::tie(y.a, y.b);
-    };
+    const auto by_pair = [](const Edge& x, const Edge& y) { return x.pair() < y.pair(); };
     detail::parallel_for(ranges, workers, [&](std::size_t, std::size_t begin, std::size_t end) {
       for (std::size_t r = begin; r < end; ++r) {
         std::sort(edges.begin() + static_cast<std::ptrdiff_t>(offset[r]),
@@ -120,7 +125,7 @@ struct BatchRun {
       }
     });
     edges.erase(std::unique(edges.begin(), edges.end(),
-                            [](const Edge& x, const Edge& y) { return x.a == y.a && x.b == y.b; }),
+                            [](const Edge& x, const Edge& y) { return x.pair() == y.pair(); }),
                 edges.end());
     return edges;
   }
@@ -141,8 +146,8 @@ struct BatchRun {
       const DocFeatures& other = featurizer.features(DocId{representative[h.key]});
       const SimilarityParts parts = article.similarity(other, options);
       if (parts.total <= 0.0f) continue;
-      out.push_back({std::min(node, h.key), std::max(node, h.key), parts.total, parts.overlap,
-                     d.lang_slot == other.lang_slot});
+      out.push_back({std::min(node, h.key), std::max(node, h.key), d.lang_slot == other.lang_slot,
+                     parts.total, parts.overlap});
     }
     article.clear();
   }
