@@ -61,6 +61,7 @@ struct BatchRun {
     std::stable_sort(by_time.begin(), by_time.end(),
                      [&](std::uint32_t x, std::uint32_t y) { return doc(x).time < doc(y).time; });
     InvertedIndex index;
+    reserve_lists(index, by_time, doc);
     for (const std::uint32_t node : by_time) index.insert(node, doc(node).vector, doc(node).time);
     const std::size_t workers = detail::worker_count(options.features.threads, n);
     std::vector<std::vector<Edge>> per_worker(workers);
@@ -95,6 +96,26 @@ struct BatchRun {
       if (progress) progress("link", stop, n);
     }
     return sorted_edges(n, chunks, workers);
+  }
+
+  // Gives each posting list its final length before the nodes are inserted, in the order the
+  // insertions would make the lists.
+  template <class DocOf>
+  void reserve_lists(InvertedIndex& index, std::span<const std::uint32_t> nodes,
+                     const DocOf& doc) const {
+    std::vector<std::uint32_t> postings(featurizer.vocabulary().size(), 0);
+    for (const std::uint32_t node : nodes) {
+      for (const SparseEntry& e : doc(node).vector.entries()) {
+        if (e.weight != 0.0f) ++postings[e.term.value()];
+      }
+    }
+    for (const std::uint32_t node : nodes) {
+      for (const SparseEntry& e : doc(node).vector.entries()) {
+        if (postings[e.term.value()] == 0) continue;
+        index.reserve(e.term, postings[e.term.value()]);
+        postings[e.term.value()] = 0;
+      }
+    }
   }
 
   // The chunks' edges in one array sorted by (a, b), each pair once. A counting sort on ranges
