@@ -11,7 +11,9 @@
 #include "cluster/detail/surface_forms.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <optional>
+#include <thread>
 
 namespace crossnews {
 
@@ -22,32 +24,80 @@ Featurizer::Featurizer(const Model& model, FeaturizerOptions options)
 
 void Featurizer::add(std::span<const Article> articles) {
   auto& m = *impl_;
-  const std::size_t n = articles.size();
-  if (m.staged.size() < n) m.staged.resize(n);
-  // Interning and document frequencies change shared state and run in article order; analysis,
-  // look-ups and projection only read it and run in parallel.
-  const auto in_parallel = [&](auto&& fn) {
-    detail::parallel_for(n, m.workers.size(),
+  // In slices small enough that an article's analysis is still in the cache when it is interned,
+  // projected and kept (a whole batch's staged articles take hundreds of megabytes); two halves
+  // of the staging buffers take turns, so that one slice is kept while the next is analysed.
+  const std::size_t slice = Impl::kSliceArticlesPerWorker * m.workers.size();
+  if (m.staged.size() < 2 * slice) m.staged.resize(2 * slice);
+  std::span<Impl::Staged> unkept;
+  for (std::size_t start = 0, half = 0; start < articles.size(); start += slice, half ^= 1) {
+    const auto part = articles.subspan(start, std::min(slice, articles.size() - start));
+    const std::span<Impl::Staged> staged(m.staged.data() + half * slice, part.size());
+    m.analyze_while_keeping(part, staged, unkept);
+    m.intern_and_project(part, staged);
+    unkept = staged;
+  }
+  m.keep_all(unkept);
+  m.finished = false;
+}
+
+// Analysis and look-ups only read the vocabulary; keeping the previous slice only writes counts,
+// frequencies and surface forms: with more than one worker, both run at once.
+void Featurizer::Impl::analyze_while_keeping(std::span<const Article> articles,
+                                             std::span<Staged> staged, std::span<Staged> unkept) {
+  const auto analyze = [&] {
+    detail::parallel_for(articles.size(), workers.size(),
                          [&](std::size_t worker, std::size_t begin, std::size_t end) {
-                           for (std::size_t i = begin; i < end; ++i) fn(worker, i);
+                           for (std::size_t i = begin; i < end; ++i) {
+                             staged[i].article = &articles[i];
+                             workers[worker].analyze(articles[i], staged[i].text);
+                             look_up(staged[i], memos[worker]);
+                           }
                          });
   };
-  in_parallel([&](std::size_t worker, std::size_t i) {
-    m.staged[i].article = &articles[i];
-    m.workers[worker].analyze(articles[i], m.staged[i].text);
-    m.look_up(m.staged[i]);
-  });
-  for (std::size_t i = 0; i < n; ++i) {
-    m.staged[i].meta = m.meta_of(articles[i], m.staged[i].text);
-    m.remember(articles[i]);
-    m.intern_unknown(m.staged[i]);
+  if (workers.size() == 1 || unkept.empty()) {
+    keep_all(unkept);
+    analyze();
+    return;
   }
-  in_parallel([&](std::size_t worker, std::size_t i) {
-    m.project(m.staged[i], m.project_scratch[worker]);
+  std::exception_ptr error;
+  std::thread keeper([&] {
+    try {
+      keep_all(unkept);
+    } catch (...) {
+      error = std::current_exception();
+    }
   });
+  try {
+    analyze();
+  } catch (...) {
+    keeper.join();
+    throw;
+  }
+  keeper.join();
+  if (error) std::rethrow_exception(error);
+}
+
+// Interning changes shared state and runs in article order; projection only reads it and runs
+// in parallel.
+void Featurizer::Impl::intern_and_project(std::span<const Article> articles,
+                                          std::span<Staged> staged) {
+  for (std::size_t i = 0; i < articles.size(); ++i) {
+    staged[i].meta = meta_of(articles[i], staged[i].text);
+    remember(articles[i]);
+    intern_unknown(staged[i]);
+  }
+  detail::parallel_for(articles.size(), workers.size(),
+                       [&](std::size_t worker, std::size_t begin, std::size_t end) {
+                         for (std::size_t i = begin; i < end; ++i) {
+                           project(staged[i], project_scratch[worker]);
+                         }
+                       });
+}
+
+void Featurizer::Impl::keep_all(std::span<Staged> staged) {
   std::vector<TermId> ids;
-  for (std::size_t i = 0; i < n; ++i) m.keep(m.staged[i], ids);
-  m.finished = false;
+  for (Staged& s : staged) keep(s, ids);
 }
 
 void Featurizer::finish(const ProgressCallback& progress) {
@@ -65,11 +115,11 @@ void Featurizer::finish(const ProgressCallback& progress) {
     detail::parallel_for(stop - start, m.workers.size(),
                          [&](std::size_t worker, std::size_t begin, std::size_t end) {
                            for (std::size_t i = start + begin; i < start + end; ++i) {
-                             if (m.pending[i].empty() && !m.docs[i].vector.empty()) continue;
-                             m.docs[i] = m.weigh_doc(m.docs[i], m.pending[i], scratch[worker]);
-                             std::vector<PackedCount>().swap(m.pending[i]);
+                             if (!m.pending.has(i)) continue;  // weighed already
+                             m.docs[i] = m.weigh_doc(m.docs[i], m.pending.of(i), scratch[worker]);
                            }
                          });
+    m.pending.drop_before(stop);
     if (progress) progress("weigh", stop, n);
   }
   m.finished = true;
@@ -83,7 +133,8 @@ DocumentFrequencies Featurizer::frequencies_of(std::span<const DocId> docs) {
   for (const DocId id : docs) {
     const std::size_t doc = id.value();
     ids.clear();
-    for (const auto& c : m.pending.at(doc)) ids.push_back(c.term);
+    m.check_doc(id);
+    for (const auto& c : m.pending.of(doc)) ids.push_back(c.term);
     out.add(m.docs[doc].lang_slot, ids, m.docs[doc].time);
   }
   return out;
@@ -106,7 +157,7 @@ DocFeatures Featurizer::featurize_one(const Article& article) {
   Impl::Staged& s = m.staged.front();
   s.article = &article;
   m.workers.front().analyze(article, s.text);
-  m.look_up(s);
+  m.look_up(s, m.memos.front());
   m.featurize_staged(s);
   return m.docs.back();
 }
@@ -120,7 +171,7 @@ void Featurizer::analyze_ahead(std::span<const Article> articles) {
                          for (std::size_t i = begin; i < end; ++i) {
                            m.staged[i].article = &articles[i];
                            m.workers[worker].analyze(articles[i], m.staged[i].text);
-                           m.look_up(m.staged[i]);
+                           m.look_up(m.staged[i], m.memos[worker]);
                          }
                        });
 }
@@ -241,7 +292,8 @@ void Featurizer::rebuild_after_load() {
   auto& m = *impl_;
   m.doc_of_id.clear();
   for (std::size_t i = 0; i < m.ids.size(); ++i) m.doc_of_id.try_emplace(m.ids[i], i);
-  m.pending.assign(m.docs.size(), {});
+  m.pending = {};
+  m.pending.push_none(m.docs.size());
   m.resolve_new_terms();
 }
 

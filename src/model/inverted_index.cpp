@@ -99,6 +99,15 @@ void InvertedIndex::insert(std::uint32_t key, const SparseVector& vector,
   impl_->add(key, vector, time);
 }
 
+void InvertedIndex::reserve(TermId term, std::size_t postings) {
+  Impl& m = *impl_;
+  const auto [it, fresh] =
+      m.list_of_term.try_emplace(term.value(), static_cast<std::uint32_t>(m.lists.size()));
+  if (fresh) m.lists.emplace_back();
+  std::vector<Posting>& list = m.lists[it->second].postings;
+  list.reserve(list.size() + postings);
+}
+
 void InvertedIndex::update(std::uint32_t key, const SparseVector& vector,
                            std::optional<std::int64_t> time) {
   const auto it = impl_->slot_of_key.find(key);

@@ -3,6 +3,7 @@
 
 #include "support.hpp"
 
+#include "cluster/detail/pending_counts.hpp"
 #include "cluster/detail/surface_forms.hpp"
 
 #include <crossnews/featurizer.hpp>
@@ -12,6 +13,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -220,4 +222,133 @@ TEST_CASE("the surface-form table keeps every language's forms of a feature as i
             "f" + std::to_string(feature) + "-" + std::to_string(lang));
     }
   }
+}
+
+TEST_CASE("one batch on 1 or 2 threads gives the terms, vectors and forms of adding one by one") {
+  // More articles than add() handles in one slice, each with a word of its own, so that terms are
+  // interned in every slice while the slice before is still being kept.
+  const auto corpus = test::load(CROSSNEWS_SOURCE_DIR "/examples/data/articles.jsonl").articles;
+  std::vector<Article> articles;
+  for (std::size_t copy = 0; copy < 5; ++copy) {
+    for (Article a : corpus) {
+      std::string own = "zu";
+      for (std::size_t x = articles.size(); x > 0; x /= 26) own += static_cast<char>('a' + x % 26);
+      a.id += "-" + std::to_string(copy);
+      a.text += " " + own;
+      articles.push_back(std::move(a));
+    }
+  }
+  Featurizer one_by_one(analyzer(), &builtin());
+  for (const Article& a : articles) one_by_one.add({&a, 1});
+  one_by_one.finish();
+  for (const std::size_t threads : {1, 2}) {
+    CAPTURE(threads);
+    FeaturizerOptions options;
+    options.threads = threads;
+    Featurizer batch(analyzer(), &builtin(), options);
+    batch.add(articles);
+    batch.finish();
+    const Vocabulary& expected_terms = one_by_one.vocabulary();
+    REQUIRE(batch.vocabulary().size() == expected_terms.size());
+    std::size_t same_terms = 0;
+    for (std::uint32_t t = 0; t < expected_terms.size(); ++t) {
+      same_terms += batch.vocabulary().text(TermId(t)) == expected_terms.text(TermId(t)) &&
+                    batch.kind(TermId(t)) == one_by_one.kind(TermId(t));
+    }
+    CHECK(same_terms == expected_terms.size());
+    std::size_t same_docs = 0;
+    for (std::size_t d = 0; d < articles.size(); ++d) {
+      const DocFeatures& got = batch.features(doc_id(d));
+      const DocFeatures& expected = one_by_one.features(doc_id(d));
+      same_docs += got.vector.entries().size() == expected.vector.entries().size() &&
+                   std::equal(got.vector.entries().begin(), got.vector.entries().end(),
+                              expected.vector.entries().begin(),
+                              [](const SparseEntry& x, const SparseEntry& y) {
+                                return x.term == y.term && x.weight == y.weight;
+                              }) &&
+                   got.forms == expected.forms;
+    }
+    CHECK(same_docs == articles.size());
+    const auto coverage = batch.coverage();
+    const auto expected_coverage = one_by_one.coverage();
+    REQUIRE(coverage.size() == expected_coverage.size());
+    for (std::size_t l = 0; l < coverage.size(); ++l) {
+      CHECK(coverage[l].tokens == expected_coverage[l].tokens);
+      CHECK(coverage[l].mapped == expected_coverage[l].mapped);
+    }
+    const DocFeatures& last = batch.features(doc_id(articles.size() - 1));
+    for (std::size_t e = 0; e < last.vector.entries().size(); ++e) {
+      const TermId feature = last.vector.entries()[e].term;
+      CHECK(batch.surface_form(feature, last.lang_slot, last.forms[e]) ==
+            one_by_one.surface_form(feature, last.lang_slot, last.forms[e]));
+      CHECK(batch.surface_count(feature, last.lang_slot, last.forms[e]) ==
+            one_by_one.surface_count(feature, last.lang_slot, last.forms[e]));
+    }
+  }
+}
+
+TEST_CASE("after the analyzer's word cache restarts, terms are not taken for earlier ones") {
+  // The featurizer remembers the ids of the analyzer's term keys; past 2^18 words the cache
+  // restarts and hands out the same keys for other words.
+  std::string many;
+  for (std::uint32_t n = 0; n < 270000; ++n) {
+    many += 'w';
+    for (std::uint32_t x = n, k = 0; k < 4; ++k, x /= 26) many += static_cast<char>('a' + x % 26);
+    many += ' ';
+  }
+  const Article before = article("1", "it", "Il governo approva la riforma delle pensioni.");
+  const Article after = article("3", "it", "Lo sciopero dei treni blocca le stazioni.");
+  Featurizer featurizer(analyzer(), &builtin());
+  // Seen twice, so that its terms' ids are remembered (the first time they are new).
+  for (const Article& a : {before, before, article("2", "it", many), after}) featurizer.add({&a, 1});
+  featurizer.finish();
+  Featurizer alone(analyzer(), &builtin());
+  alone.add({&after, 1});
+  alone.finish();
+  std::set<std::string> got, expected;
+  for (const auto& [key, weight] : by_text(featurizer, featurizer.features(doc_id(3)).vector)) {
+    got.insert(key.first);
+  }
+  for (const auto& [key, weight] : by_text(alone, alone.features(doc_id(0)).vector)) {
+    expected.insert(key.first);
+  }
+  CHECK(got == expected);
+}
+
+TEST_CASE("pending counts: each document's counts back as pushed until dropped, across blocks") {
+  detail::PendingCounts pending;
+  std::vector<std::vector<detail::PackedCount>> pushed;
+  // Enough counts for several blocks, and one document larger than a block.
+  for (std::uint32_t doc = 0; doc < 3000; ++doc) {
+    std::vector<detail::PackedCount> counts(doc == 1500 ? 700000 : doc % 400);
+    for (std::uint32_t i = 0; i < counts.size(); ++i) {
+      counts[i].term = TermId(doc * 7 + i);
+      counts[i].body = static_cast<std::uint16_t>(i % 100);
+    }
+    pending.push(counts);
+    pushed.push_back(std::move(counts));
+  }
+  pending.push_none(2);
+  const auto same = [&](std::size_t doc) {
+    const auto got = pending.of(doc);
+    return std::equal(got.begin(), got.end(), pushed[doc].begin(), pushed[doc].end(),
+                      [](const auto& x, const auto& y) { return x.term == y.term && x.body == y.body; });
+  };
+  std::size_t intact = 0;
+  for (std::size_t doc = 0; doc < pushed.size(); ++doc) intact += pending.has(doc) && same(doc);
+  CHECK(intact == pushed.size());
+  CHECK_FALSE(pending.has(3000));
+  CHECK(pending.of(3001).empty());
+  pending.drop_before(1600);
+  CHECK_FALSE(pending.has(0));
+  CHECK_FALSE(pending.has(1599));
+  CHECK(pending.of(10).empty());
+  intact = 0;
+  for (std::size_t doc = 1600; doc < pushed.size(); ++doc) intact += pending.has(doc) && same(doc);
+  CHECK(intact == pushed.size() - 1600);
+  pending.drop_before(3002);
+  CHECK_FALSE(pending.has(2999));
+  pending.push(pushed[5]);
+  CHECK(pending.has(3002));
+  CHECK(pending.of(3002).size() == pushed[5].size());
 }
