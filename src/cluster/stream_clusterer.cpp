@@ -9,6 +9,8 @@
 #include "cluster/detail/stream_state.hpp"
 #include "cluster/detail/time_window.hpp"
 
+#include <absl/container/flat_hash_map.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -23,7 +25,8 @@ struct StreamClusterer::Impl {
   const Analyzer& analyzer;
   const Lexicon* lexicon;
   Featurizer featurizer;
-  std::vector<detail::ArticleMeta> meta;
+  // Titles of the articles whose story is not summarised yet (none kept when empty).
+  absl::flat_hash_map<std::uint32_t, std::string> titles;
 
   // A story keeps one centroid per language, to judge whether two stories are alike before
   // merging them: a language's articles are compared with another's as two articles would be.
@@ -48,10 +51,16 @@ struct StreamClusterer::Impl {
     std::size_t last_arrival = 0;  // number of articles added when it was last joined
     std::size_t members = 0;
     bool views_stale = false;  // centroids changed since their views were made
+    // Its articles in adding order (those of stories merged into it too; none once merged away).
+    std::vector<std::uint32_t> docs{};
+    // Once retired: its summary but for id and members (detail::pack_summary), made then, so that
+    // its articles' features can go.
+    std::string summary{};
 
     template <class Io, class Self>
     static void fields(Io& io, Self& s) {
-      io(s.id, s.centroids, s.last_time, s.live, s.last_arrival, s.members, s.views_stale);
+      io(s.id, s.centroids, s.last_time, s.live, s.last_arrival, s.members, s.views_stale, s.docs,
+         s.summary);
     }
   };
   std::vector<Story> stories;
@@ -74,23 +83,34 @@ struct StreamClusterer::Impl {
   }
 
   // Every member a saved state holds (save / load), in file order. The index is not saved: it
-  // is rebuilt from `indexed` in its order, which is the order the articles went in.
-  template <class Io, class Self>
-  static void state(Io& io, Self& m) {
-    io(m.featurizer, m.meta, m.stories, m.live, m.merged_into, m.story_of_doc, m.indexed, m.merges,
-       m.now, m.since_eviction);
+  // is rebuilt from `indexed` in its order, which is the order the articles went in. Titles go
+  // by article number, in that order.
+  void save(detail::StateWriter& out) const {
+    std::vector<std::pair<std::uint32_t, std::string_view>> sorted(titles.begin(), titles.end());
+    std::sort(sorted.begin(), sorted.end());
+    out(featurizer, sorted, stories, live, merged_into, story_of_doc, indexed, merges, now,
+        since_eviction);
+  }
+  void load(detail::StateReader& in) {
+    std::vector<std::pair<std::uint32_t, std::string>> sorted;
+    in(featurizer, sorted, stories, live, merged_into, story_of_doc, indexed, merges, now,
+       since_eviction);
+    for (auto& [doc, title] : sorted) {
+      in.check_index(doc, featurizer.size(), "title");
+      titles.emplace(doc, std::move(title));
+    }
   }
 
   // After load: checks what add() relies on (FormatError), then indexes the live articles.
   void rebuild_index(detail::StateReader& in) {
     const std::size_t docs = featurizer.size(), terms = featurizer.vocabulary().size();
-    if (meta.size() != docs || story_of_doc.size() != docs ||
-        merged_into.size() != stories.size()) {
+    if (story_of_doc.size() != docs || merged_into.size() != stories.size()) {
       in.fail("stories", "do not match the documents");
     }
     for (std::uint32_t s = 0; s < stories.size(); ++s) {
       // A story merges into an older one only, so find() ends.
       if (merged_into[s] > s) in.fail("merges", "point to a newer story");
+      for (const auto doc : stories[s].docs) in.check_index(doc, docs, "story member");
       for (const auto& lc : stories[s].centroids) {
         for (const auto& e : lc.sum.sums()) in.check_index(e.term.value(), terms, "centroid term");
         for (const auto& e : lc.view.vector.entries()) {
@@ -105,6 +125,7 @@ struct StreamClusterer::Impl {
       in.check_index(indexed[i], docs, "indexed article");
       if (i > 0 && indexed[i] <= previous) in.fail("indexed articles", "are not in adding order");
       previous = indexed[i];
+      if (featurizer.released(DocId{indexed[i]})) in.fail("indexed article", "was released");
       const DocFeatures& doc = featurizer.features(DocId{indexed[i]});
       index.insert(indexed[i], doc.vector, doc.time);
     }
@@ -135,6 +156,7 @@ struct StreamClusterer::Impl {
   void join(std::uint32_t story, const DocFeatures& doc) {
     auto& s = stories[story];
     s.last_arrival = story_of_doc.size();
+    s.docs.push_back(static_cast<std::uint32_t>(story_of_doc.size()));
     ++s.members;
     s.views_stale = true;
     if (doc.time) s.last_time = s.last_time ? std::max(*s.last_time, *doc.time) : *doc.time;
@@ -147,8 +169,8 @@ struct StreamClusterer::Impl {
     it->sum.add(doc.vector);
   }
 
-  void retire(std::uint32_t story) {
-    // Only merges read the centroids, and a retired story takes part in none.
+  // Only merges read the centroids, and a story merged away or retired takes part in none.
+  void drop_centroids(std::uint32_t story) {
     std::vector<LanguageCentroid>().swap(stories[story].centroids);
     stories[story].live = false;
   }
@@ -163,7 +185,13 @@ struct StreamClusterer::Impl {
     k.last_arrival = std::max(k.last_arrival, g.last_arrival);
     k.members += g.members;
     k.views_stale = true;
-    retire(gone);
+    std::vector<std::uint32_t> docs{};
+    docs.reserve(k.docs.size() + g.docs.size());
+    std::merge(k.docs.begin(), k.docs.end(), g.docs.begin(), g.docs.end(),
+               std::back_inserter(docs));
+    k.docs = std::move(docs);
+    std::vector<std::uint32_t>().swap(g.docs);
+    drop_centroids(gone);
     merged_into[gone] = keep;
     for (auto& c : gone_centroids) {
       auto it = std::find_if(k.centroids.begin(), k.centroids.end(),
@@ -202,10 +230,11 @@ struct StreamClusterer::Impl {
     const auto idle = [&](std::optional<std::int64_t> time, std::size_t arrival) {
       return time && *time < horizon && arrivals - arrival > options.late_articles;
     };
+    std::vector<std::uint32_t> retiring;
     std::erase_if(live, [&](std::uint32_t s) {
       if (!stories[s].live) return true;  // merged away
       if (!idle(stories[s].last_time, stories[s].last_arrival)) return false;
-      retire(s);
+      retiring.push_back(s);
       return true;
     });
     // An article leaves with its story at the latest: its time and arrival are no later.
@@ -214,6 +243,60 @@ struct StreamClusterer::Impl {
       index.remove(doc);
       return true;
     });
+    retire(retiring);
+  }
+
+  // Summarises stories that leave for good, then lets their articles go: all of them but those
+  // without a time, which stay in the index (and so are scored) as long as the stream runs.
+  void retire(std::span<const std::uint32_t> retiring) {
+    if (retiring.empty()) return;
+    std::vector<detail::StoryMembers> groups;
+    for (const auto s : retiring) {
+      groups.push_back({stories[s].id, {stories[s].docs.begin(), stories[s].docs.end()}});
+    }
+    const auto summaries = detail::summarize_groups(featurizer, groups, member_text(),
+                                                    options.features.threads);
+    for (std::size_t i = 0; i < retiring.size(); ++i) {
+      Story& story = stories[retiring[i]];
+      story.summary = detail::pack_summary(summaries[i]);
+      drop_centroids(retiring[i]);
+      for (const auto doc : story.docs) {
+        if (index.contains(doc)) continue;
+        titles.erase(doc);
+        // Explanations (describe_story, explain_link) need every article: kept ones stay.
+        if (!featurizer.keeps_articles()) featurizer.release(DocId{doc});
+      }
+    }
+  }
+
+  detail::MemberTextOf member_text() const {
+    return [this](std::size_t doc) {
+      const auto title = titles.find(static_cast<std::uint32_t>(doc));
+      return detail::MemberText{featurizer.id(DocId{static_cast<std::uint32_t>(doc)}),
+                                title == titles.end() ? std::string_view{} : title->second};
+    };
+  }
+
+  std::vector<StorySummary> summaries() const {
+    std::vector<detail::StoryMembers> groups;
+    std::vector<StorySummary> out;
+    for (std::uint32_t s = 0; s < stories.size(); ++s) {
+      const Story& story = stories[s];
+      if (merged_into[s] != s) continue;  // merged away: its articles are counted where it went
+      if (story.live) {
+        groups.push_back({story.id, {story.docs.begin(), story.docs.end()}});
+        continue;
+      }
+      StorySummary& summary = out.emplace_back(detail::unpack_summary(story.summary));
+      summary.id = story.id;
+      summary.size = story.docs.size();
+      for (const auto doc : story.docs) summary.member_ids.emplace_back(featurizer.id(DocId{doc}));
+    }
+    auto live_summaries =
+        detail::summarize_groups(featurizer, groups, member_text(), options.features.threads);
+    std::move(live_summaries.begin(), live_summaries.end(), std::back_inserter(out));
+    detail::sort_stories(out);
+    return out;
   }
 
   // Each live story the article's nearest articles belong to, with the sum of their similarities
@@ -265,7 +348,7 @@ struct StreamClusterer::Impl {
       evict_idle();
     }
     const DocFeatures& doc = featurizer.features(detail::doc_id(doc_index));
-    meta.push_back({article.id, article.title});
+    if (!article.title.empty()) titles.emplace(static_cast<std::uint32_t>(doc_index), article.title);
     const auto ranked = rank_stories(doc);
 
     std::uint32_t target;
@@ -319,24 +402,26 @@ ClusterId StreamClusterer::add(const Article& article) {
 
 std::vector<ClusterId> StreamClusterer::add(std::span<const Article> articles) {
   auto& featurizer = impl_->featurizer;
-  const std::size_t first = featurizer.size();
-  featurizer.analyze_ahead(articles);
   std::vector<ClusterId> ids;
   ids.reserve(articles.size());
-  // Each article is assigned before the next is featurized: interning a term can change what
-  // earlier terms count as (a concept a name maps to becomes a name).
-  for (std::size_t i = 0; i < articles.size(); ++i) {
-    featurizer.featurize_analyzed(i);
-    ids.push_back(impl_->assign(articles[i], first + i));
+  // Analysed a chunk at a time: an analysed article holds tens of KB until it is featurized, so
+  // a whole batch of them would cost hundreds of MB.
+  constexpr std::size_t kChunk = 512;
+  for (std::size_t begin = 0; begin < articles.size(); begin += kChunk) {
+    const auto chunk = articles.subspan(begin, std::min(kChunk, articles.size() - begin));
+    const std::size_t first = featurizer.size();
+    featurizer.analyze_ahead(chunk);
+    // Each article is assigned before the next is featurized: interning a term can change what
+    // earlier terms count as (a concept a name maps to becomes a name).
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      featurizer.featurize_analyzed(i);
+      ids.push_back(impl_->assign(chunk[i], first + i));
+    }
   }
   return ids;
 }
 
-std::vector<StorySummary> StreamClusterer::stories() const {
-  const auto assignment = impl_->assignment();
-  return detail::summarize_stories(impl_->featurizer, assignment, impl_->meta,
-                                   impl_->options.features.threads);
-}
+std::vector<StorySummary> StreamClusterer::stories() const { return impl_->summaries(); }
 
 std::vector<ClusterId> StreamClusterer::assignment() const { return impl_->assignment(); }
 const std::vector<MergeEvent>& StreamClusterer::merges() const { return impl_->merges; }
@@ -345,7 +430,7 @@ void StreamClusterer::save(std::ostream& out) const {
   std::string payload;
   detail::StateWriter writer(payload);
   detail::write_options(writer, impl_->analyzer.options(), impl_->options);
-  Impl::state(writer, *impl_);
+  impl_->save(writer);
   detail::write_snapshot(out, detail::kStreamStateKind, payload);
 }
 
@@ -355,7 +440,7 @@ StreamClusterer StreamClusterer::load(std::istream& in, const Analyzer& analyzer
   detail::StateReader reader(payload);
   detail::check_options(reader, analyzer.options(), options);
   StreamClusterer loaded(analyzer, lexicon, options);
-  Impl::state(reader, *loaded.impl_);
+  loaded.impl_->load(reader);
   if (reader.remaining() != 0) reader.fail("payload", "has trailing bytes");
   loaded.impl_->rebuild_index(reader);
   return loaded;

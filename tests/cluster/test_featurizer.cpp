@@ -5,6 +5,7 @@
 
 #include "cluster/detail/surface_forms.hpp"
 
+#include <crossnews/error.hpp>
 #include <crossnews/featurizer.hpp>
 
 #include <doctest/doctest.h>
@@ -220,4 +221,54 @@ TEST_CASE("the surface-form table keeps every language's forms of a feature as i
             "f" + std::to_string(feature) + "-" + std::to_string(lang));
     }
   }
+}
+
+TEST_CASE("a released document keeps only its id, and its slot serves the next document") {
+  const std::vector<Article> articles = {
+      article("a", "de", "Das Erdbeben zerstörte viele Häuser in der Stadt."),
+      article("b", "it", "Il terremoto ha distrutto molte case nella città."),
+      article("c", "en", "The earthquake destroyed many houses; Schwarzenegger visited."),
+      article("d", "de", "Nach dem Erdbeben besuchte Schwarzenegger die Stadt."),
+  };
+  Featurizer kept(analyzer(), &builtin());
+  Featurizer released(analyzer(), &builtin());
+  for (std::size_t i = 0; i < articles.size(); ++i) {
+    (void)kept.featurize_one(articles[i]);
+    (void)released.featurize_one(articles[i]);
+    if (i == 1) {
+      released.release(doc_id(0));
+      released.release(doc_id(0));  // again: nothing more happens
+    }
+  }
+  CHECK(released.size() == articles.size());
+  CHECK(released.released(doc_id(0)));
+  CHECK_FALSE(released.released(doc_id(1)));
+  CHECK_THROWS_WITH_AS((void)released.features(doc_id(0)), doctest::Contains("'a'"), InputError);
+  CHECK(released.id(doc_id(0)) == "a");
+  CHECK(released.find("a") == doc_id(0));
+  CHECK(released.find("d") == doc_id(3));
+  // The counts stay: the documents after the release are weighed as without it, and the held
+  // ones keep their features, whichever slot they took.
+  for (std::size_t doc = 1; doc < articles.size(); ++doc) {
+    CAPTURE(doc);
+    const DocFeatures& a = kept.features(doc_id(doc));
+    const DocFeatures& b = released.features(doc_id(doc));
+    CHECK(by_text(kept, a.vector) == by_text(released, b.vector));
+    CHECK(a.forms == b.forms);
+    CHECK(a.time == b.time);
+  }
+  CHECK(kept.document_frequencies().total_documents() ==
+        released.document_frequencies().total_documents());
+}
+
+TEST_CASE("a document that waits for finish() cannot be released; after it, it can") {
+  Featurizer f(analyzer(), &builtin());
+  f.add(std::vector<Article>{article("a", "en", "The earthquake destroyed many houses."),
+                             article("b", "en", "Rescuers searched the houses.")});
+  CHECK_THROWS_AS(f.release(doc_id(0)), ConfigError);
+  f.finish();
+  f.release(doc_id(0));
+  CHECK(f.released(doc_id(0)));
+  CHECK(f.features(doc_id(1)).vector.size() > 0);
+  CHECK_THROWS_AS(f.release(doc_id(2)), InputError);
 }

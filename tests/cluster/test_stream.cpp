@@ -1,5 +1,7 @@
 #include "support.hpp"
 
+#include "cluster/detail/story_builder.hpp"
+
 #include <crossnews/crossnews.hpp>
 
 #include <doctest/doctest.h>
@@ -144,7 +146,7 @@ TEST_CASE("stream: adding in batches on any thread count gives the ids of adding
   std::vector<ClusterId> expected;
   for (const auto& a : articles) expected.push_back(one_by_one.add(a));
   for (const std::size_t threads : {1, 2, 3}) {
-    for (const std::size_t batch : {1, 7, 256}) {
+    for (const std::size_t batch : {1, 7, 256, 600}) {  // 600: analysed in more than one chunk
       CAPTURE(threads);
       CAPTURE(batch);
       ClusterOptions options;
@@ -169,4 +171,73 @@ TEST_CASE("stream: adding in batches on any thread count gives the ids of adding
       }
     }
   }
+}
+
+namespace {
+
+// What a summary says, member ids included, for comparing two runs.
+std::vector<std::string> described(const std::vector<StorySummary>& stories) {
+  std::vector<std::string> out;
+  for (const auto& s : stories) {
+    std::ostringstream line;
+    line << s.id << ' ' << s.size << ' ' << s.first_time.value_or(-1) << ' '
+         << s.last_time.value_or(-1);
+    for (const auto& [lang, n] : s.languages) line << ' ' << lang << n;
+    for (const auto& [lang, words] : s.keywords) {
+      for (const auto& w : words) line << ' ' << lang << ':' << w;
+    }
+    for (const auto& [lang, title] : s.titles) line << ' ' << lang << '"' << title << '"';
+    for (const auto& id : s.member_ids) line << ' ' << id;
+    out.push_back(line.str());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("stream: a story that never retires is summarised from all its articles at the end") {
+  std::vector<std::size_t> gold;
+  std::vector<Article> articles = interleaved_stories(30, 8, gold);
+  for (std::size_t i = 0; i < articles.size(); i += 3) articles[i].title = "title " + articles[i].id;
+  StreamClusterer stream(shared_analyzer(), &builtin_lexicon());
+  for (const auto& a : articles) (void)stream.add(a);
+  REQUIRE(stream.live_stories() == stream.stories().size());  // none retired
+  std::vector<detail::ArticleMeta> meta;
+  for (const auto& a : articles) meta.push_back({a.id, a.title});
+  const auto assignment = stream.assignment();
+  CHECK(described(stream.stories()) ==
+        described(detail::summarize_stories(stream.featurizer(), assignment, meta)));
+}
+
+TEST_CASE("stream: retired stories keep their summaries and let their articles go") {
+  std::vector<std::size_t> gold;
+  std::vector<Article> articles = interleaved_stories(60, 10, gold);
+  for (std::size_t i = 0; i < articles.size(); i += 3) articles[i].title = "title " + articles[i].id;
+  ClusterOptions options;
+  options.window_days = 1.0;
+  options.late_articles = 16;
+  // Kept articles are never let go (explanations need them): the same stream, holding everything.
+  ClusterOptions keeping = options;
+  keeping.features.keep_articles = true;
+  StreamClusterer releasing(shared_analyzer(), &builtin_lexicon(), options);
+  StreamClusterer holding(shared_analyzer(), &builtin_lexicon(), keeping);
+  for (const auto& a : articles) CHECK(releasing.add(a) == holding.add(a));
+  CHECK(releasing.assignment() == holding.assignment());
+  const auto stories = releasing.stories();
+  CHECK(described(stories) == described(holding.stories()));
+  CHECK(releasing.live_stories() < stories.size() / 2);
+
+  std::size_t released = 0;
+  for (std::size_t doc = 0; doc < articles.size(); ++doc) {
+    CHECK_FALSE(holding.featurizer().released(test::doc_id(doc)));
+    released += releasing.featurizer().released(test::doc_id(doc)) ? 1 : 0;
+  }
+  CHECK(released > articles.size() / 2);
+  // A retired story names all its members, as the assignment does.
+  std::map<ClusterId, std::vector<std::string>> members;
+  const auto assignment = releasing.assignment();
+  for (std::size_t doc = 0; doc < articles.size(); ++doc) {
+    members[assignment[doc]].push_back(articles[doc].id);
+  }
+  for (const auto& s : stories) CHECK(s.member_ids == members.at(s.id));
 }

@@ -124,6 +124,15 @@ TEST_CASE("stream state: resuming after the first, a middle and the last article
     CHECK(whole.live < whole.stories.size());  // some stories were evicted
     check_resume_equals_one_run(articles, options);
   }
+  SUBCASE("example corpus repeated: stories retire and their articles are let go") {
+    ClusterOptions options = stream_options();
+    options.late_articles = 16;
+    const auto articles = repeated_corpus(4);
+    StreamClusterer whole(shared_analyzer(), &builtin_lexicon(), options);
+    for (const auto& a : articles) (void)whole.add(a);
+    CHECK(whole.featurizer().released(DocId{0}));
+    check_resume_equals_one_run(articles, options);
+  }
 }
 
 TEST_CASE("stream state: a loaded clusterer skips nothing and knows the ids it holds") {

@@ -6,6 +6,8 @@
 #include <crossnews/featurizer.hpp>
 #include <crossnews/lexicon.hpp>
 
+#include "cluster/detail/featurizer_state.hpp"
+#include "cluster/detail/id_table.hpp"
 #include "cluster/detail/parallel.hpp"
 #include "cluster/detail/surface_forms.hpp"
 
@@ -92,15 +94,19 @@ struct Featurizer::Impl {
   // Long entity tokens by their first three bytes, to find spelling variants of earlier names.
   absl::flat_hash_map<std::string, std::vector<TermId>> entities_by_prefix;
 
+  // The documents not released (Featurizer::release), by slot: a document's slot is its number
+  // until documents are released, whose slots are then reused, so an endless stream holds the
+  // features of the documents it still uses only.
   std::vector<DocFeatures> docs;
   std::vector<std::vector<PackedCount>> pending;  // raw counts until finish()
+  std::vector<std::uint32_t> slot_of_doc;  // by document: its slot, detail::kReleasedDoc once released
+  std::vector<std::uint32_t> free_slots;
   std::vector<std::uint64_t> tokens_per_slot, mapped_per_slot;
   FormTable forms;
   bool finished = false;
 
   // Ids of all documents; titles and texts only with options.keep_articles.
-  std::vector<std::string> ids;
-  absl::flat_hash_map<std::string, std::size_t> doc_of_id;
+  detail::IdTable ids;
   std::vector<Article> articles;
 
   // One article on its way through add(). Kept across batches, so the buffers keep their capacity.
@@ -335,8 +341,48 @@ struct Featurizer::Impl {
       s.counts[i].form = forms.record(s.counts[i].term, slot, s.forms[i]);
     }
     count_df(s.meta.lang_slot, s.counts, s.meta.time, ids);
-    docs.push_back(std::move(s.meta));
-    pending.emplace_back(s.counts.begin(), s.counts.end());
+    store(std::move(s.meta), s.counts);
+  }
+
+  // The next document's slot: a released one if any, else a new one at the end.
+  void store(DocFeatures&& meta, const std::vector<PackedCount>& counts) {
+    if (free_slots.empty()) {
+      slot_of_doc.push_back(static_cast<std::uint32_t>(docs.size()));
+      docs.push_back(std::move(meta));
+      pending.emplace_back(counts.begin(), counts.end());
+      return;
+    }
+    const std::uint32_t slot = free_slots.back();
+    free_slots.pop_back();
+    slot_of_doc.push_back(slot);
+    docs[slot] = std::move(meta);
+    pending[slot].assign(counts.begin(), counts.end());
+  }
+
+  // The slot of a document that is held; InputError for one out of range or released.
+  [[nodiscard]] std::uint32_t slot(DocId doc) const {
+    check_doc(doc);
+    const std::uint32_t s = slot_of_doc[doc.value()];
+    if (s == detail::kReleasedDoc) {
+      throw InputError("document " + to_string(doc) + " (id '" + std::string(ids[doc.value()]) +
+                       "') was released: only its id is kept");
+    }
+    return s;
+  }
+  void check_held(DocId doc) const { (void)slot(doc); }
+
+  void release(DocId doc) {
+    check_doc(doc);
+    const std::uint32_t s = slot_of_doc[doc.value()];
+    if (s == detail::kReleasedDoc) return;
+    if (!pending[s].empty()) {
+      throw ConfigError("Featurizer::release: document " + to_string(doc) +
+                        " waits for finish() to be weighed");
+    }
+    docs[s] = DocFeatures{};
+    free_slots.push_back(s);
+    slot_of_doc[doc.value()] = detail::kReleasedDoc;
+    if (options.keep_articles) articles[doc.value()] = Article{};
   }
 
   void count_df(LangSlot slot, const std::vector<PackedCount>& counts,
@@ -382,8 +428,7 @@ struct Featurizer::Impl {
   }
 
   void remember(const Article& article) {
-    doc_of_id.try_emplace(article.id, ids.size());
-    ids.push_back(article.id);
+    ids.add(article.id);
     if (options.keep_articles) {
       Article kept;
       kept.title = article.title;
@@ -402,7 +447,7 @@ struct Featurizer::Impl {
 
   // The rest of featurize_one() for an analysed, looked-up article: interned, projected,
   // counted, and weighed against the frequencies so far.
-  void featurize_staged(Staged& s) {
+  const DocFeatures& featurize_staged(Staged& s) {
     const Article& article = *s.article;
     s.meta = meta_of(article, s.text);
     remember(article);
@@ -412,8 +457,10 @@ struct Featurizer::Impl {
     std::vector<TermId> ids;
     keep(s, ids);
     std::vector<TermCount> scratch;
-    docs.back() = weigh_doc(docs.back(), pending.back(), scratch);
-    std::vector<PackedCount>().swap(pending.back());
+    const std::uint32_t slot = slot_of_doc.back();
+    docs[slot] = weigh_doc(docs[slot], pending[slot], scratch);
+    std::vector<PackedCount>().swap(pending[slot]);
+    return docs[slot];
   }
 
   DocFeatures meta_of(const Article& article, const AnalyzedText& text) {
