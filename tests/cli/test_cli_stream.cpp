@@ -53,8 +53,10 @@ std::vector<std::string> repeated_corpus(std::size_t rounds) {
   return out;
 }
 
-// Options under which the repeated corpus merges stories.
-const std::string kOptions = " --threshold 0.3 --merge-threshold 0.2 ";
+// Options under which the repeated corpus merges stories, and stories retire (their articles
+// let go) while the run goes on.
+const std::string kOptions =
+    " --threshold 0.3 --merge-threshold 0.2 --window-days 1 --late-articles 16 ";
 
 struct Outputs {
   std::string assignments, merges;
@@ -135,7 +137,7 @@ TEST_CASE("stream: killed with SIGKILL at 20 points, the resumed runs end as one
   const std::vector<std::string> args{
       "stream", "--state", (d / "s").string(), "-o", (d / "a.tsv").string(), "--merges",
       (d / "m.jsonl").string(), "--checkpoint-every", "10", "--threshold", "0.3",
-      "--merge-threshold", "0.2", corpus.string()};
+      "--merge-threshold", "0.2", "--window-days", "1", "--late-articles", "16", corpus.string()};
   // Kill points: when -o holds a given number of lines, rising over the run, plus a random
   // pause of up to 30 ms, so that some kills land inside checkpoints and some in start-up.
   std::mt19937 random(20250513);
