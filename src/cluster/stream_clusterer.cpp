@@ -7,6 +7,7 @@
 #include "cluster/detail/similarity.hpp"
 #include "cluster/detail/story_builder.hpp"
 #include "cluster/detail/stream_state.hpp"
+#include "cluster/detail/stream_story.hpp"
 #include "cluster/detail/time_window.hpp"
 
 #include <absl/container/flat_hash_map.h>
@@ -28,41 +29,7 @@ struct StreamClusterer::Impl {
   // Titles of the articles whose story is not summarised yet (none kept when empty).
   absl::flat_hash_map<std::uint32_t, std::string> titles;
 
-  // A story keeps one centroid per language, to judge whether two stories are alike before
-  // merging them: a language's articles are compared with another's as two articles would be.
-  struct LanguageCentroid {
-    LangSlot lang_slot;
-    CentroidAccumulator sum;
-    DocFeatures view;  // the normalised centroid, compared like an article
-    // Norm of the members' mean: similarity to the unit centroid times this is the mean
-    // similarity to the members.
-    float coherence = 1.0f;
-
-    template <class Io, class Self>
-    static void fields(Io& io, Self& c) {
-      io(c.lang_slot, c.sum, c.view, c.coherence);
-    }
-  };
-  struct Story {
-    ClusterId id;
-    std::vector<LanguageCentroid> centroids;
-    std::optional<std::int64_t> last_time;
-    bool live = true;
-    std::size_t last_arrival = 0;  // number of articles added when it was last joined
-    std::size_t members = 0;
-    bool views_stale = false;  // centroids changed since their views were made
-    // Its articles in adding order (those of stories merged into it too; none once merged away).
-    std::vector<std::uint32_t> docs{};
-    // Once retired: its summary but for id and members (detail::pack_summary), made then, so that
-    // its articles' features can go.
-    std::string summary{};
-
-    template <class Io, class Self>
-    static void fields(Io& io, Self& s) {
-      io(s.id, s.centroids, s.last_time, s.live, s.last_arrival, s.members, s.views_stale, s.docs,
-         s.summary);
-    }
-  };
+  using Story = detail::StreamStory;
   std::vector<Story> stories;
   std::vector<std::uint32_t> live;          // indices of the live stories (and of some merged away)
   std::vector<std::uint32_t> merged_into;   // union-find over story indices
@@ -103,19 +70,22 @@ struct StreamClusterer::Impl {
 
   // After load: checks what add() relies on (FormatError), then indexes the live articles.
   void rebuild_index(detail::StateReader& in) {
-    const std::size_t docs = featurizer.size(), terms = featurizer.vocabulary().size();
+    const std::size_t docs = featurizer.size();
     if (story_of_doc.size() != docs || merged_into.size() != stories.size()) {
       in.fail("stories", "do not match the documents");
     }
     for (std::uint32_t s = 0; s < stories.size(); ++s) {
       // A story merges into an older one only, so find() ends.
       if (merged_into[s] > s) in.fail("merges", "point to a newer story");
-      for (const auto doc : stories[s].docs) in.check_index(doc, docs, "story member");
-      for (const auto& lc : stories[s].centroids) {
-        for (const auto& e : lc.sum.sums()) in.check_index(e.term.value(), terms, "centroid term");
-        for (const auto& e : lc.view.vector.entries()) {
-          in.check_index(e.term.value(), terms, "centroid term");
+      for (const auto doc : stories[s].joined) in.check_index(doc, docs, "story member");
+      std::uint32_t after = 0;
+      for (const auto& a : stories[s].absorbed) {
+        // Replays end: a story absorbs newer ones only, each once, in the order they came.
+        if (a.story <= s || a.story >= stories.size() || merged_into[a.story] != s ||
+            a.after_joined < after || a.after_joined > stories[s].joined.size()) {
+          in.fail("merged stories", "do not match the merges");
         }
+        after = a.after_joined;
       }
     }
     for (const auto s : story_of_doc) in.check_index(s, stories.size(), "story of a document");
@@ -136,48 +106,23 @@ struct StreamClusterer::Impl {
     return s;
   }
 
-  void refresh_views(Story& story) {
-    for (auto& lc : story.centroids) {
-      lc.view.vector = lc.sum.centroid(options.features.weighting.top_k);
-      lc.coherence = static_cast<float>(lc.sum.mean_norm());
-      double xl = 0.0, neutral = 0.0;
-      for (const auto& e : lc.view.vector.entries()) {
-        if (featurizer.is_crosslingual(e.term)) xl += double(e.weight) * e.weight;
-        if (featurizer.is_name(e.term)) neutral += double(e.weight) * e.weight;
-      }
-      lc.view.crosslingual_norm = static_cast<float>(std::sqrt(xl));
-      lc.view.neutral_norm = static_cast<float>(std::sqrt(neutral));
-      lc.view.lang_slot = lc.lang_slot;
-      lc.view.time = story.last_time;
-    }
-    story.views_stale = false;
-  }
-
   void join(std::uint32_t story, const DocFeatures& doc) {
     auto& s = stories[story];
     s.last_arrival = story_of_doc.size();
-    s.docs.push_back(static_cast<std::uint32_t>(story_of_doc.size()));
+    s.joined.push_back(static_cast<std::uint32_t>(story_of_doc.size()));
     ++s.members;
     s.views_stale = true;
     if (doc.time) s.last_time = s.last_time ? std::max(*s.last_time, *doc.time) : *doc.time;
-    auto it = std::find_if(s.centroids.begin(), s.centroids.end(),
-                           [&](const LanguageCentroid& c) { return c.lang_slot == doc.lang_slot; });
-    if (it == s.centroids.end()) {
-      s.centroids.push_back({doc.lang_slot, {}, {}});
-      it = s.centroids.end() - 1;
-    }
-    it->sum.add(doc.vector);
   }
 
   // Only merges read the centroids, and a story merged away or retired takes part in none.
-  void drop_centroids(std::uint32_t story) {
-    std::vector<LanguageCentroid>().swap(stories[story].centroids);
+  void end_story(std::uint32_t story) {
+    std::vector<detail::LanguageView>().swap(stories[story].views);
     stories[story].live = false;
   }
 
   void merge(std::uint32_t keep, std::uint32_t gone) {
     merges.push_back({stories[gone].id, stories[keep].id, stories[keep].last_time});
-    auto gone_centroids = std::move(stories[gone].centroids);
     Story& g = stories[gone];
     Story& k = stories[keep];
     if (g.last_time)
@@ -185,23 +130,9 @@ struct StreamClusterer::Impl {
     k.last_arrival = std::max(k.last_arrival, g.last_arrival);
     k.members += g.members;
     k.views_stale = true;
-    std::vector<std::uint32_t> docs{};
-    docs.reserve(k.docs.size() + g.docs.size());
-    std::merge(k.docs.begin(), k.docs.end(), g.docs.begin(), g.docs.end(),
-               std::back_inserter(docs));
-    k.docs = std::move(docs);
-    std::vector<std::uint32_t>().swap(g.docs);
-    drop_centroids(gone);
+    k.absorbed.push_back({gone, static_cast<std::uint32_t>(k.joined.size())});
+    end_story(gone);
     merged_into[gone] = keep;
-    for (auto& c : gone_centroids) {
-      auto it = std::find_if(k.centroids.begin(), k.centroids.end(),
-                             [&](const LanguageCentroid& x) { return x.lang_slot == c.lang_slot; });
-      if (it == k.centroids.end()) {
-        k.centroids.push_back(std::move(c));
-      } else {
-        it->sum.merge(c.sum);
-      }
-    }
   }
 
   // Whether two stories are alike in themselves, not only through the article that links both
@@ -209,12 +140,15 @@ struct StreamClusterer::Impl {
   // of their members, each language's centroid standing for its articles, at the threshold.
   bool alike(std::uint32_t a, std::uint32_t b) {
     for (const auto s : {a, b}) {
-      if (stories[s].views_stale) refresh_views(stories[s]);
+      if (!stories[s].views_stale) continue;
+      stories[s].views =
+          detail::language_views(stories, s, featurizer, options.features.weighting.top_k);
+      stories[s].views_stale = false;
     }
     double sum = 0.0, pairs = 0.0;
-    for (const auto& ca : stories[a].centroids) {
-      for (const auto& cb : stories[b].centroids) {
-        const double n = double(ca.sum.members()) * double(cb.sum.members());
+    for (const auto& ca : stories[a].views) {
+      for (const auto& cb : stories[b].views) {
+        const double n = double(ca.members) * double(cb.members);
         sum += n * ca.coherence * cb.coherence *
                similarity_parts(featurizer, ca.view, cb.view, options).total;
         pairs += n;
@@ -251,20 +185,17 @@ struct StreamClusterer::Impl {
   void retire(std::span<const std::uint32_t> retiring) {
     if (retiring.empty()) return;
     std::vector<detail::StoryMembers> groups;
-    for (const auto s : retiring) {
-      groups.push_back({stories[s].id, {stories[s].docs.begin(), stories[s].docs.end()}});
-    }
+    for (const auto s : retiring) groups.push_back({stories[s].id, detail::story_members(stories, s)});
     const auto summaries = detail::summarize_groups(featurizer, groups, member_text(),
                                                     options.features.threads);
     for (std::size_t i = 0; i < retiring.size(); ++i) {
-      Story& story = stories[retiring[i]];
-      story.summary = detail::pack_summary(summaries[i]);
-      drop_centroids(retiring[i]);
-      for (const auto doc : story.docs) {
+      stories[retiring[i]].summary = detail::pack_summary(summaries[i]);
+      end_story(retiring[i]);
+      for (const auto doc : groups[i].docs) {
         if (index.contains(doc)) continue;
-        titles.erase(doc);
+        titles.erase(static_cast<std::uint32_t>(doc));
         // Explanations (describe_story, explain_link) need every article: kept ones stay.
-        if (!featurizer.keeps_articles()) featurizer.release(DocId{doc});
+        if (!featurizer.keeps_articles()) featurizer.release(detail::doc_id(doc));
       }
     }
   }
@@ -284,13 +215,15 @@ struct StreamClusterer::Impl {
       const Story& story = stories[s];
       if (merged_into[s] != s) continue;  // merged away: its articles are counted where it went
       if (story.live) {
-        groups.push_back({story.id, {story.docs.begin(), story.docs.end()}});
+        groups.push_back({story.id, detail::story_members(stories, s)});
         continue;
       }
       StorySummary& summary = out.emplace_back(detail::unpack_summary(story.summary));
       summary.id = story.id;
-      summary.size = story.docs.size();
-      for (const auto doc : story.docs) summary.member_ids.emplace_back(featurizer.id(DocId{doc}));
+      for (const auto doc : detail::story_members(stories, s)) {
+        summary.member_ids.emplace_back(featurizer.id(detail::doc_id(doc)));
+      }
+      summary.size = summary.member_ids.size();
     }
     auto live_summaries =
         detail::summarize_groups(featurizer, groups, member_text(), options.features.threads);
@@ -356,7 +289,7 @@ struct StreamClusterer::Impl {
       target = ranked.front().second;
     } else {
       target = static_cast<std::uint32_t>(stories.size());
-      stories.push_back({ClusterId(stories.size() + 1), {}, {}, true});
+      stories.emplace_back().id = ClusterId(target + 1);
       merged_into.push_back(target);
       live.push_back(target);
     }

@@ -1,6 +1,7 @@
 #include "support.hpp"
 
 #include "cluster/detail/story_builder.hpp"
+#include "cluster/detail/stream_story.hpp"
 
 #include <crossnews/crossnews.hpp>
 
@@ -240,4 +241,48 @@ TEST_CASE("stream: retired stories keep their summaries and let their articles g
     members[assignment[doc]].push_back(articles[doc].id);
   }
   for (const auto& s : stories) CHECK(s.member_ids == members.at(s.id));
+}
+
+TEST_CASE("stream: a story's language centroids replay its joins and merges to the bit") {
+  const std::vector<Article> articles = {
+      test::article("a", "de", "Das Erdbeben zerstörte viele Häuser in der Stadt."),
+      test::article("b", "it", "Il terremoto ha distrutto molte case nella città."),
+      test::article("c", "de", "Nach dem Erdbeben besuchte der Minister die Stadt."),
+      test::article("d", "it", "Dopo il terremoto il ministro ha visitato la città."),
+      test::article("e", "de", "Die Stadt baut die Häuser nach dem Erdbeben wieder auf."),
+  };
+  Featurizer featurizer(shared_analyzer(), &builtin_lexicon());
+  for (const auto& a : articles) (void)featurizer.featurize_one(a);
+  const auto vector = [&](std::size_t doc) { return featurizer.features(test::doc_id(doc)).vector; };
+  // Story 0 was joined by a, took in story 1 (b, then d, then story 2: c) after one join, then e.
+  std::vector<detail::StreamStory> stories(3);
+  stories[0].joined = {0, 4};
+  stories[0].absorbed = {{1, 1}};
+  stories[1].joined = {1, 3};
+  stories[1].absorbed = {{2, 2}};
+  stories[2].joined = {2};
+  // The same additions and merges, made as they happened.
+  CentroidAccumulator de, it, de_of_1;
+  de.add(vector(0));
+  it.add(vector(1));
+  it.add(vector(3));
+  de_of_1.add(vector(2));  // story 2 brought German into story 1 after its Italian
+  de.merge(de_of_1);
+  de.add(vector(4));
+  const auto views = detail::language_views(stories, 0, featurizer, 80);
+  REQUIRE(views.size() == 2);
+  CHECK(views[0].lang_slot == featurizer.features(test::doc_id(0)).lang_slot);
+  CHECK(views[0].members == 3);
+  CHECK(views[1].members == 2);
+  for (const auto& [view, sum] : {std::pair{&views[0], &de}, std::pair{&views[1], &it}}) {
+    const SparseVector centroid = sum->centroid(80);
+    const auto expected = centroid.entries();
+    const auto got = view->view.vector.entries();
+    REQUIRE(got.size() == expected.size());
+    CHECK(std::equal(got.begin(), got.end(), expected.begin(), [](const auto& x, const auto& y) {
+      return x.term == y.term && x.weight == y.weight;
+    }));
+    CHECK(view->coherence == static_cast<float>(sum->mean_norm()));
+  }
+  CHECK(detail::story_members(stories, 0) == std::vector<std::size_t>{0, 1, 2, 3, 4});
 }
