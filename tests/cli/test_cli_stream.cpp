@@ -206,6 +206,12 @@ TEST_CASE("stream: a corrupt, truncated or foreign state is refused, named, and 
   CHECK(other.code == 1);
   CHECK(contains(other.err, "threshold = 0.3"));
   CHECK(slurp(state) == good);
+  // Document frequencies that decay are part of the options a state records.
+  const Run decaying = run("stream --state " + quote(dir / "s") + " -o " + quote(dir / "a.tsv") +
+                           kOptions + " --df-half-life 3 " + quote(example_corpus()));
+  CHECK(decaying.code == 1);
+  CHECK(contains(decaying.err, "half_life_days = 0, not 3"));
+  CHECK(slurp(state) == good);
   // A directory that is not a state's.
   write_file("stream_foreign/notes.txt", "mine");
   const Run foreign = run("stream --state " + quote(temp_dir() / "stream_foreign") + " -o " +

@@ -286,3 +286,43 @@ TEST_CASE("stream: a story's language centroids replay its joins and merges to t
   }
   CHECK(detail::story_members(stories, 0) == std::vector<std::size_t>{0, 1, 2, 3, 4});
 }
+
+TEST_CASE("stream: with a half-life, a word common in old days weighs as a rare one again") {
+  // Forty articles of the first day share a word; weeks later an article uses it again.
+  std::vector<Article> articles;
+  for (int i = 0; i < 40; ++i) {
+    Article a = test::article("old" + std::to_string(i), "de",
+                              "Der Hafen meldet neue Zahlen. Bericht Nummer " + std::to_string(i) +
+                                  " über Schiffe und Waren.");
+    a.time = 1735689600 + i * 60;
+    articles.push_back(std::move(a));
+  }
+  Article late = test::article("late", "de", "Im Hafen brannte ein Lager mit Holz.");
+  late.time = 1735689600 + 30 * 86400;
+  articles.push_back(late);
+
+  const auto weight_of_word = [&](double half_life_days) {
+    ClusterOptions options;
+    options.features.df.half_life_days = half_life_days;
+    StreamClusterer stream(shared_analyzer(), &builtin_lexicon(), options);
+    for (const auto& a : articles) (void)stream.add(a);
+    const Featurizer& f = stream.featurizer();
+    const auto doc = f.find("late");
+    REQUIRE(doc);
+    const DocFeatures& features = f.features(*doc);
+    // The heaviest term the late article shares with the old ones.
+    const auto& old = f.features(*f.find("old0")).vector;
+    float shared = 0.0f;
+    for (const auto& e : features.vector.entries()) {
+      if (old.weight(e.term) > 0.0f) shared = std::max(shared, e.weight);
+    }
+    return std::pair{shared, f.document_frequencies().total_documents()};
+  };
+  const auto [kept, all_documents] = weight_of_word(0.0);
+  const auto [decayed, decayed_documents] = weight_of_word(3.0);
+  CHECK(all_documents == doctest::Approx(41.0));
+  // Thirty days are ten half-lives: the old articles count about 40 / 1024 documents.
+  CHECK(decayed_documents == doctest::Approx(1.0 + 40.0 / 1024.0).epsilon(0.01));
+  CHECK(kept > 0.0f);
+  CHECK(decayed > kept * 1.2f);
+}
