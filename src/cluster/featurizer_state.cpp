@@ -69,7 +69,7 @@ void read_vocabulary(StateReader& in, Vocabulary& v) {
 
 // Every document's id, then the features of those not released, each after its number.
 void write_documents(StateWriter& out, const FeaturizerMembers& m) {
-  out(static_cast<std::uint64_t>(m.ids.size()));
+  out(static_cast<std::uint64_t>(m.ids.size()));  // a count, as vectors begin
   for (std::size_t doc = 0; doc < m.ids.size(); ++doc) out(m.ids[doc]);
   std::uint64_t held = 0;
   for (const auto slot : m.slot_of_doc) held += slot != kReleasedDoc ? 1 : 0;
@@ -82,14 +82,14 @@ void write_documents(StateWriter& out, const FeaturizerMembers& m) {
 
 // The documents in the order written: held ones get slots in document order.
 void read_documents(StateReader& in, const FeaturizerMembers& m) {
-  const std::uint64_t ids = in.bytes().count("document ids", 8);
+  const std::uint64_t ids = in.count("document ids", 1);
   for (std::uint64_t doc = 0; doc < ids; ++doc) {
     std::string id;
     in(id);
     m.ids.add(id);
   }
   m.slot_of_doc.assign(m.ids.size(), kReleasedDoc);
-  const std::uint64_t held = in.bytes().count("documents", 4);
+  const std::uint64_t held = in.count("documents", 2);
   for (std::uint64_t i = 0; i < held; ++i) {
     std::uint32_t doc = 0;
     in(doc);
