@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 namespace crossnews {
@@ -208,28 +209,41 @@ struct StreamClusterer::Impl {
     };
   }
 
-  std::vector<StorySummary> summaries() const {
-    std::vector<detail::StoryMembers> groups;
-    std::vector<StorySummary> out;
+  // Every story in the order of stories(), summarised a block at a time: the summaries of an
+  // endless stream's stories need not all be in memory at once.
+  void visit_summaries(const std::function<void(const StorySummary&)>& visit) const {
+    std::vector<std::uint32_t> roots;  // merged-away stories are counted where they went
     for (std::uint32_t s = 0; s < stories.size(); ++s) {
-      const Story& story = stories[s];
-      if (merged_into[s] != s) continue;  // merged away: its articles are counted where it went
-      if (story.live) {
-        groups.push_back({story.id, detail::story_members(stories, s)});
-        continue;
-      }
-      StorySummary& summary = out.emplace_back(detail::unpack_summary(story.summary));
-      summary.id = story.id;
-      for (const auto doc : detail::story_members(stories, s)) {
-        summary.member_ids.emplace_back(featurizer.id(detail::doc_id(doc)));
-      }
-      summary.size = summary.member_ids.size();
+      if (merged_into[s] == s) roots.push_back(s);
     }
-    auto live_summaries =
-        detail::summarize_groups(featurizer, groups, member_text(), options.features.threads);
-    std::move(live_summaries.begin(), live_summaries.end(), std::back_inserter(out));
-    detail::sort_stories(out);
-    return out;
+    std::sort(roots.begin(), roots.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const Story &x = stories[a], &y = stories[b];
+      return x.members != y.members ? x.members > y.members : x.id < y.id;
+    });
+    constexpr std::size_t kBlock = 256;
+    for (std::size_t begin = 0; begin < roots.size(); begin += kBlock) {
+      const auto block = std::span(roots).subspan(begin, std::min(kBlock, roots.size() - begin));
+      std::vector<detail::StoryMembers> live_groups;
+      for (const auto s : block) {
+        if (stories[s].live) live_groups.push_back({stories[s].id, detail::story_members(stories, s)});
+      }
+      const auto live_summaries = detail::summarize_groups(featurizer, live_groups, member_text(),
+                                                           options.features.threads);
+      auto next_live = live_summaries.begin();
+      for (const auto s : block) {
+        if (stories[s].live) {
+          visit(*next_live++);
+          continue;
+        }
+        StorySummary summary = detail::unpack_summary(stories[s].summary);
+        summary.id = stories[s].id;
+        for (const auto doc : detail::story_members(stories, s)) {
+          summary.member_ids.emplace_back(featurizer.id(detail::doc_id(doc)));
+        }
+        summary.size = summary.member_ids.size();
+        visit(summary);
+      }
+    }
   }
 
   // Each live story the article's nearest articles belong to, with the sum of their similarities
@@ -354,7 +368,15 @@ std::vector<ClusterId> StreamClusterer::add(std::span<const Article> articles) {
   return ids;
 }
 
-std::vector<StorySummary> StreamClusterer::stories() const { return impl_->summaries(); }
+std::vector<StorySummary> StreamClusterer::stories() const {
+  std::vector<StorySummary> out;
+  impl_->visit_summaries([&](const StorySummary& s) { out.push_back(s); });
+  return out;
+}
+
+void StreamClusterer::for_each_story(const std::function<void(const StorySummary&)>& visit) const {
+  impl_->visit_summaries(visit);
+}
 
 std::vector<ClusterId> StreamClusterer::assignment() const { return impl_->assignment(); }
 const std::vector<MergeEvent>& StreamClusterer::merges() const { return impl_->merges; }

@@ -198,7 +198,8 @@ std::vector<std::string> described(const std::vector<StorySummary>& stories) {
 
 TEST_CASE("stream: a story that never retires is summarised from all its articles at the end") {
   std::vector<std::size_t> gold;
-  std::vector<Article> articles = interleaved_stories(30, 8, gold);
+  // Several hundred stories: summaries are made a block at a time.
+  std::vector<Article> articles = interleaved_stories(300, 3, gold);
   for (std::size_t i = 0; i < articles.size(); i += 3) articles[i].title = "title " + articles[i].id;
   StreamClusterer stream(shared_analyzer(), &builtin_lexicon());
   for (const auto& a : articles) (void)stream.add(a);
@@ -206,8 +207,13 @@ TEST_CASE("stream: a story that never retires is summarised from all its article
   std::vector<detail::ArticleMeta> meta;
   for (const auto& a : articles) meta.push_back({a.id, a.title});
   const auto assignment = stream.assignment();
-  CHECK(described(stream.stories()) ==
+  const auto stories = stream.stories();
+  REQUIRE(stories.size() > 256);
+  CHECK(described(stories) ==
         described(detail::summarize_stories(stream.featurizer(), assignment, meta)));
+  std::vector<StorySummary> visited;
+  stream.for_each_story([&](const StorySummary& s) { visited.push_back(s); });
+  CHECK(described(visited) == described(stories));
 }
 
 TEST_CASE("stream: retired stories keep their summaries and let their articles go") {
