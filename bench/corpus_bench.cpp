@@ -50,6 +50,13 @@ double peak_rss_mb() {
   return double(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
+double current_rss_mb() {
+  std::ifstream statm("/proc/self/statm");
+  double total_pages = 0, resident_pages = 0;
+  statm >> total_pages >> resident_pages;
+  return resident_pages * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
 // A deterministic synthetic corpus: per language a Zipf-distributed vocabulary of made-up words,
 // stories with their own topical words per language and shared names, lognormal lengths, times
 // spread over `days`. For speed and scaling only: it says nothing about quality.
@@ -143,6 +150,8 @@ struct BenchConfig {
   std::size_t repeat = 1;
   /// Times dropped, as in files without dates.
   bool no_times = false;
+  /// Stream: a line of articles so far, seconds and resident memory every this many (0: none).
+  std::size_t report_every = 0;
   crossnews::ClusterOptions options;
 };
 
@@ -250,9 +259,15 @@ BenchSummary run_once(BenchConfig config) {
         [&](std::string_view s, std::uint64_t, std::uint64_t) { enter(std::string(s)); });
   } else {
     crossnews::StreamClusterer clusterer(analyzer, &lexicon, options);
+    std::size_t reported = 0;
     while (next_batch()) {
       enter("stream");
       clusterer.add(batch);
+      if (config.report_every > 0 && articles / config.report_every > reported) {
+        reported = articles / config.report_every;
+        std::fprintf(stderr, "{\"articles\":%zu,\"seconds\":%.1f,\"rss_mb\":%.0f}\n", articles,
+                     since(start), current_rss_mb());
+      }
     }
     enter("summarize");
     result.assignment = clusterer.assignment();
@@ -383,6 +398,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--no-times", config.no_times,
                "Drop the articles' times, as in files without dates");
+  app.add_option("--report-every", config.report_every,
+                 "Stream: print articles, seconds and resident memory to stderr every N articles")
+      ->capture_default_str();
   app.add_option("--query-terms", config.options.query_terms,
                  "Heaviest terms per neighbour query (0: all)")
       ->capture_default_str();

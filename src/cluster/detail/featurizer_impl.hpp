@@ -411,6 +411,7 @@ struct Featurizer::Impl {
     doc.vector.prune_top_k(options.weighting.top_k);
     doc.vector.normalize();
     doc.forms.clear();
+    doc.forms.reserve(doc.vector.size());  // exact: a stream holds many of these at once
     c = 0;
     for (const auto& entry : doc.vector.entries()) {
       while (counts[c].term < entry.term) ++c;
