@@ -265,8 +265,15 @@ BenchSummary run_once(BenchConfig config) {
       clusterer.add(batch);
       if (config.report_every > 0 && articles / config.report_every > reported) {
         reported = articles / config.report_every;
-        std::fprintf(stderr, "{\"articles\":%zu,\"seconds\":%.1f,\"rss_mb\":%.0f}\n", articles,
-                     since(start), current_rss_mb());
+        const auto& featurizer = clusterer.featurizer();
+        std::size_t held = 0;  // articles whose features are still held
+        for (std::size_t doc = 0; doc < featurizer.size(); ++doc) {
+          held += featurizer.released(crossnews::DocId{static_cast<std::uint32_t>(doc)}) ? 0 : 1;
+        }
+        std::fprintf(stderr,
+                     "{\"articles\":%zu,\"seconds\":%.1f,\"rss_mb\":%.0f,\"held\":%zu,"
+                     "\"live_stories\":%zu}\n",
+                     articles, since(start), current_rss_mb(), held, clusterer.live_stories());
       }
     }
     enter("summarize");
@@ -399,7 +406,8 @@ int main(int argc, char** argv) {
   app.add_flag("--no-times", config.no_times,
                "Drop the articles' times, as in files without dates");
   app.add_option("--report-every", config.report_every,
-                 "Stream: print articles, seconds and resident memory to stderr every N articles")
+                 "Stream: print articles, seconds, resident memory, articles held and live stories "
+                 "to stderr every N articles")
       ->capture_default_str();
   app.add_option("--query-terms", config.options.query_terms,
                  "Heaviest terms per neighbour query (0: all)")
