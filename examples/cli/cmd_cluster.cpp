@@ -174,7 +174,8 @@ class ClusterRun {
     for (std::size_t i = 0; i < featurizer.size(); ++i) note_truncated(featurizer, i);
   }
   void note_truncated(const Featurizer& featurizer, std::size_t doc) {
-    if (featurizer.features(DocId{static_cast<DocId::rep_type>(doc)}).truncated) truncated_.push_back(doc);
+    const DocId id{static_cast<DocId::rep_type>(doc)};
+    if (featurizer.features(id).truncated) truncated_.push_back(doc);
   }
 
   // The HTML report shows, per story, its time line and what links its languages.

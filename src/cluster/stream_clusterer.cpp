@@ -186,7 +186,9 @@ struct StreamClusterer::Impl {
   void retire(std::span<const std::uint32_t> retiring) {
     if (retiring.empty()) return;
     std::vector<detail::StoryMembers> groups;
-    for (const auto s : retiring) groups.push_back({stories[s].id, detail::story_members(stories, s)});
+    for (const auto s : retiring) {
+      groups.push_back({stories[s].id, detail::story_members(stories, s)});
+    }
     const auto summaries = detail::summarize_groups(featurizer, groups, member_text(),
                                                     options.features.threads);
     for (std::size_t i = 0; i < retiring.size(); ++i) {
@@ -225,7 +227,8 @@ struct StreamClusterer::Impl {
       const auto block = std::span(roots).subspan(begin, std::min(kBlock, roots.size() - begin));
       std::vector<detail::StoryMembers> live_groups;
       for (const auto s : block) {
-        if (stories[s].live) live_groups.push_back({stories[s].id, detail::story_members(stories, s)});
+        if (!stories[s].live) continue;
+        live_groups.push_back({stories[s].id, detail::story_members(stories, s)});
       }
       const auto live_summaries = detail::summarize_groups(featurizer, live_groups, member_text(),
                                                            options.features.threads);
@@ -295,7 +298,9 @@ struct StreamClusterer::Impl {
       evict_idle();
     }
     const DocFeatures& doc = featurizer.features(detail::doc_id(doc_index));
-    if (!article.title.empty()) titles.emplace(static_cast<std::uint32_t>(doc_index), article.title);
+    if (!article.title.empty()) {
+      titles.emplace(static_cast<std::uint32_t>(doc_index), article.title);
+    }
     const auto ranked = rank_stories(doc);
 
     std::uint32_t target;

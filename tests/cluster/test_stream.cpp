@@ -200,7 +200,9 @@ TEST_CASE("stream: a story that never retires is summarised from all its article
   std::vector<std::size_t> gold;
   // Several hundred stories: summaries are made a block at a time.
   std::vector<Article> articles = interleaved_stories(300, 3, gold);
-  for (std::size_t i = 0; i < articles.size(); i += 3) articles[i].title = "title " + articles[i].id;
+  for (std::size_t i = 0; i < articles.size(); i += 3) {
+    articles[i].title = "title " + articles[i].id;
+  }
   StreamClusterer stream(shared_analyzer(), &builtin_lexicon());
   for (const auto& a : articles) (void)stream.add(a);
   REQUIRE(stream.live_stories() == stream.stories().size());  // none retired
@@ -219,7 +221,9 @@ TEST_CASE("stream: a story that never retires is summarised from all its article
 TEST_CASE("stream: retired stories keep their summaries and let their articles go") {
   std::vector<std::size_t> gold;
   std::vector<Article> articles = interleaved_stories(60, 10, gold);
-  for (std::size_t i = 0; i < articles.size(); i += 3) articles[i].title = "title " + articles[i].id;
+  for (std::size_t i = 0; i < articles.size(); i += 3) {
+    articles[i].title = "title " + articles[i].id;
+  }
   ClusterOptions options;
   options.window_days = 1.0;
   options.late_articles = 16;
@@ -259,7 +263,9 @@ TEST_CASE("stream: a story's language centroids replay its joins and merges to t
   };
   Featurizer featurizer(shared_analyzer(), &builtin_lexicon());
   for (const auto& a : articles) (void)featurizer.featurize_one(a);
-  const auto vector = [&](std::size_t doc) { return featurizer.features(test::doc_id(doc)).vector; };
+  const auto vector = [&](std::size_t doc) {
+    return featurizer.features(test::doc_id(doc)).vector;
+  };
   // Story 0 was joined by a, took in story 1 (b, then d, then story 2: c) after one join, then e.
   std::vector<detail::StreamStory> stories(3);
   stories[0].joined = {0, 4};

@@ -99,7 +99,7 @@ struct Featurizer::Impl {
   // features of the documents it still uses only.
   std::vector<DocFeatures> docs;
   std::vector<std::vector<PackedCount>> pending;  // raw counts until finish()
-  std::vector<std::uint32_t> slot_of_doc;  // by document: its slot, detail::kReleasedDoc once released
+  std::vector<std::uint32_t> slot_of_doc;  // by document: its slot, kReleasedDoc once released
   std::vector<std::uint32_t> free_slots;
   std::vector<std::uint64_t> tokens_per_slot, mapped_per_slot;
   FormTable forms;

@@ -2,9 +2,9 @@
 // The members of a Featurizer that a StreamClusterer's saved state holds, and how they are written
 // and read (featurizer_state.cpp). Saved: the vocabulary (in id order, so ids stay the same), the
 // document frequencies (a DF snapshot), surface forms, every article's id, the features of the
-// articles not released (kept articles too), the coverage counts. Not saved but rebuilt: what the vocabulary and the keyword
-// map determine (projections, link weights, flags), checked against a digest of the saved ones,
-// so a state loaded with another keyword map is refused.
+// articles not released (kept articles too), the coverage counts. Not saved but rebuilt: what the
+// vocabulary and the keyword map determine (projections, link weights, flags), checked against a
+// digest of the saved ones, so a state loaded with another keyword map is refused.
 
 #include <crossnews/document.hpp>
 #include <crossnews/featurizer.hpp>
