@@ -102,7 +102,7 @@ void Featurizer::Impl::keep_all(std::span<Staged> staged) {
 
 void Featurizer::finish(const ProgressCallback& progress) {
   auto& m = *impl_;
-  const std::size_t n = m.docs.size();
+  const std::size_t n = m.slot_of_doc.size();
   if (progress) progress("weigh", 0, n);
   // The batch buffers are not needed any more; their memory is better spent on what follows.
   std::vector<Impl::Staged>().swap(m.staged);
@@ -116,7 +116,8 @@ void Featurizer::finish(const ProgressCallback& progress) {
                          [&](std::size_t worker, std::size_t begin, std::size_t end) {
                            for (std::size_t i = start + begin; i < start + end; ++i) {
                              if (!m.pending.has(i)) continue;  // weighed already
-                             m.docs[i] = m.weigh_doc(m.docs[i], m.pending.of(i), scratch[worker]);
+                             DocFeatures& doc = m.docs[m.slot_of_doc[i]];
+                             doc = m.weigh_doc(doc, m.pending.of(i), scratch[worker]);
                            }
                          });
     m.pending.drop_before(stop);
@@ -131,11 +132,10 @@ DocumentFrequencies Featurizer::frequencies_of(std::span<const DocId> docs) {
   DocumentFrequencies out(m.vocabulary, m.options.df);
   std::vector<TermId> ids;
   for (const DocId id : docs) {
-    const std::size_t doc = id.value();
+    const std::uint32_t slot = m.slot(id);
     ids.clear();
-    m.check_doc(id);
-    for (const auto& c : m.pending.of(doc)) ids.push_back(c.term);
-    out.add(m.docs[doc].lang_slot, ids, m.docs[doc].time);
+    for (const auto& c : m.pending.of(id.value())) ids.push_back(c.term);
+    out.add(m.docs[slot].lang_slot, ids, m.docs[slot].time);
   }
   return out;
 }
@@ -158,8 +158,7 @@ DocFeatures Featurizer::featurize_one(const Article& article) {
   s.article = &article;
   m.workers.front().analyze(article, s.text);
   m.look_up(s, m.memos.front());
-  m.featurize_staged(s);
-  return m.docs.back();
+  return m.featurize_staged(s);
 }
 
 void Featurizer::analyze_ahead(std::span<const Article> articles) {
@@ -177,13 +176,21 @@ void Featurizer::analyze_ahead(std::span<const Article> articles) {
 }
 
 const DocFeatures& Featurizer::featurize_analyzed(std::size_t i) {
-  impl_->featurize_staged(impl_->staged.at(i));
-  return impl_->docs.back();
+  return impl_->featurize_staged(impl_->staged.at(i));
 }
 
-std::size_t Featurizer::size() const { return impl_->docs.size(); }
+void Featurizer::release(DocId doc) { impl_->release(doc); }
+
+bool Featurizer::released(DocId doc) const {
+  impl_->check_doc(doc);
+  return impl_->slot_of_doc[doc.value()] == detail::kReleasedDoc;
+}
+
+std::size_t Featurizer::size() const { return impl_->slot_of_doc.size(); }
 bool Featurizer::finished() const { return impl_->finished; }
-const DocFeatures& Featurizer::features(DocId doc) const { return impl_->docs.at(doc.value()); }
+const DocFeatures& Featurizer::features(DocId doc) const {
+  return impl_->docs[impl_->slot(doc)];
+}
 const Vocabulary& Featurizer::vocabulary() const { return impl_->vocabulary; }
 const DocumentFrequencies& Featurizer::document_frequencies() const { return impl_->df; }
 FeatureKind Featurizer::kind(TermId term) const { return impl_->vocabulary.kind(term); }
@@ -207,9 +214,9 @@ std::string_view Featurizer::id(DocId doc) const {
 }
 
 std::optional<DocId> Featurizer::find(std::string_view id) const {
-  const auto it = impl_->doc_of_id.find(std::string(id));
-  if (it == impl_->doc_of_id.end()) return std::nullopt;
-  return DocId{static_cast<DocId::rep_type>(it->second)};
+  const auto doc = impl_->ids.find(id);
+  if (!doc) return std::nullopt;
+  return DocId{static_cast<DocId::rep_type>(*doc)};
 }
 
 bool Featurizer::keeps_articles() const { return impl_->options.keep_articles; }
@@ -219,6 +226,7 @@ std::string_view Featurizer::title(DocId doc) const {
   if (!keeps_articles()) {
     throw ConfigError("titles are kept only with FeaturizerOptions::keep_articles");
   }
+  impl_->check_held(doc);
   return impl_->articles[doc.value()].title;
 }
 
@@ -266,6 +274,7 @@ std::vector<std::vector<WordUse>> Featurizer::words_for(DocId doc,
   if (!keeps_articles()) {
     throw ConfigError("the words of a document are kept only with FeaturizerOptions::keep_articles");
   }
+  impl_->check_held(doc);
   return words_for(impl_->articles[doc.value()], terms);
 }
 
@@ -283,17 +292,15 @@ std::uint32_t Featurizer::surface_count(TermId feature, LangSlot lang_slot,
 
 detail::FeaturizerMembers Featurizer::members() const {
   auto& m = *impl_;
-  return {m.options,         m.vocabulary,      m.df,         m.forms,       m.docs,
-          m.ids,             m.articles,        m.tokens_per_slot, m.mapped_per_slot,
-          m.projection,      m.link_weight,     m.flags};
+  return {m.options,         m.vocabulary,      m.df,          m.forms,
+          m.docs,            m.slot_of_doc,     m.ids,         m.articles,
+          m.tokens_per_slot, m.mapped_per_slot, m.projection,  m.link_weight,
+          m.flags};
 }
 
 void Featurizer::rebuild_after_load() {
   auto& m = *impl_;
-  m.doc_of_id.clear();
-  for (std::size_t i = 0; i < m.ids.size(); ++i) m.doc_of_id.try_emplace(m.ids[i], i);
   m.pending = {};
-  m.pending.push_none(m.docs.size());
   m.resolve_new_terms();
 }
 

@@ -6,6 +6,7 @@
 #include "cluster/detail/pending_counts.hpp"
 #include "cluster/detail/surface_forms.hpp"
 
+#include <crossnews/error.hpp>
 #include <crossnews/featurizer.hpp>
 
 #include <doctest/doctest.h>
@@ -173,13 +174,22 @@ TEST_CASE("without a keyword map a document's vector is weigh() of its plain ter
   }
 }
 
-TEST_CASE("featurize_one gives the vector that add and finish give over the same articles") {
-  const std::vector<Article> articles = {
+namespace {
+
+// Four short articles about one earthquake in three languages, ids "1" to "4".
+std::vector<Article> earthquake_articles() {
+  return {
       article("1", "de", "Das Erdbeben zerstörte viele Häuser in der Stadt."),
       article("2", "it", "Il terremoto ha distrutto molte case nella città."),
       article("3", "en", "The earthquake destroyed many houses; Schwarzenegger visited."),
       article("4", "de", "Nach dem Erdbeben besuchte Schwarzenegger die Stadt."),
   };
+}
+
+}  // namespace
+
+TEST_CASE("featurize_one gives the vector that add and finish give over the same articles") {
+  const std::vector<Article> articles = earthquake_articles();
   Featurizer batch(analyzer(), &builtin());
   batch.add(articles);
   batch.finish();
@@ -325,10 +335,9 @@ TEST_CASE("pending counts: each document's counts back as pushed until dropped, 
       counts[i].term = TermId(doc * 7 + i);
       counts[i].body = static_cast<std::uint16_t>(i % 100);
     }
-    pending.push(counts);
+    pending.push(doc, counts);
     pushed.push_back(std::move(counts));
   }
-  pending.push_none(2);
   const auto same = [&](std::size_t doc) {
     const auto got = pending.of(doc);
     return std::equal(got.begin(), got.end(), pushed[doc].begin(), pushed[doc].end(),
@@ -348,7 +357,54 @@ TEST_CASE("pending counts: each document's counts back as pushed until dropped, 
   CHECK(intact == pushed.size() - 1600);
   pending.drop_before(3002);
   CHECK_FALSE(pending.has(2999));
-  pending.push(pushed[5]);
-  CHECK(pending.has(3002));
-  CHECK(pending.of(3002).size() == pushed[5].size());
+  // Documents 3000 to 3002 were weighed as they came (a stream): they keep nothing.
+  pending.push(3003, pushed[5]);
+  CHECK_FALSE(pending.has(3002));
+  CHECK(pending.has(3003));
+  CHECK(pending.of(3003).size() == pushed[5].size());
+}
+
+TEST_CASE("a released document keeps only its id, and its slot serves the next document") {
+  const std::vector<Article> articles = earthquake_articles();
+  Featurizer kept(analyzer(), &builtin());
+  Featurizer released(analyzer(), &builtin());
+  for (std::size_t i = 0; i < articles.size(); ++i) {
+    (void)kept.featurize_one(articles[i]);
+    (void)released.featurize_one(articles[i]);
+    if (i == 1) {
+      released.release(doc_id(0));
+      released.release(doc_id(0));  // again: nothing more happens
+    }
+  }
+  CHECK(released.size() == articles.size());
+  CHECK(released.released(doc_id(0)));
+  CHECK_FALSE(released.released(doc_id(1)));
+  CHECK_THROWS_WITH_AS((void)released.features(doc_id(0)), doctest::Contains("'1'"), InputError);
+  CHECK(released.id(doc_id(0)) == "1");
+  CHECK(released.find("1") == doc_id(0));
+  CHECK(released.find("4") == doc_id(3));
+  // The counts stay: the documents after the release are weighed as without it, and the held
+  // ones keep their features, whichever slot they took.
+  for (std::size_t doc = 1; doc < articles.size(); ++doc) {
+    CAPTURE(doc);
+    const DocFeatures& a = kept.features(doc_id(doc));
+    const DocFeatures& b = released.features(doc_id(doc));
+    CHECK(by_text(kept, a.vector) == by_text(released, b.vector));
+    CHECK(a.forms == b.forms);
+    CHECK(a.time == b.time);
+  }
+  CHECK(kept.document_frequencies().total_documents() ==
+        released.document_frequencies().total_documents());
+}
+
+TEST_CASE("a document that waits for finish() cannot be released; after it, it can") {
+  Featurizer f(analyzer(), &builtin());
+  f.add(std::vector<Article>{article("a", "en", "The earthquake destroyed many houses."),
+                             article("b", "en", "Rescuers searched the houses.")});
+  CHECK_THROWS_AS(f.release(doc_id(0)), ConfigError);
+  f.finish();
+  f.release(doc_id(0));
+  CHECK(f.released(doc_id(0)));
+  CHECK(f.features(doc_id(1)).vector.size() > 0);
+  CHECK_THROWS_AS(f.release(doc_id(2)), InputError);
 }

@@ -6,6 +6,8 @@
 #include <crossnews/featurizer.hpp>
 #include <crossnews/lexicon.hpp>
 
+#include "cluster/detail/featurizer_state.hpp"
+#include "cluster/detail/id_table.hpp"
 #include "cluster/detail/parallel.hpp"
 #include "cluster/detail/pending_counts.hpp"
 #include "cluster/detail/surface_forms.hpp"
@@ -84,15 +86,19 @@ struct Featurizer::Impl {
   // Long entity tokens by their first three bytes, to find spelling variants of earlier names.
   absl::flat_hash_map<std::string, std::vector<TermId>> entities_by_prefix;
 
+  // The documents not released (Featurizer::release), by slot: a document's slot is its number
+  // until documents are released, whose slots are then reused, so an endless stream holds the
+  // features of the documents it still uses only.
   std::vector<DocFeatures> docs;
   PendingCounts pending;  // by document: raw counts until finish()
+  std::vector<std::uint32_t> slot_of_doc;  // by document: its slot, kReleasedDoc once released
+  std::vector<std::uint32_t> free_slots;
   std::vector<std::uint64_t> tokens_per_slot, mapped_per_slot;
   FormTable forms;
   bool finished = false;
 
   // Ids of all documents; titles and texts only with options.keep_articles.
-  std::vector<std::string> ids;
-  absl::flat_hash_map<std::string, std::size_t> doc_of_id;
+  detail::IdTable ids;
   std::vector<Article> articles;
 
   // One article on its way through add(). Kept across batches, so the buffers keep their capacity.
@@ -381,14 +387,55 @@ struct Featurizer::Impl {
       s.counts[i].form = forms.record(s.counts[i].term, slot, s.forms[i]);
     }
     count_df(s.meta.lang_slot, s.counts, s.meta.time, ids);
-    docs.push_back(std::move(s.meta));
+    const std::size_t doc = slot_of_doc.size();
+    const std::uint32_t at = store(std::move(s.meta));
     if (weigh_now) {
       std::vector<TermCount> scratch;
-      docs.back() = weigh_doc(docs.back(), s.counts, scratch);
-      pending.push_none(1);
+      docs[at] = weigh_doc(docs[at], s.counts, scratch);
     } else {
-      pending.push(s.counts);
+      pending.push(doc, s.counts);
     }
+  }
+
+  // Places the next document in a released slot if any, else in a new one at the end; returns
+  // the slot.
+  std::uint32_t store(DocFeatures&& meta) {
+    if (free_slots.empty()) {
+      slot_of_doc.push_back(static_cast<std::uint32_t>(docs.size()));
+      docs.push_back(std::move(meta));
+      return slot_of_doc.back();
+    }
+    const std::uint32_t slot = free_slots.back();
+    free_slots.pop_back();
+    slot_of_doc.push_back(slot);
+    docs[slot] = std::move(meta);
+    return slot;
+  }
+
+  // The slot of a document that is held; InputError for one out of range or released.
+  [[nodiscard]] std::uint32_t slot(DocId doc) const {
+    check_doc(doc);
+    const std::uint32_t s = slot_of_doc[doc.value()];
+    if (s == detail::kReleasedDoc) {
+      throw InputError("document " + to_string(doc) + " (id '" + std::string(ids[doc.value()]) +
+                       "') was released: only its id is kept");
+    }
+    return s;
+  }
+  void check_held(DocId doc) const { (void)slot(doc); }
+
+  void release(DocId doc) {
+    check_doc(doc);
+    const std::uint32_t s = slot_of_doc[doc.value()];
+    if (s == detail::kReleasedDoc) return;
+    if (pending.has(doc.value())) {
+      throw ConfigError("Featurizer::release: document " + to_string(doc) +
+                        " waits for finish() to be weighed");
+    }
+    docs[s] = DocFeatures{};
+    free_slots.push_back(s);
+    slot_of_doc[doc.value()] = detail::kReleasedDoc;
+    if (options.keep_articles) articles[doc.value()] = Article{};
   }
 
   void count_df(LangSlot slot, std::span<const PackedCount> counts,
@@ -417,7 +464,7 @@ struct Featurizer::Impl {
     doc.vector.prune_top_k(options.weighting.top_k);
     doc.vector.normalize();
     doc.forms.clear();
-    doc.forms.reserve(doc.vector.size());
+    doc.forms.reserve(doc.vector.size());  // exact: a stream holds many of these at once
     c = 0;
     for (const auto& entry : doc.vector.entries()) {
       while (counts[c].term < entry.term) ++c;
@@ -435,8 +482,7 @@ struct Featurizer::Impl {
   }
 
   void remember(const Article& article) {
-    doc_of_id.try_emplace(article.id, ids.size());
-    ids.push_back(article.id);
+    ids.add(article.id);
     if (options.keep_articles) {
       Article kept;
       kept.title = article.title;
@@ -455,7 +501,7 @@ struct Featurizer::Impl {
 
   // The rest of featurize_one() for an analysed, looked-up article: interned, projected,
   // counted, and weighed against the frequencies so far.
-  void featurize_staged(Staged& s) {
+  const DocFeatures& featurize_staged(Staged& s) {
     const Article& article = *s.article;
     s.meta = meta_of(article, s.text);
     remember(article);
@@ -464,6 +510,7 @@ struct Featurizer::Impl {
     if (article.time) df.advance_to(*article.time);
     std::vector<TermId> ids;
     keep(s, ids, true);
+    return docs[slot_of_doc.back()];
   }
 
   DocFeatures meta_of(const Article& article, const AnalyzedText& text) {

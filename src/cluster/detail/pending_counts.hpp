@@ -36,32 +36,35 @@ static_assert(sizeof(PackedCount) == 8);
 
 class PendingCounts {
  public:
-  /// Appends the counts of the next document (documents are numbered in the order of push).
-  void push(std::span<const PackedCount> counts) {
+  /// Keeps the counts of document `doc`, numbered after every document kept before; the
+  /// documents skipped in between (weighed as they came, as in a stream) keep nothing, and the
+  /// documents after the last one kept take no room at all.
+  void push(std::size_t doc, std::span<const PackedCount> counts) {
     if (blocks_.empty() || used_ + counts.size() > blocks_.back().size()) {
       blocks_.emplace_back(std::max(kBlockCounts, counts.size()));
       used_ = 0;
     }
     std::uninitialized_copy(counts.begin(), counts.end(), blocks_.back().data() + used_);
+    where_.resize(doc, kNone);
     where_.push_back({static_cast<std::uint32_t>(blocks_.size() - 1),
                       static_cast<std::uint32_t>(used_), static_cast<std::uint32_t>(counts.size())});
     used_ += counts.size();
   }
-  /// Documents whose counts are kept nothing, as after load.
-  void push_none(std::size_t documents) { where_.resize(where_.size() + documents, kNone); }
 
   /// Whether `doc` has counts waiting (false once dropped).
-  [[nodiscard]] bool has(std::size_t doc) const { return where_[doc].block != kNoBlock; }
+  [[nodiscard]] bool has(std::size_t doc) const {
+    return doc < where_.size() && where_[doc].block != kNoBlock;
+  }
   [[nodiscard]] std::span<const PackedCount> of(std::size_t doc) const {
-    const Where& w = where_.at(doc);
-    if (w.block == kNoBlock) return {};
+    if (!has(doc)) return {};
+    const Where& w = where_[doc];
     return {blocks_[w.block].data() + w.offset, w.size};
   }
 
   /// Forgets the counts of every document before `end` and hands back the blocks that hold no
   /// others' (blocks fill in document order).
   void drop_before(std::size_t end) {
-    for (; dropped_ < end; ++dropped_) where_[dropped_] = kNone;
+    for (; dropped_ < std::min(end, where_.size()); ++dropped_) where_[dropped_] = kNone;
     std::size_t first_used = blocks_.size();
     for (std::size_t doc = end; doc < where_.size(); ++doc) {
       if (where_[doc].block != kNoBlock) {
