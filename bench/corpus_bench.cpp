@@ -50,6 +50,13 @@ double peak_rss_mb() {
   return double(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
+double current_rss_mb() {
+  std::ifstream statm("/proc/self/statm");
+  double total_pages = 0, resident_pages = 0;
+  statm >> total_pages >> resident_pages;
+  return resident_pages * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
 // A deterministic synthetic corpus: per language a Zipf-distributed vocabulary of made-up words,
 // stories with their own topical words per language and shared names, lognormal lengths, times
 // spread over `days`. For speed and scaling only: it says nothing about quality.
@@ -143,6 +150,8 @@ struct BenchConfig {
   std::size_t repeat = 1;
   /// Times dropped, as in files without dates.
   bool no_times = false;
+  /// Stream: a line of articles so far, seconds and resident memory every this many (0: none).
+  std::size_t report_every = 0;
   crossnews::ClusterOptions options;
 };
 
@@ -238,6 +247,7 @@ BenchSummary run_once(BenchConfig config) {
   };
 
   crossnews::ClusteringResult result;
+  std::size_t stream_stories = 0;
   if (!stream) {
     crossnews::BatchClusterer clusterer(analyzer, &lexicon, options);
     while (next_batch()) {
@@ -249,13 +259,27 @@ BenchSummary run_once(BenchConfig config) {
         [&](std::string_view s, std::uint64_t, std::uint64_t) { enter(std::string(s)); });
   } else {
     crossnews::StreamClusterer clusterer(analyzer, &lexicon, options);
+    std::size_t reported = 0;
     while (next_batch()) {
       enter("stream");
       clusterer.add(batch);
+      if (config.report_every > 0 && articles / config.report_every > reported) {
+        reported = articles / config.report_every;
+        const auto& featurizer = clusterer.featurizer();
+        std::size_t held = 0;  // articles whose features are still held
+        for (std::size_t doc = 0; doc < featurizer.size(); ++doc) {
+          held += featurizer.released(crossnews::DocId{static_cast<std::uint32_t>(doc)}) ? 0 : 1;
+        }
+        std::fprintf(stderr,
+                     "{\"articles\":%zu,\"seconds\":%.1f,\"rss_mb\":%.0f,\"held\":%zu,"
+                     "\"live_stories\":%zu}\n",
+                     articles, since(start), current_rss_mb(), held, clusterer.live_stories());
+      }
     }
     enter("summarize");
     result.assignment = clusterer.assignment();
-    result.stories = clusterer.stories();
+    // One summary at a time, as a stream's stories would be written out: a count is all we print.
+    clusterer.for_each_story([&](const crossnews::StorySummary&) { ++stream_stories; });
   }
   enter("done");
   stage_seconds.erase("done");
@@ -264,7 +288,7 @@ BenchSummary run_once(BenchConfig config) {
   BenchSummary summary{articles, total, cpu_seconds(), peak_rss_mb(), -1, stage_seconds};
   std::printf("{\"articles\":%llu,\"bytes\":%llu,\"threads\":%zu,\"mode\":\"%s\",\"stories\":%zu,",
               static_cast<unsigned long long>(articles), static_cast<unsigned long long>(bytes),
-              config.threads, config.mode.c_str(), result.stories.size());
+              config.threads, config.mode.c_str(), stream ? stream_stories : result.stories.size());
   print_stages("seconds", stage_seconds, "%.3f", total);
   print_stages("cpu_seconds", stage_cpu_seconds, "%.3f", summary.cpu_seconds);
   print_stages("peak_rss_mb_after", stage_peak_rss_mb, "%.0f", std::nullopt);
@@ -381,6 +405,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--no-times", config.no_times,
                "Drop the articles' times, as in files without dates");
+  app.add_option("--report-every", config.report_every,
+                 "Stream: print articles, seconds, resident memory, articles held and live stories "
+                 "to stderr every N articles")
+      ->capture_default_str();
   app.add_option("--query-terms", config.options.query_terms,
                  "Heaviest terms per neighbour query (0: all)")
       ->capture_default_str();

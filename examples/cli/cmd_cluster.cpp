@@ -96,12 +96,13 @@ class ClusterRun {
         for (const auto& a : articles) {
           (void)clusterer.add(a);
           merge_articles_.resize(clusterer.merges().size(), a.id);
+          // Now: the features of an article whose story has ended are let go.
+          note_truncated(clusterer.featurizer(), clusterer.featurizer().size() - 1);
         }
       });
       merges_ = clusterer.merges();
       assignment_ = clusterer.assignment();
       stories_ = clusterer.stories();
-      find_truncated(clusterer.featurizer());
       describe(clusterer.featurizer(), lexicon);
     }
     progress_.finish();
@@ -161,9 +162,11 @@ class ClusterRun {
 
   // Giant pages keep only their first terms (AnalyzerOptions::max_terms); warned of at the end.
   void find_truncated(const Featurizer& featurizer) {
-    for (std::uint32_t i = 0; i < featurizer.size(); ++i) {
-      if (featurizer.features(DocId{i}).truncated) truncated_.push_back(i);
-    }
+    for (std::size_t i = 0; i < featurizer.size(); ++i) note_truncated(featurizer, i);
+  }
+  void note_truncated(const Featurizer& featurizer, std::size_t doc) {
+    const DocId id{static_cast<DocId::rep_type>(doc)};
+    if (featurizer.features(id).truncated) truncated_.push_back(doc);
   }
 
   // The HTML report shows, per story, its time line and what links its languages.

@@ -64,7 +64,7 @@ class StreamRun {
                      first_rejected_ ? &*first_rejected_ : nullptr);
     if (stories_) {
       StoryWriter writer(stories_->stream(), parse_story_format(args_.stories_format));
-      for (const auto& s : clusterer_.stories()) writer.write(s);
+      clusterer_.for_each_story([&](const StorySummary& s) { writer.write(s); });
       writer.finish();
       stories_->commit();
     }

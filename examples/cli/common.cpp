@@ -137,6 +137,15 @@ void add_stream_options(CLI::App& app, ClusterOptions& options) {
                  "Stream: a story idle past the window leaves once this many more articles came")
       ->check(whole_number())
       ->capture_default_str();
+  app.add_option("--df-half-life", options.features.df.half_life_days,
+                 "Days after which an article counts half in the document frequencies (older "
+                 "news weighs words less); 0 = no decay")
+      ->check(finite_number())
+      ->capture_default_str();
+  app.add_option("--df-window-days", options.features.df.window_days,
+                 "Only articles of the last DAYS days count in the document frequencies; 0 = all")
+      ->check(finite_number())
+      ->capture_default_str();
 }
 
 void add_clustering_options(CLI::App& app, ClusterOptions& options, std::string& strategy,
@@ -159,7 +168,9 @@ void apply_cluster_args(ClusterOptions& options, const std::string& strategy) {
       {"ClusterOptions::crosslingual_scale", "--crosslingual-scale"},
       {"ClusterOptions::merge_threshold", "--merge-threshold"},
       {"FeaturizerOptions::threads", "--threads"},
-      {"FeaturizerOptions::df.background_documents", "--background-documents"}};
+      {"FeaturizerOptions::df.background_documents", "--background-documents"},
+      {"FeaturizerOptions::df.half_life_days", "--df-half-life"},
+      {"FeaturizerOptions::df.window_days", "--df-window-days"}};
   try {
     validate(options);
   } catch (const ConfigError& e) {

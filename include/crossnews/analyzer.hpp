@@ -50,6 +50,16 @@ struct AnalyzedText {
   bool truncated = false;      ///< true when AnalyzerOptions::max_terms cut the term list
   std::string arena;           ///< term texts, back to back
   std::vector<Term> terms;     ///< in text order, title first
+  /// Parallel to `terms` (Worker::analyze only; empty after analyze_phrase): a small number that
+  /// stands for the term's (language, text, kind) in the worker that analysed the article, kNoKey
+  /// for terms made on the spot (numbers, multi-word names). Two terms with the same key and the
+  /// same `key_space` are the same term, so a caller can keep what it looked up for a term in an
+  /// array indexed by key instead of hashing the term's text again. Keys are dense from 0.
+  std::vector<std::uint32_t> keys;
+  /// The numbering `keys` belong to: one per worker and language, renewed when the worker's word
+  /// cache restarts. Never 0.
+  std::uint64_t key_space = 0;
+  static constexpr std::uint32_t kNoKey = ~std::uint32_t{0};
 
   [[nodiscard]] std::string_view text(const Term& term) const {
     return {arena.data() + term.offset, term.length};
@@ -59,6 +69,8 @@ struct AnalyzedText {
     lang_detected = truncated = false;
     arena.clear();
     terms.clear();
+    keys.clear();
+    key_space = 0;
   }
 };
 

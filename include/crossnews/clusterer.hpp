@@ -26,7 +26,9 @@
 // story's size (at most `neighbours`, so copies keep together), other members counting 0. So a
 // story grown mixed cannot pull in the next article through one close member (no chaining). The
 // article joins the best story at the threshold or starts one. Stories idle past the window (and
-// past `late_articles` later articles, for late input) are evicted with their articles. Two stories
+// past `late_articles` later articles, for late input) are evicted with their articles, summarised
+// then, and their articles' features let go (Featurizer::release; not when articles are kept for
+// explanations), so memory follows the live stories, not the length of the stream. Two stories
 // that one article links at merge_threshold and that are alike themselves (the mean similarity of
 // their members, each language's centroid standing for its articles, at the threshold) are merged,
 // the older id surviving, and the merge is logged.
@@ -38,6 +40,7 @@
 #include <crossnews/strong_id.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <memory>
@@ -181,8 +184,12 @@ class StreamClusterer {
   /// The same for each article in turn (the same ids), analysing them ahead on
   /// `options.features.threads` threads: results are identical for any thread count.
   std::vector<ClusterId> add(std::span<const Article> articles);
-  /// Current stories (evicted ones included), largest first.
+  /// Current stories (evicted ones included), largest first, then by id. A story evicted for
+  /// good is summarised when it leaves (its articles' features are let go then); the others now.
   [[nodiscard]] std::vector<StorySummary> stories() const;
+  /// The same summaries in the same order, handed to `visit` one at a time, so that an endless
+  /// stream's stories can be written out without holding them all.
+  void for_each_story(const std::function<void(const StorySummary&)>& visit) const;
   /// Story of each article added so far, in order, with merges applied.
   [[nodiscard]] std::vector<ClusterId> assignment() const;
   [[nodiscard]] const std::vector<MergeEvent>& merges() const;
@@ -190,10 +197,10 @@ class StreamClusterer {
   /// The features of the articles added so far, in order.
   [[nodiscard]] const Featurizer& featurizer() const;
 
-  /// Writes the whole live state -- features and ids of the articles so far, vocabulary and
-  /// document frequencies, stories with their per-language centroids, merges, the time window --
-  /// with the options it was made with, as a versioned, checksummed snapshot. IoError if `out`
-  /// fails.
+  /// Writes the whole live state -- ids of the articles so far and features of those in use,
+  /// vocabulary and document frequencies, stories (the summaries of evicted ones), merges, the
+  /// time window -- with the options it was made with, as a versioned, checksummed snapshot.
+  /// IoError if `out` fails.
   void save(std::ostream& out) const;
   /// A clusterer that goes on where a saved one stopped: adding the same articles to both gives
   /// the same ids, stories and merges. `analyzer`, `lexicon` and `options` must be those of the

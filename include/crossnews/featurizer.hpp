@@ -117,9 +117,20 @@ class Featurizer {
   void analyze_ahead(std::span<const Article> articles);
   const DocFeatures& featurize_analyzed(std::size_t i);
 
+  /// Forgets a weighed document's features (and its title and text, when articles are kept),
+  /// keeping its id: a stream that is done with an article (its story summarised) releases it,
+  /// so memory holds the articles in use, not every article seen. Its counts stay in the
+  /// document frequencies and surface forms. Releasing again does nothing; ConfigError for a
+  /// document that waits for finish(). Afterwards features(), title() and words_for() of it
+  /// throw InputError; id(), find() and size() are unchanged.
+  void release(DocId doc);
+  [[nodiscard]] bool released(DocId doc) const;
+
+  /// Documents added, released ones included.
   [[nodiscard]] std::size_t size() const;
   /// Whether every added article is weighed (finish() ran after the last add()).
   [[nodiscard]] bool finished() const;
+  /// InputError for a document out of range or released.
   [[nodiscard]] const DocFeatures& features(DocId doc) const;
   [[nodiscard]] const Vocabulary& vocabulary() const;
   [[nodiscard]] const DocumentFrequencies& document_frequencies() const;

@@ -47,6 +47,10 @@ struct BatchRun {
   std::vector<Edge> candidate_edges(std::span<const std::uint32_t> representative,
                                     const ProgressCallback& progress) {
     const std::size_t n = representative.size();
+    if (n >= Edge::kMaxNodes) {
+      throw ConfigError("batch clustering: more than " + std::to_string(Edge::kMaxNodes - 1) +
+                        " distinct articles");
+    }
     if (progress) progress("link", 0, n);
     const auto doc = [&](std::uint32_t node) -> const DocFeatures& {
       return featurizer.features(DocId{representative[node]});
@@ -58,6 +62,7 @@ struct BatchRun {
     std::stable_sort(by_time.begin(), by_time.end(),
                      [&](std::uint32_t x, std::uint32_t y) { return doc(x).time < doc(y).time; });
     InvertedIndex index;
+    reserve_lists(index, by_time, doc);
     for (const std::uint32_t node : by_time) index.insert(node, doc(node).vector, doc(node).time);
     const std::size_t workers = detail::worker_count(options.features.threads, n);
     std::vector<std::vector<Edge>> per_worker(workers);
@@ -70,6 +75,7 @@ struct BatchRun {
     // Chunks of at most 8192 articles, and at least 64 of them on a large corpus, so progress moves
     // steadily; each chunk costs one start of the workers.
     const std::size_t chunk = std::clamp<std::size_t>(n / 64, 256, 8192);
+    std::vector<std::vector<Edge>> chunks;
     for (std::size_t start = 0; start < n; start += chunk) {
       const std::size_t stop = std::min(n, start + chunk);
       detail::parallel_for(
@@ -80,14 +86,68 @@ struct BatchRun {
                       articles[worker], hits, xl_hits, per_worker[worker]);
             }
           });
+      std::vector<Edge>& gathered = chunks.emplace_back();
+      std::size_t found = 0;
+      for (const auto& w : per_worker) found += w.size();
+      gathered.reserve(found);
+      for (auto& w : per_worker) {
+        gathered.insert(gathered.end(), w.begin(), w.end());
+        w.clear();
+      }
       if (progress) progress("link", stop, n);
     }
-    std::vector<Edge> edges;
-    for (auto& w : per_worker) edges.insert(edges.end(), w.begin(), w.end());
-    std::sort(edges.begin(), edges.end(),
-              [](const Edge& x, const Edge& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
+    return sorted_edges(n, chunks, workers);
+  }
+
+  // Gives each posting list its final length before the nodes are inserted, in the order the
+  // insertions would make the lists.
+  template <class DocOf>
+  void reserve_lists(InvertedIndex& index, std::span<const std::uint32_t> nodes,
+                     const DocOf& doc) const {
+    std::vector<std::uint32_t> postings(featurizer.vocabulary().size(), 0);
+    for (const std::uint32_t node : nodes) {
+      for (const SparseEntry& e : doc(node).vector.entries()) {
+        if (e.weight != 0.0f) ++postings[e.term.value()];
+      }
+    }
+    for (const std::uint32_t node : nodes) {
+      for (const SparseEntry& e : doc(node).vector.entries()) {
+        if (postings[e.term.value()] == 0) continue;
+        index.reserve(e.term, postings[e.term.value()]);
+        postings[e.term.value()] = 0;
+      }
+    }
+  }
+
+  // The chunks' edges in one array sorted by (a, b), each pair once. A counting sort on ranges
+  // of `a` places them, freeing each chunk as it goes (the edges are held once, not twice: about
+  // a gigabyte at 1M articles), and each range is then sorted on a worker of its own. Both
+  // articles of a pair may find the other: their two edges are the same, so which one is kept
+  // does not matter.
+  static std::vector<Edge> sorted_edges(std::size_t nodes, std::vector<std::vector<Edge>>& chunks,
+                                        std::size_t workers) {
+    const std::size_t ranges = 16 * workers;
+    const auto range_of = [&](const Edge& e) { return std::size_t{e.a} * ranges / nodes; };
+    std::vector<std::size_t> offset(ranges + 1, 0);
+    for (const auto& c : chunks) {
+      for (const Edge& e : c) ++offset[range_of(e) + 1];
+    }
+    for (std::size_t r = 0; r < ranges; ++r) offset[r + 1] += offset[r];
+    std::vector<Edge> edges(offset.back());
+    std::vector<std::size_t> next(offset.begin(), offset.end() - 1);
+    for (auto& c : chunks) {
+      for (const Edge& e : c) edges[next[range_of(e)]++] = e;
+      std::vector<Edge>().swap(c);
+    }
+    const auto by_pair = [](const Edge& x, const Edge& y) { return x.pair() < y.pair(); };
+    detail::parallel_for(ranges, workers, [&](std::size_t, std::size_t begin, std::size_t end) {
+      for (std::size_t r = begin; r < end; ++r) {
+        std::sort(edges.begin() + static_cast<std::ptrdiff_t>(offset[r]),
+                  edges.begin() + static_cast<std::ptrdiff_t>(offset[r + 1]), by_pair);
+      }
+    });
     edges.erase(std::unique(edges.begin(), edges.end(),
-                            [](const Edge& x, const Edge& y) { return x.a == y.a && x.b == y.b; }),
+                            [](const Edge& x, const Edge& y) { return x.pair() == y.pair(); }),
                 edges.end());
     return edges;
   }
@@ -108,8 +168,8 @@ struct BatchRun {
       const DocFeatures& other = featurizer.features(DocId{representative[h.key]});
       const SimilarityParts parts = article.similarity(other, options);
       if (parts.total <= 0.0f) continue;
-      out.push_back({std::min(node, h.key), std::max(node, h.key), parts.total, parts.overlap,
-                     d.lang_slot == other.lang_slot});
+      out.push_back({std::min(node, h.key), std::max(node, h.key), d.lang_slot == other.lang_slot,
+                     parts.total, parts.overlap});
     }
     article.clear();
   }
@@ -118,10 +178,10 @@ struct BatchRun {
                        const ProgressCallback& progress) {
     const auto copies = detail::group_exact_duplicates(
         featurizer, options.window_days > 0.0 ? detail::window_seconds(options.window_days) : 0);
-    const auto edges = candidate_edges(copies.representative, progress);
+    auto edges = candidate_edges(copies.representative, progress);
     if (progress) progress("cluster", 0, 0);
     const auto node_root =
-        detail::cluster_graph(edges, copies.size, options.threshold,
+        detail::cluster_graph(std::move(edges), copies.size, options.threshold,
                               options.strategy == ClusterStrategy::monolingual_first);
     std::vector<std::uint32_t> root;
     root.reserve(copies.group_of.size());

@@ -22,6 +22,10 @@ void validate(const FeaturizerOptions& o) {
   check_range("FeaturizerOptions::weighting.title_boost", o.weighting.title_boost, 0, 1e6);
   check_range("FeaturizerOptions::weighting.entity_boost", o.weighting.entity_boost, 0, 1e6);
   check_range("FeaturizerOptions::df.background_documents", o.df.background_documents, 0, 1e12);
+  check_range("FeaturizerOptions::df.half_life_days", o.df.half_life_days, 0, kMaxDays,
+              " days (0: no decay)");
+  check_range("FeaturizerOptions::df.window_days", o.df.window_days, 0, kMaxDays,
+              " days (0: no window)");
 }
 
 void validate(const ClusterOptions& o) {

@@ -11,7 +11,9 @@
 #include "cluster/detail/surface_forms.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <optional>
+#include <thread>
 
 namespace crossnews {
 
@@ -22,37 +24,85 @@ Featurizer::Featurizer(const Model& model, FeaturizerOptions options)
 
 void Featurizer::add(std::span<const Article> articles) {
   auto& m = *impl_;
-  const std::size_t n = articles.size();
-  if (m.staged.size() < n) m.staged.resize(n);
-  // Interning and document frequencies change shared state and run in article order; analysis,
-  // look-ups and projection only read it and run in parallel.
-  const auto in_parallel = [&](auto&& fn) {
-    detail::parallel_for(n, m.workers.size(),
+  // In slices small enough that an article's analysis is still in the cache when it is interned,
+  // projected and kept (a whole batch's staged articles take hundreds of megabytes); two halves
+  // of the staging buffers take turns, so that one slice is kept while the next is analysed.
+  const std::size_t slice = Impl::kSliceArticlesPerWorker * m.workers.size();
+  if (m.staged.size() < 2 * slice) m.staged.resize(2 * slice);
+  std::span<Impl::Staged> unkept;
+  for (std::size_t start = 0, half = 0; start < articles.size(); start += slice, half ^= 1) {
+    const auto part = articles.subspan(start, std::min(slice, articles.size() - start));
+    const std::span<Impl::Staged> staged(m.staged.data() + half * slice, part.size());
+    m.analyze_while_keeping(part, staged, unkept);
+    m.intern_and_project(part, staged);
+    unkept = staged;
+  }
+  m.keep_all(unkept);
+  m.finished = false;
+}
+
+// Analysis and look-ups only read the vocabulary; keeping the previous slice only writes counts,
+// frequencies and surface forms: with more than one worker, both run at once.
+void Featurizer::Impl::analyze_while_keeping(std::span<const Article> articles,
+                                             std::span<Staged> staged, std::span<Staged> unkept) {
+  const auto analyze = [&] {
+    detail::parallel_for(articles.size(), workers.size(),
                          [&](std::size_t worker, std::size_t begin, std::size_t end) {
-                           for (std::size_t i = begin; i < end; ++i) fn(worker, i);
+                           for (std::size_t i = begin; i < end; ++i) {
+                             staged[i].article = &articles[i];
+                             workers[worker].analyze(articles[i], staged[i].text);
+                             look_up(staged[i], memos[worker]);
+                           }
                          });
   };
-  in_parallel([&](std::size_t worker, std::size_t i) {
-    m.staged[i].article = &articles[i];
-    m.workers[worker].analyze(articles[i], m.staged[i].text);
-    m.look_up(m.staged[i]);
-  });
-  for (std::size_t i = 0; i < n; ++i) {
-    m.staged[i].meta = m.meta_of(articles[i], m.staged[i].text);
-    m.remember(articles[i]);
-    m.intern_unknown(m.staged[i]);
+  if (workers.size() == 1 || unkept.empty()) {
+    keep_all(unkept);
+    analyze();
+    return;
   }
-  in_parallel([&](std::size_t worker, std::size_t i) {
-    m.project(m.staged[i], m.project_scratch[worker]);
+  std::exception_ptr error;
+  std::thread keeper([&] {
+    try {
+      keep_all(unkept);
+    } catch (...) {
+      error = std::current_exception();
+    }
   });
+  try {
+    analyze();
+  } catch (...) {
+    keeper.join();
+    throw;
+  }
+  keeper.join();
+  if (error) std::rethrow_exception(error);
+}
+
+// Interning changes shared state and runs in article order; projection only reads it and runs
+// in parallel.
+void Featurizer::Impl::intern_and_project(std::span<const Article> articles,
+                                          std::span<Staged> staged) {
+  for (std::size_t i = 0; i < articles.size(); ++i) {
+    staged[i].meta = meta_of(articles[i], staged[i].text);
+    remember(articles[i]);
+    intern_unknown(staged[i]);
+  }
+  detail::parallel_for(articles.size(), workers.size(),
+                       [&](std::size_t worker, std::size_t begin, std::size_t end) {
+                         for (std::size_t i = begin; i < end; ++i) {
+                           project(staged[i], project_scratch[worker]);
+                         }
+                       });
+}
+
+void Featurizer::Impl::keep_all(std::span<Staged> staged) {
   std::vector<TermId> ids;
-  for (std::size_t i = 0; i < n; ++i) m.keep(m.staged[i], ids);
-  m.finished = false;
+  for (Staged& s : staged) keep(s, ids);
 }
 
 void Featurizer::finish(const ProgressCallback& progress) {
   auto& m = *impl_;
-  const std::size_t n = m.docs.size();
+  const std::size_t n = m.slot_of_doc.size();
   if (progress) progress("weigh", 0, n);
   // The batch buffers are not needed any more; their memory is better spent on what follows.
   std::vector<Impl::Staged>().swap(m.staged);
@@ -65,11 +115,12 @@ void Featurizer::finish(const ProgressCallback& progress) {
     detail::parallel_for(stop - start, m.workers.size(),
                          [&](std::size_t worker, std::size_t begin, std::size_t end) {
                            for (std::size_t i = start + begin; i < start + end; ++i) {
-                             if (m.pending[i].empty() && !m.docs[i].vector.empty()) continue;
-                             m.docs[i] = m.weigh_doc(m.docs[i], m.pending[i], scratch[worker]);
-                             std::vector<PackedCount>().swap(m.pending[i]);
+                             if (!m.pending.has(i)) continue;  // weighed already
+                             DocFeatures& doc = m.docs[m.slot_of_doc[i]];
+                             doc = m.weigh_doc(doc, m.pending.of(i), scratch[worker]);
                            }
                          });
+    m.pending.drop_before(stop);
     if (progress) progress("weigh", stop, n);
   }
   m.finished = true;
@@ -81,10 +132,10 @@ DocumentFrequencies Featurizer::frequencies_of(std::span<const DocId> docs) {
   DocumentFrequencies out(m.vocabulary, m.options.df);
   std::vector<TermId> ids;
   for (const DocId id : docs) {
-    const std::size_t doc = id.value();
+    const std::uint32_t slot = m.slot(id);
     ids.clear();
-    for (const auto& c : m.pending.at(doc)) ids.push_back(c.term);
-    out.add(m.docs[doc].lang_slot, ids, m.docs[doc].time);
+    for (const auto& c : m.pending.of(id.value())) ids.push_back(c.term);
+    out.add(m.docs[slot].lang_slot, ids, m.docs[slot].time);
   }
   return out;
 }
@@ -106,9 +157,8 @@ DocFeatures Featurizer::featurize_one(const Article& article) {
   Impl::Staged& s = m.staged.front();
   s.article = &article;
   m.workers.front().analyze(article, s.text);
-  m.look_up(s);
-  m.featurize_staged(s);
-  return m.docs.back();
+  m.look_up(s, m.memos.front());
+  return m.featurize_staged(s);
 }
 
 void Featurizer::analyze_ahead(std::span<const Article> articles) {
@@ -120,19 +170,27 @@ void Featurizer::analyze_ahead(std::span<const Article> articles) {
                          for (std::size_t i = begin; i < end; ++i) {
                            m.staged[i].article = &articles[i];
                            m.workers[worker].analyze(articles[i], m.staged[i].text);
-                           m.look_up(m.staged[i]);
+                           m.look_up(m.staged[i], m.memos[worker]);
                          }
                        });
 }
 
 const DocFeatures& Featurizer::featurize_analyzed(std::size_t i) {
-  impl_->featurize_staged(impl_->staged.at(i));
-  return impl_->docs.back();
+  return impl_->featurize_staged(impl_->staged.at(i));
 }
 
-std::size_t Featurizer::size() const { return impl_->docs.size(); }
+void Featurizer::release(DocId doc) { impl_->release(doc); }
+
+bool Featurizer::released(DocId doc) const {
+  impl_->check_doc(doc);
+  return impl_->slot_of_doc[doc.value()] == detail::kReleasedDoc;
+}
+
+std::size_t Featurizer::size() const { return impl_->slot_of_doc.size(); }
 bool Featurizer::finished() const { return impl_->finished; }
-const DocFeatures& Featurizer::features(DocId doc) const { return impl_->docs.at(doc.value()); }
+const DocFeatures& Featurizer::features(DocId doc) const {
+  return impl_->docs[impl_->slot(doc)];
+}
 const Vocabulary& Featurizer::vocabulary() const { return impl_->vocabulary; }
 const DocumentFrequencies& Featurizer::document_frequencies() const { return impl_->df; }
 FeatureKind Featurizer::kind(TermId term) const { return impl_->vocabulary.kind(term); }
@@ -156,9 +214,9 @@ std::string_view Featurizer::id(DocId doc) const {
 }
 
 std::optional<DocId> Featurizer::find(std::string_view id) const {
-  const auto it = impl_->doc_of_id.find(std::string(id));
-  if (it == impl_->doc_of_id.end()) return std::nullopt;
-  return DocId{static_cast<DocId::rep_type>(it->second)};
+  const auto doc = impl_->ids.find(id);
+  if (!doc) return std::nullopt;
+  return DocId{static_cast<DocId::rep_type>(*doc)};
 }
 
 bool Featurizer::keeps_articles() const { return impl_->options.keep_articles; }
@@ -168,6 +226,7 @@ std::string_view Featurizer::title(DocId doc) const {
   if (!keeps_articles()) {
     throw ConfigError("titles are kept only with FeaturizerOptions::keep_articles");
   }
+  impl_->check_held(doc);
   return impl_->articles[doc.value()].title;
 }
 
@@ -215,6 +274,7 @@ std::vector<std::vector<WordUse>> Featurizer::words_for(DocId doc,
   if (!keeps_articles()) {
     throw ConfigError("the words of a document are kept only with FeaturizerOptions::keep_articles");
   }
+  impl_->check_held(doc);
   return words_for(impl_->articles[doc.value()], terms);
 }
 
@@ -232,16 +292,15 @@ std::uint32_t Featurizer::surface_count(TermId feature, LangSlot lang_slot,
 
 detail::FeaturizerMembers Featurizer::members() const {
   auto& m = *impl_;
-  return {m.options,         m.vocabulary,      m.df,         m.forms,       m.docs,
-          m.ids,             m.articles,        m.tokens_per_slot, m.mapped_per_slot,
-          m.projection,      m.link_weight,     m.flags};
+  return {m.options,         m.vocabulary,      m.df,          m.forms,
+          m.docs,            m.slot_of_doc,     m.ids,         m.articles,
+          m.tokens_per_slot, m.mapped_per_slot, m.projection,  m.link_weight,
+          m.flags};
 }
 
 void Featurizer::rebuild_after_load() {
   auto& m = *impl_;
-  m.doc_of_id.clear();
-  for (std::size_t i = 0; i < m.ids.size(); ++i) m.doc_of_id.try_emplace(m.ids[i], i);
-  m.pending.assign(m.docs.size(), {});
+  m.pending = {};
   m.resolve_new_terms();
 }
 

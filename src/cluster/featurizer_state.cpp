@@ -67,6 +67,39 @@ void read_vocabulary(StateReader& in, Vocabulary& v) {
   }
 }
 
+// Every document's id, then the features of those not released, each after its number.
+void write_documents(StateWriter& out, const FeaturizerMembers& m) {
+  out(static_cast<std::uint64_t>(m.ids.size()));  // a count, as vectors begin
+  for (std::size_t doc = 0; doc < m.ids.size(); ++doc) out(m.ids[doc]);
+  std::uint64_t held = 0;
+  for (const auto slot : m.slot_of_doc) held += slot != kReleasedDoc ? 1 : 0;
+  out(held);
+  for (std::size_t doc = 0; doc < m.slot_of_doc.size(); ++doc) {
+    const auto slot = m.slot_of_doc[doc];
+    if (slot != kReleasedDoc) out(static_cast<std::uint32_t>(doc), m.docs[slot]);
+  }
+}
+
+// The documents in the order written: held ones get slots in document order.
+void read_documents(StateReader& in, const FeaturizerMembers& m) {
+  const std::uint64_t ids = in.count("document ids", 1);
+  for (std::uint64_t doc = 0; doc < ids; ++doc) {
+    std::string id;
+    in(id);
+    m.ids.add(id);
+  }
+  m.slot_of_doc.assign(m.ids.size(), kReleasedDoc);
+  const std::uint64_t held = in.count("documents", 2);
+  for (std::uint64_t i = 0; i < held; ++i) {
+    std::uint32_t doc = 0;
+    in(doc);
+    in.check_index(doc, m.slot_of_doc.size(), "document");
+    if (m.slot_of_doc[doc] != kReleasedDoc) in.fail("documents", "repeat a document");
+    m.slot_of_doc[doc] = static_cast<std::uint32_t>(m.docs.size());
+    in(m.docs.emplace_back());
+  }
+}
+
 void read_document_frequencies(StateReader& in, DocumentFrequencies& df) {
   std::string snapshot;
   in(snapshot);
@@ -86,9 +119,8 @@ void check_members(StateReader& in, const FeaturizerMembers& m) {
     for (const auto& e : d.vector.entries()) in.check_index(e.term.value(), terms, "document term");
     for (const auto f : d.forms) in.check_index(f, Featurizer::kNoForm + 1, "document form");
   }
-  if (m.ids.size() != m.docs.size() ||
-      m.articles.size() != (m.options.keep_articles ? m.docs.size() : 0)) {
-    in.fail("documents", "ids, features and kept articles differ in number");
+  if (m.articles.size() != (m.options.keep_articles ? m.ids.size() : 0)) {
+    in.fail("documents", "ids and kept articles differ in number");
   }
   if (m.tokens_per_slot.size() != m.mapped_per_slot.size() ||
       m.tokens_per_slot.size() > languages) {
@@ -119,20 +151,22 @@ void FeaturizerState::write(StateWriter& out, const Featurizer& featurizer) {
   std::ostringstream df;
   m.df.save(df);
   out(df.view());
-  out(m.forms.first, m.forms.entries, m.forms.arena, m.docs, m.ids, m.articles,
-      m.tokens_per_slot, m.mapped_per_slot, keyword_map_digest(m));
+  out(m.forms.first, m.forms.entries, m.forms.arena);
+  write_documents(out, m);
+  out(m.articles, m.tokens_per_slot, m.mapped_per_slot, keyword_map_digest(m));
 }
 
 void FeaturizerState::read(StateReader& in, Featurizer& featurizer) {
   const FeaturizerMembers m = featurizer.members();
-  if (m.vocabulary.size() != 0 || !m.docs.empty()) {
+  if (m.vocabulary.size() != 0 || m.ids.size() != 0) {
     throw ConfigError("a stream state loads into a featurizer that has seen no article");
   }
   read_vocabulary(in, m.vocabulary);
   read_document_frequencies(in, m.df);
   std::uint32_t digest = 0;
-  in(m.forms.first, m.forms.entries, m.forms.arena, m.docs, m.ids, m.articles, m.tokens_per_slot,
-     m.mapped_per_slot, digest);
+  in(m.forms.first, m.forms.entries, m.forms.arena);
+  read_documents(in, m);
+  in(m.articles, m.tokens_per_slot, m.mapped_per_slot, digest);
   check_members(in, m);
   const std::size_t terms = m.vocabulary.size();
   featurizer.rebuild_after_load();

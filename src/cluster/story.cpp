@@ -114,15 +114,15 @@ class CentroidScratch {
   std::vector<SparseEntry> centroid_;
 };
 
-void summarize(const Featurizer& featurizer,
-               std::span<const std::size_t> members, std::span<const ArticleMeta> meta,
-               std::size_t keywords_per_language, CentroidScratch& scratch, StorySummary& story) {
+void summarize(const Featurizer& featurizer, std::span<const std::size_t> members,
+               const MemberTextOf& text_of, std::size_t keywords_per_language,
+               CentroidScratch& scratch, StorySummary& story) {
   story.size = members.size();
   std::map<std::string, std::vector<std::size_t>> groups;
   for (std::size_t doc : members) {
     const DocFeatures& f = featurizer.features(doc_id(doc));
     groups[std::string(featurizer.language(f.lang_slot))].push_back(doc);
-    story.member_ids.push_back(meta[doc].id);
+    story.member_ids.emplace_back(text_of(doc).id);
     if (f.time) {
       story.first_time = story.first_time ? std::min(*story.first_time, *f.time) : *f.time;
       story.last_time = story.last_time ? std::max(*story.last_time, *f.time) : *f.time;
@@ -134,16 +134,17 @@ void summarize(const Featurizer& featurizer,
     for (std::size_t doc : group) scratch.add(featurizer.features(doc_id(doc)).vector);
     const auto centroid = scratch.finish();
     // The most central article speaks for the story in this language.
-    std::size_t best = group.front();
+    std::string_view best = text_of(group.front()).title;
     float best_score = -1.0f;
     for (std::size_t doc : group) {
       const float score = scratch.dot(featurizer.features(doc_id(doc)).vector);
-      if (score > best_score && !meta[doc].title.empty()) {
+      const std::string_view title = text_of(doc).title;
+      if (score > best_score && !title.empty()) {
         best_score = score;
-        best = doc;
+        best = title;
       }
     }
-    story.titles[lang] = meta[best].title;
+    story.titles[lang] = best;
     entries.assign(centroid.begin(), centroid.end());
     std::sort(entries.begin(), entries.end(), [](const SparseEntry& a, const SparseEntry& b) {
       return a.weight != b.weight ? a.weight > b.weight : a.term < b.term;
@@ -168,37 +169,47 @@ void summarize(const Featurizer& featurizer,
 
 }  // namespace
 
+std::vector<StorySummary> summarize_groups(const Featurizer& featurizer,
+                                           std::span<const StoryMembers> groups,
+                                           const MemberTextOf& text_of, std::size_t threads,
+                                           std::size_t keywords_per_language) {
+  std::vector<StorySummary> stories(groups.size());
+  const std::size_t terms = featurizer.vocabulary().size();
+  detail::parallel_for(groups.size(), threads,
+                       [&](std::size_t, std::size_t begin, std::size_t end) {
+                         CentroidScratch scratch(terms);
+                         for (std::size_t s = begin; s < end; ++s) {
+                           stories[s].id = groups[s].id;
+                           summarize(featurizer, groups[s].docs, text_of, keywords_per_language,
+                                     scratch, stories[s]);
+                         }
+                       });
+  return stories;
+}
+
+void sort_stories(std::vector<StorySummary>& stories) {
+  std::sort(stories.begin(), stories.end(), [](const StorySummary& a, const StorySummary& b) {
+    return a.size != b.size ? a.size > b.size : a.id < b.id;
+  });
+}
+
 std::vector<StorySummary> summarize_stories(const Featurizer& featurizer,
                                             std::span<const ClusterId> assignment,
                                             std::span<const ArticleMeta> meta,
                                             std::size_t threads,
                                             std::size_t keywords_per_language) {
   absl::flat_hash_map<ClusterId, std::size_t> index_of;
-  std::vector<std::vector<std::size_t>> members;
-  std::vector<ClusterId> ids;
+  std::vector<StoryMembers> groups;
   for (std::size_t doc = 0; doc < assignment.size(); ++doc) {
-    auto [it, added] = index_of.try_emplace(assignment[doc], members.size());
-    if (added) {
-      members.emplace_back();
-      ids.push_back(assignment[doc]);
-    }
-    members[it->second].push_back(doc);
+    auto [it, added] = index_of.try_emplace(assignment[doc], groups.size());
+    if (added) groups.push_back({assignment[doc], {}});
+    groups[it->second].docs.push_back(doc);
   }
-
-  std::vector<StorySummary> stories(members.size());
-  const std::size_t terms = featurizer.vocabulary().size();
-  detail::parallel_for(members.size(), threads,
-                       [&](std::size_t, std::size_t begin, std::size_t end) {
-                         CentroidScratch scratch(terms);
-                         for (std::size_t s = begin; s < end; ++s) {
-                           stories[s].id = ids[s];
-                           summarize(featurizer, members[s], meta,
-                                     keywords_per_language, scratch, stories[s]);
-                         }
-                       });
-  std::sort(stories.begin(), stories.end(), [](const StorySummary& a, const StorySummary& b) {
-    return a.size != b.size ? a.size > b.size : a.id < b.id;
-  });
+  auto stories = summarize_groups(
+      featurizer, groups,
+      [&](std::size_t doc) { return MemberText{meta[doc].id, meta[doc].title}; }, threads,
+      keywords_per_language);
+  sort_stories(stories);
   return stories;
 }
 

@@ -8,10 +8,14 @@
 #include "cluster/detail/similarity.hpp"
 #include "cluster/detail/story_builder.hpp"
 #include "cluster/detail/stream_state.hpp"
+#include "cluster/detail/stream_story.hpp"
 #include "cluster/detail/time_window.hpp"
+
+#include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 namespace crossnews {
@@ -24,37 +28,10 @@ struct StreamClusterer::Impl {
   const Analyzer& analyzer;
   const Lexicon* lexicon;
   Featurizer featurizer;
-  std::vector<detail::ArticleMeta> meta;
+  // Titles of the articles whose story is not summarised yet (none kept when empty).
+  absl::flat_hash_map<std::uint32_t, std::string> titles;
 
-  // A story keeps one centroid per language, to judge whether two stories are alike before
-  // merging them: a language's articles are compared with another's as two articles would be.
-  struct LanguageCentroid {
-    LangSlot lang_slot;
-    CentroidAccumulator sum;
-    DocFeatures view;  // the normalised centroid, compared like an article
-    // Norm of the members' mean: similarity to the unit centroid times this is the mean
-    // similarity to the members.
-    float coherence = 1.0f;
-
-    template <class Io, class Self>
-    static void fields(Io& io, Self& c) {
-      io(c.lang_slot, c.sum, c.view, c.coherence);
-    }
-  };
-  struct Story {
-    ClusterId id;
-    std::vector<LanguageCentroid> centroids;
-    std::optional<std::int64_t> last_time;
-    bool live = true;
-    std::size_t last_arrival = 0;  // number of articles added when it was last joined
-    std::size_t members = 0;
-    bool views_stale = false;  // centroids changed since their views were made
-
-    template <class Io, class Self>
-    static void fields(Io& io, Self& s) {
-      io(s.id, s.centroids, s.last_time, s.live, s.last_arrival, s.members, s.views_stale);
-    }
-  };
+  using Story = detail::StreamStory;
   std::vector<Story> stories;
   std::vector<std::uint32_t> live;          // indices of the live stories (and of some merged away)
   std::vector<std::uint32_t> merged_into;   // union-find over story indices
@@ -75,28 +52,42 @@ struct StreamClusterer::Impl {
   }
 
   // Every member a saved state holds (save / load), in file order. The index is not saved: it
-  // is rebuilt from `indexed` in its order, which is the order the articles went in.
-  template <class Io, class Self>
-  static void state(Io& io, Self& m) {
-    io(m.featurizer, m.meta, m.stories, m.live, m.merged_into, m.story_of_doc, m.indexed, m.merges,
-       m.now, m.since_eviction);
+  // is rebuilt from `indexed` in its order, which is the order the articles went in. Titles go
+  // by article number, in that order.
+  void save(detail::StateWriter& out) const {
+    std::vector<std::pair<std::uint32_t, std::string_view>> sorted(titles.begin(), titles.end());
+    std::sort(sorted.begin(), sorted.end());
+    out(featurizer, sorted, stories, live, merged_into, story_of_doc, indexed, merges, now,
+        since_eviction);
+  }
+  void load(detail::StateReader& in) {
+    std::vector<std::pair<std::uint32_t, std::string>> sorted;
+    in(featurizer, sorted, stories, live, merged_into, story_of_doc, indexed, merges, now,
+       since_eviction);
+    for (auto& [doc, title] : sorted) {
+      in.check_index(doc, featurizer.size(), "title");
+      titles.emplace(doc, std::move(title));
+    }
   }
 
   // After load: checks what add() relies on (FormatError), then indexes the live articles.
   void rebuild_index(detail::StateReader& in) {
-    const std::size_t docs = featurizer.size(), terms = featurizer.vocabulary().size();
-    if (meta.size() != docs || story_of_doc.size() != docs ||
-        merged_into.size() != stories.size()) {
+    const std::size_t docs = featurizer.size();
+    if (story_of_doc.size() != docs || merged_into.size() != stories.size()) {
       in.fail("stories", "do not match the documents");
     }
     for (std::uint32_t s = 0; s < stories.size(); ++s) {
       // A story merges into an older one only, so find() ends.
       if (merged_into[s] > s) in.fail("merges", "point to a newer story");
-      for (const auto& lc : stories[s].centroids) {
-        for (const auto& e : lc.sum.sums()) in.check_index(e.term.value(), terms, "centroid term");
-        for (const auto& e : lc.view.vector.entries()) {
-          in.check_index(e.term.value(), terms, "centroid term");
+      for (const auto doc : stories[s].joined) in.check_index(doc, docs, "story member");
+      std::uint32_t after = 0;
+      for (const auto& a : stories[s].absorbed) {
+        // Replays end: a story absorbs newer ones only, each once, in the order they came.
+        if (a.story <= s || a.story >= stories.size() || merged_into[a.story] != s ||
+            a.after_joined < after || a.after_joined > stories[s].joined.size()) {
+          in.fail("merged stories", "do not match the merges");
         }
+        after = a.after_joined;
       }
     }
     for (const auto s : story_of_doc) in.check_index(s, stories.size(), "story of a document");
@@ -106,6 +97,7 @@ struct StreamClusterer::Impl {
       in.check_index(indexed[i], docs, "indexed article");
       if (i > 0 && indexed[i] <= previous) in.fail("indexed articles", "are not in adding order");
       previous = indexed[i];
+      if (featurizer.released(DocId{indexed[i]})) in.fail("indexed article", "was released");
       const DocFeatures& doc = featurizer.features(DocId{indexed[i]});
       index.insert(indexed[i], doc.vector, doc.time);
     }
@@ -116,47 +108,23 @@ struct StreamClusterer::Impl {
     return s;
   }
 
-  void refresh_views(Story& story) {
-    for (auto& lc : story.centroids) {
-      lc.view.vector = lc.sum.centroid(options.features.weighting.top_k);
-      lc.coherence = static_cast<float>(lc.sum.mean_norm());
-      double xl = 0.0, neutral = 0.0;
-      for (const auto& e : lc.view.vector.entries()) {
-        if (featurizer.is_crosslingual(e.term)) xl += double(e.weight) * e.weight;
-        if (featurizer.is_name(e.term)) neutral += double(e.weight) * e.weight;
-      }
-      lc.view.crosslingual_norm = static_cast<float>(std::sqrt(xl));
-      lc.view.neutral_norm = static_cast<float>(std::sqrt(neutral));
-      lc.view.lang_slot = lc.lang_slot;
-      lc.view.time = story.last_time;
-    }
-    story.views_stale = false;
-  }
-
   void join(std::uint32_t story, const DocFeatures& doc) {
     auto& s = stories[story];
     s.last_arrival = story_of_doc.size();
+    s.joined.push_back(static_cast<std::uint32_t>(story_of_doc.size()));
     ++s.members;
     s.views_stale = true;
     if (doc.time) s.last_time = s.last_time ? std::max(*s.last_time, *doc.time) : *doc.time;
-    auto it = std::find_if(s.centroids.begin(), s.centroids.end(),
-                           [&](const LanguageCentroid& c) { return c.lang_slot == doc.lang_slot; });
-    if (it == s.centroids.end()) {
-      s.centroids.push_back({doc.lang_slot, {}, {}});
-      it = s.centroids.end() - 1;
-    }
-    it->sum.add(doc.vector);
   }
 
-  void retire(std::uint32_t story) {
-    // Only merges read the centroids, and a retired story takes part in none.
-    std::vector<LanguageCentroid>().swap(stories[story].centroids);
+  // Only merges read the centroids, and a story merged away or retired takes part in none.
+  void end_story(std::uint32_t story) {
+    std::vector<detail::LanguageView>().swap(stories[story].views);
     stories[story].live = false;
   }
 
   void merge(std::uint32_t keep, std::uint32_t gone) {
     merges.push_back({stories[gone].id, stories[keep].id, stories[keep].last_time});
-    auto gone_centroids = std::move(stories[gone].centroids);
     Story& g = stories[gone];
     Story& k = stories[keep];
     if (g.last_time)
@@ -164,17 +132,9 @@ struct StreamClusterer::Impl {
     k.last_arrival = std::max(k.last_arrival, g.last_arrival);
     k.members += g.members;
     k.views_stale = true;
-    retire(gone);
+    k.absorbed.push_back({gone, static_cast<std::uint32_t>(k.joined.size())});
+    end_story(gone);
     merged_into[gone] = keep;
-    for (auto& c : gone_centroids) {
-      auto it = std::find_if(k.centroids.begin(), k.centroids.end(),
-                             [&](const LanguageCentroid& x) { return x.lang_slot == c.lang_slot; });
-      if (it == k.centroids.end()) {
-        k.centroids.push_back(std::move(c));
-      } else {
-        it->sum.merge(c.sum);
-      }
-    }
   }
 
   // Whether two stories are alike in themselves, not only through the article that links both
@@ -182,12 +142,15 @@ struct StreamClusterer::Impl {
   // of their members, each language's centroid standing for its articles, at the threshold.
   bool alike(std::uint32_t a, std::uint32_t b) {
     for (const auto s : {a, b}) {
-      if (stories[s].views_stale) refresh_views(stories[s]);
+      if (!stories[s].views_stale) continue;
+      stories[s].views =
+          detail::language_views(stories, s, featurizer, options.features.weighting.top_k);
+      stories[s].views_stale = false;
     }
     double sum = 0.0, pairs = 0.0;
-    for (const auto& ca : stories[a].centroids) {
-      for (const auto& cb : stories[b].centroids) {
-        const double n = double(ca.sum.members()) * double(cb.sum.members());
+    for (const auto& ca : stories[a].views) {
+      for (const auto& cb : stories[b].views) {
+        const double n = double(ca.members) * double(cb.members);
         sum += n * ca.coherence * cb.coherence *
                similarity_parts(featurizer, ca.view, cb.view, options).total;
         pairs += n;
@@ -203,10 +166,11 @@ struct StreamClusterer::Impl {
     const auto idle = [&](std::optional<std::int64_t> time, std::size_t arrival) {
       return time && *time < horizon && arrivals - arrival > options.late_articles;
     };
+    std::vector<std::uint32_t> retiring;
     std::erase_if(live, [&](std::uint32_t s) {
       if (!stories[s].live) return true;  // merged away
       if (!idle(stories[s].last_time, stories[s].last_arrival)) return false;
-      retire(s);
+      retiring.push_back(s);
       return true;
     });
     // An article leaves with its story at the latest: its time and arrival are no later.
@@ -215,6 +179,75 @@ struct StreamClusterer::Impl {
       index.remove(doc);
       return true;
     });
+    retire(retiring);
+  }
+
+  // Summarises stories that leave for good, then lets their articles go: all of them but those
+  // without a time, which stay in the index (and so are scored) as long as the stream runs.
+  void retire(std::span<const std::uint32_t> retiring) {
+    if (retiring.empty()) return;
+    std::vector<detail::StoryMembers> groups;
+    for (const auto s : retiring) {
+      groups.push_back({stories[s].id, detail::story_members(stories, s)});
+    }
+    const auto summaries = detail::summarize_groups(featurizer, groups, member_text(),
+                                                    options.features.threads);
+    for (std::size_t i = 0; i < retiring.size(); ++i) {
+      stories[retiring[i]].summary = detail::pack_summary(summaries[i]);
+      end_story(retiring[i]);
+      for (const auto doc : groups[i].docs) {
+        if (index.contains(doc)) continue;
+        titles.erase(static_cast<std::uint32_t>(doc));
+        // Explanations (describe_story, explain_link) need every article: kept ones stay.
+        if (!featurizer.keeps_articles()) featurizer.release(detail::doc_id(doc));
+      }
+    }
+  }
+
+  detail::MemberTextOf member_text() const {
+    return [this](std::size_t doc) {
+      const auto title = titles.find(static_cast<std::uint32_t>(doc));
+      return detail::MemberText{featurizer.id(DocId{static_cast<std::uint32_t>(doc)}),
+                                title == titles.end() ? std::string_view{} : title->second};
+    };
+  }
+
+  // Every story in the order of stories(), summarised a block at a time: the summaries of an
+  // endless stream's stories need not all be in memory at once.
+  void visit_summaries(const std::function<void(const StorySummary&)>& visit) const {
+    std::vector<std::uint32_t> roots;  // merged-away stories are counted where they went
+    for (std::uint32_t s = 0; s < stories.size(); ++s) {
+      if (merged_into[s] == s) roots.push_back(s);
+    }
+    std::sort(roots.begin(), roots.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const Story &x = stories[a], &y = stories[b];
+      return x.members != y.members ? x.members > y.members : x.id < y.id;
+    });
+    constexpr std::size_t kBlock = 256;
+    for (std::size_t begin = 0; begin < roots.size(); begin += kBlock) {
+      const auto block = std::span(roots).subspan(begin, std::min(kBlock, roots.size() - begin));
+      std::vector<detail::StoryMembers> live_groups;
+      for (const auto s : block) {
+        if (!stories[s].live) continue;
+        live_groups.push_back({stories[s].id, detail::story_members(stories, s)});
+      }
+      const auto live_summaries = detail::summarize_groups(featurizer, live_groups, member_text(),
+                                                           options.features.threads);
+      auto next_live = live_summaries.begin();
+      for (const auto s : block) {
+        if (stories[s].live) {
+          visit(*next_live++);
+          continue;
+        }
+        StorySummary summary = detail::unpack_summary(stories[s].summary);
+        summary.id = stories[s].id;
+        for (const auto doc : detail::story_members(stories, s)) {
+          summary.member_ids.emplace_back(featurizer.id(detail::doc_id(doc)));
+        }
+        summary.size = summary.member_ids.size();
+        visit(summary);
+      }
+    }
   }
 
   // Each live story the article's nearest articles belong to, with the sum of their similarities
@@ -266,7 +299,9 @@ struct StreamClusterer::Impl {
       evict_idle();
     }
     const DocFeatures& doc = featurizer.features(detail::doc_id(doc_index));
-    meta.push_back({article.id, article.title});
+    if (!article.title.empty()) {
+      titles.emplace(static_cast<std::uint32_t>(doc_index), article.title);
+    }
     const auto ranked = rank_stories(doc);
 
     std::uint32_t target;
@@ -274,7 +309,7 @@ struct StreamClusterer::Impl {
       target = ranked.front().second;
     } else {
       target = static_cast<std::uint32_t>(stories.size());
-      stories.push_back({ClusterId(stories.size() + 1), {}, {}, true});
+      stories.emplace_back().id = ClusterId(target + 1);
       merged_into.push_back(target);
       live.push_back(target);
     }
@@ -315,23 +350,33 @@ ClusterId StreamClusterer::add(const Article& article) {
 
 std::vector<ClusterId> StreamClusterer::add(std::span<const Article> articles) {
   auto& featurizer = impl_->featurizer;
-  const std::size_t first = featurizer.size();
-  featurizer.analyze_ahead(articles);
   std::vector<ClusterId> ids;
   ids.reserve(articles.size());
-  // Each article is assigned before the next is featurized: interning a term can change what
-  // earlier terms count as (a concept a name maps to becomes a name).
-  for (std::size_t i = 0; i < articles.size(); ++i) {
-    featurizer.featurize_analyzed(i);
-    ids.push_back(impl_->assign(articles[i], first + i));
+  // Analysed a chunk at a time: an analysed article holds tens of KB until it is featurized, so
+  // a whole batch of them would cost hundreds of MB.
+  constexpr std::size_t kChunk = 512;
+  for (std::size_t begin = 0; begin < articles.size(); begin += kChunk) {
+    const auto chunk = articles.subspan(begin, std::min(kChunk, articles.size() - begin));
+    const std::size_t first = featurizer.size();
+    featurizer.analyze_ahead(chunk);
+    // Each article is assigned before the next is featurized: interning a term can change what
+    // earlier terms count as (a concept a name maps to becomes a name).
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      featurizer.featurize_analyzed(i);
+      ids.push_back(impl_->assign(chunk[i], first + i));
+    }
   }
   return ids;
 }
 
 std::vector<StorySummary> StreamClusterer::stories() const {
-  const auto assignment = impl_->assignment();
-  return detail::summarize_stories(impl_->featurizer, assignment, impl_->meta,
-                                   impl_->options.features.threads);
+  std::vector<StorySummary> out;
+  impl_->visit_summaries([&](const StorySummary& s) { out.push_back(s); });
+  return out;
+}
+
+void StreamClusterer::for_each_story(const std::function<void(const StorySummary&)>& visit) const {
+  impl_->visit_summaries(visit);
 }
 
 std::vector<ClusterId> StreamClusterer::assignment() const { return impl_->assignment(); }
@@ -341,7 +386,7 @@ void StreamClusterer::save(std::ostream& out) const {
   std::string payload;
   detail::StateWriter writer(payload);
   detail::write_options(writer, impl_->analyzer.options(), impl_->options);
-  Impl::state(writer, *impl_);
+  impl_->save(writer);
   detail::write_snapshot(out, detail::kStreamStateKind, payload);
 }
 
@@ -351,7 +396,7 @@ StreamClusterer StreamClusterer::load(std::istream& in, const Analyzer& analyzer
   detail::StateReader reader(payload);
   detail::check_options(reader, analyzer.options(), options);
   StreamClusterer loaded(analyzer, lexicon, options);
-  Impl::state(reader, *loaded.impl_);
+  loaded.impl_->load(reader);
   if (reader.remaining() != 0) reader.fail("payload", "has trailing bytes");
   loaded.impl_->rebuild_index(reader);
   return loaded;

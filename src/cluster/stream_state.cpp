@@ -64,7 +64,46 @@ std::string shown(double v) {
   return text;
 }
 
+// The maps of a StorySummary as lists, which the state's writer and reader know.
+struct PackedSummary {
+  std::vector<std::pair<std::string, std::uint64_t>> languages;
+  std::optional<std::int64_t> first_time, last_time;
+  std::vector<std::pair<std::string, std::vector<std::string>>> keywords;
+  std::vector<std::pair<std::string, std::string>> titles;
+
+  template <class Io, class Self>
+  static void fields(Io& io, Self& p) {
+    io(p.languages, p.first_time, p.last_time, p.keywords, p.titles);
+  }
+};
+
 }  // namespace
+
+std::string pack_summary(const StorySummary& summary) {
+  const PackedSummary packed{{summary.languages.begin(), summary.languages.end()},
+                             summary.first_time,
+                             summary.last_time,
+                             {summary.keywords.begin(), summary.keywords.end()},
+                             {summary.titles.begin(), summary.titles.end()}};
+  std::string out;
+  StateWriter writer(out);
+  writer(packed);
+  return out;
+}
+
+StorySummary unpack_summary(std::string_view bytes) {
+  PackedSummary packed;
+  StateReader reader(bytes);
+  reader(packed);
+  if (reader.remaining() != 0) reader.fail("story summary", "has trailing bytes");
+  StorySummary summary;
+  summary.languages.insert(packed.languages.begin(), packed.languages.end());
+  summary.first_time = packed.first_time;
+  summary.last_time = packed.last_time;
+  for (auto& [lang, words] : packed.keywords) summary.keywords.emplace(lang, std::move(words));
+  for (auto& [lang, title] : packed.titles) summary.titles.emplace(lang, std::move(title));
+  return summary;
+}
 
 void write_options(StateWriter& out, const AnalyzerOptions& analyzer,
                    const ClusterOptions& options) {

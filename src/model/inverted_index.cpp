@@ -53,6 +53,14 @@ void InvertedIndex::Impl::add(std::uint32_t key, const SparseVector& vector,
 }
 
 void InvertedIndex::Impl::track_positions() {
+  // Each entry's refs at their exact size: an endless stream keeps a slot's capacity for good.
+  std::vector<std::uint32_t> postings_of(entries.size(), 0);
+  for (const PostingList& list : lists) {
+    for (const Posting& p : list.postings) ++postings_of[p.slot];
+  }
+  for (std::size_t slot = 0; slot < entries.size(); ++slot) {
+    entries[slot].refs.reserve(postings_of[slot]);
+  }
   // Lists in increasing order, so each entry's refs come out sorted by list.
   for (std::uint32_t l = 0; l < lists.size(); ++l) {
     const auto& postings = lists[l].postings;
@@ -83,6 +91,10 @@ void InvertedIndex::Impl::drop(std::uint32_t slot) {
     // The bound must stay exact-or-above; recomputing only when the maximum itself leaves keeps
     // the expected cost per removal constant.
     if (std::abs(removed) >= list.max_abs) list.refresh_max();
+    // A term's list may have been long once (a story's words while it ran): give the memory back.
+    if (list.postings.capacity() > 64 && list.postings.size() < list.postings.capacity() / 4) {
+      list.postings.shrink_to_fit();
+    }
   }
   entry.refs.clear();
   slot_of_key.erase(keys[slot]);
@@ -97,6 +109,15 @@ void InvertedIndex::insert(std::uint32_t key, const SparseVector& vector,
     throw ConfigError("InvertedIndex::insert: key " + std::to_string(key) + " is already present");
   }
   impl_->add(key, vector, time);
+}
+
+void InvertedIndex::reserve(TermId term, std::size_t postings) {
+  Impl& m = *impl_;
+  const auto [it, fresh] =
+      m.list_of_term.try_emplace(term.value(), static_cast<std::uint32_t>(m.lists.size()));
+  if (fresh) m.lists.emplace_back();
+  std::vector<Posting>& list = m.lists[it->second].postings;
+  list.reserve(list.size() + postings);
 }
 
 void InvertedIndex::update(std::uint32_t key, const SparseVector& vector,

@@ -7,8 +7,10 @@
 #include "support.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -632,4 +634,75 @@ TEST_CASE("one and two threads give identical output") {
   }
   for (auto& thread : threads) thread.join();
   CHECK(single == parallel);
+}
+
+TEST_CASE("term keys: one key per distinct term of a worker and language, none for made-up terms") {
+  const Analyzer analyzer;
+  auto worker = analyzer.worker();
+  const std::vector<Article> articles = {
+      article("Die Bundesregierung plant neue Steuern, sagte Eugene Kaspersky 2018 in Berlin.", "de",
+              "Steuern und Kaspersky-Software"),
+      article("Neue Steuern: Berlin und die Bundesregierung streiten, Kaspersky schweigt.", "de"),
+  };
+  std::map<std::uint32_t, std::string> term_of_key;
+  std::map<std::string, std::uint32_t> key_of_term;
+  std::uint64_t space = 0;
+  std::size_t keyed = 0;
+  for (const Article& a : articles) {
+    AnalyzedText out;
+    worker.analyze(a, out);
+    REQUIRE(out.keys.size() == out.terms.size());
+    CHECK(out.key_space != 0);
+    if (space != 0) CHECK(out.key_space == space);
+    space = out.key_space;
+    for (std::size_t i = 0; i < out.terms.size(); ++i) {
+      const std::string term =
+          std::string(crossnews::to_string(out.terms[i].kind)) + ":" + std::string(out.text(out.terms[i]));
+      INFO(term);
+      if (out.keys[i] == AnalyzedText::kNoKey) {
+        // Only terms made on the spot have none: numbers and names of several words.
+        CHECK((out.terms[i].kind == TermKind::number || term.find(' ') != std::string::npos));
+        continue;
+      }
+      ++keyed;
+      const auto [by_key, new_key] = term_of_key.try_emplace(out.keys[i], term);
+      CHECK(by_key->second == term);
+      const auto [by_term, new_term] = key_of_term.try_emplace(term, out.keys[i]);
+      CHECK(by_term->second == out.keys[i]);
+    }
+  }
+  CHECK(key_of_term.count("entity:kaspersky") == 1);
+  CHECK(key_of_term.count("word:steuern") == 0);  // stems are keyed, not surface forms
+  CHECK(keyed > term_of_key.size());              // the second article repeats terms of the first
+
+  // Another language, another worker: other numberings. A phrase has no keys.
+  AnalyzedText other;
+  worker.analyze(article("Il governo discute nuove tasse a Roma.", "it"), other);
+  CHECK(other.key_space != space);
+  auto second = analyzer.worker();
+  second.analyze(articles.front(), other);
+  CHECK(other.key_space != space);
+  second.analyze_phrase("Deutsche Telekom", "de", other);
+  CHECK(other.keys.empty());
+  CHECK(other.key_space == 0);
+}
+
+TEST_CASE("term keys are renumbered when a worker's word cache restarts") {
+  // The cache restarts between documents once it holds more than 2^18 words; keys handed out
+  // before then must not be taken for the new ones.
+  const Analyzer analyzer;
+  auto worker = analyzer.worker();
+  AnalyzedText out;
+  worker.analyze(article("alpha beta", "it"), out);
+  const std::uint64_t before = out.key_space;
+  std::string many;
+  for (std::uint32_t n = 0; n < 270000; ++n) {
+    many += 'w';
+    for (std::uint32_t x = n, k = 0; k < 4; ++k, x /= 26) many += static_cast<char>('a' + x % 26);
+    many += ' ';
+  }
+  worker.analyze(article(many, "it"), out);
+  CHECK(out.key_space == before);
+  worker.analyze(article("gamma alpha", "it"), out);
+  CHECK(out.key_space != before);
 }

@@ -53,8 +53,10 @@ std::vector<std::string> repeated_corpus(std::size_t rounds) {
   return out;
 }
 
-// Options under which the repeated corpus merges stories.
-const std::string kOptions = " --threshold 0.3 --merge-threshold 0.2 ";
+// Options under which the repeated corpus merges stories, and stories retire (their articles
+// let go) while the run goes on.
+const std::string kOptions =
+    " --threshold 0.3 --merge-threshold 0.2 --window-days 1 --late-articles 16 ";
 
 struct Outputs {
   std::string assignments, merges;
@@ -135,7 +137,7 @@ TEST_CASE("stream: killed with SIGKILL at 20 points, the resumed runs end as one
   const std::vector<std::string> args{
       "stream", "--state", (d / "s").string(), "-o", (d / "a.tsv").string(), "--merges",
       (d / "m.jsonl").string(), "--checkpoint-every", "10", "--threshold", "0.3",
-      "--merge-threshold", "0.2", corpus.string()};
+      "--merge-threshold", "0.2", "--window-days", "1", "--late-articles", "16", corpus.string()};
   // Kill points: when -o holds a given number of lines, rising over the run, plus a random
   // pause of up to 30 ms, so that some kills land inside checkpoints and some in start-up.
   std::mt19937 random(20250513);
@@ -203,6 +205,12 @@ TEST_CASE("stream: a corrupt, truncated or foreign state is refused, named, and 
                         " --threshold 0.5 " + quote(example_corpus()));
   CHECK(other.code == 1);
   CHECK(contains(other.err, "threshold = 0.3"));
+  CHECK(slurp(state) == good);
+  // Document frequencies that decay are part of the options a state records.
+  const Run decaying = run("stream --state " + quote(dir / "s") + " -o " + quote(dir / "a.tsv") +
+                           kOptions + " --df-half-life 3 " + quote(example_corpus()));
+  CHECK(decaying.code == 1);
+  CHECK(contains(decaying.err, "half_life_days = 0, not 3"));
   CHECK(slurp(state) == good);
   // A directory that is not a state's.
   write_file("stream_foreign/notes.txt", "mine");

@@ -3,8 +3,10 @@
 
 #include "support.hpp"
 
+#include "cluster/detail/pending_counts.hpp"
 #include "cluster/detail/surface_forms.hpp"
 
+#include <crossnews/error.hpp>
 #include <crossnews/featurizer.hpp>
 
 #include <doctest/doctest.h>
@@ -12,6 +14,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -171,13 +174,22 @@ TEST_CASE("without a keyword map a document's vector is weigh() of its plain ter
   }
 }
 
-TEST_CASE("featurize_one gives the vector that add and finish give over the same articles") {
-  const std::vector<Article> articles = {
+namespace {
+
+// Four short articles about one earthquake in three languages, ids "1" to "4".
+std::vector<Article> earthquake_articles() {
+  return {
       article("1", "de", "Das Erdbeben zerstörte viele Häuser in der Stadt."),
       article("2", "it", "Il terremoto ha distrutto molte case nella città."),
       article("3", "en", "The earthquake destroyed many houses; Schwarzenegger visited."),
       article("4", "de", "Nach dem Erdbeben besuchte Schwarzenegger die Stadt."),
   };
+}
+
+}  // namespace
+
+TEST_CASE("featurize_one gives the vector that add and finish give over the same articles") {
+  const std::vector<Article> articles = earthquake_articles();
   Featurizer batch(analyzer(), &builtin());
   batch.add(articles);
   batch.finish();
@@ -220,4 +232,179 @@ TEST_CASE("the surface-form table keeps every language's forms of a feature as i
             "f" + std::to_string(feature) + "-" + std::to_string(lang));
     }
   }
+}
+
+TEST_CASE("one batch on 1 or 2 threads gives the terms, vectors and forms of adding one by one") {
+  // More articles than add() handles in one slice, each with a word of its own, so that terms are
+  // interned in every slice while the slice before is still being kept.
+  const auto corpus = test::load(CROSSNEWS_SOURCE_DIR "/examples/data/articles.jsonl").articles;
+  std::vector<Article> articles;
+  for (std::size_t copy = 0; copy < 5; ++copy) {
+    for (Article a : corpus) {
+      std::string own = "zu";
+      for (std::size_t x = articles.size(); x > 0; x /= 26) own += static_cast<char>('a' + x % 26);
+      a.id += "-" + std::to_string(copy);
+      a.text += " " + own;
+      articles.push_back(std::move(a));
+    }
+  }
+  Featurizer one_by_one(analyzer(), &builtin());
+  for (const Article& a : articles) one_by_one.add({&a, 1});
+  one_by_one.finish();
+  for (const std::size_t threads : {1, 2}) {
+    CAPTURE(threads);
+    FeaturizerOptions options;
+    options.threads = threads;
+    Featurizer batch(analyzer(), &builtin(), options);
+    batch.add(articles);
+    batch.finish();
+    const Vocabulary& expected_terms = one_by_one.vocabulary();
+    REQUIRE(batch.vocabulary().size() == expected_terms.size());
+    std::size_t same_terms = 0;
+    for (std::uint32_t t = 0; t < expected_terms.size(); ++t) {
+      same_terms += batch.vocabulary().text(TermId(t)) == expected_terms.text(TermId(t)) &&
+                    batch.kind(TermId(t)) == one_by_one.kind(TermId(t));
+    }
+    CHECK(same_terms == expected_terms.size());
+    std::size_t same_docs = 0;
+    for (std::size_t d = 0; d < articles.size(); ++d) {
+      const DocFeatures& got = batch.features(doc_id(d));
+      const DocFeatures& expected = one_by_one.features(doc_id(d));
+      same_docs += got.vector.entries().size() == expected.vector.entries().size() &&
+                   std::equal(got.vector.entries().begin(), got.vector.entries().end(),
+                              expected.vector.entries().begin(),
+                              [](const SparseEntry& x, const SparseEntry& y) {
+                                return x.term == y.term && x.weight == y.weight;
+                              }) &&
+                   got.forms == expected.forms;
+    }
+    CHECK(same_docs == articles.size());
+    const auto coverage = batch.coverage();
+    const auto expected_coverage = one_by_one.coverage();
+    REQUIRE(coverage.size() == expected_coverage.size());
+    for (std::size_t l = 0; l < coverage.size(); ++l) {
+      CHECK(coverage[l].tokens == expected_coverage[l].tokens);
+      CHECK(coverage[l].mapped == expected_coverage[l].mapped);
+    }
+    const DocFeatures& last = batch.features(doc_id(articles.size() - 1));
+    for (std::size_t e = 0; e < last.vector.entries().size(); ++e) {
+      const TermId feature = last.vector.entries()[e].term;
+      CHECK(batch.surface_form(feature, last.lang_slot, last.forms[e]) ==
+            one_by_one.surface_form(feature, last.lang_slot, last.forms[e]));
+      CHECK(batch.surface_count(feature, last.lang_slot, last.forms[e]) ==
+            one_by_one.surface_count(feature, last.lang_slot, last.forms[e]));
+    }
+  }
+}
+
+TEST_CASE("after the analyzer's word cache restarts, terms are not taken for earlier ones") {
+  // The featurizer remembers the ids of the analyzer's term keys; past 2^18 words the cache
+  // restarts and hands out the same keys for other words.
+  std::string many;
+  for (std::uint32_t n = 0; n < 270000; ++n) {
+    many += 'w';
+    for (std::uint32_t x = n, k = 0; k < 4; ++k, x /= 26) many += static_cast<char>('a' + x % 26);
+    many += ' ';
+  }
+  const Article before = article("1", "it", "Il governo approva la riforma delle pensioni.");
+  const Article after = article("3", "it", "Lo sciopero dei treni blocca le stazioni.");
+  Featurizer featurizer(analyzer(), &builtin());
+  // Seen twice, so that its terms' ids are remembered (the first time they are new).
+  for (const Article& a : {before, before, article("2", "it", many), after}) featurizer.add({&a, 1});
+  featurizer.finish();
+  Featurizer alone(analyzer(), &builtin());
+  alone.add({&after, 1});
+  alone.finish();
+  std::set<std::string> got, expected;
+  for (const auto& [key, weight] : by_text(featurizer, featurizer.features(doc_id(3)).vector)) {
+    got.insert(key.first);
+  }
+  for (const auto& [key, weight] : by_text(alone, alone.features(doc_id(0)).vector)) {
+    expected.insert(key.first);
+  }
+  CHECK(got == expected);
+}
+
+TEST_CASE("pending counts: each document's counts back as pushed until dropped, across blocks") {
+  detail::PendingCounts pending;
+  std::vector<std::vector<detail::PackedCount>> pushed;
+  // Enough counts for several blocks, and one document larger than a block.
+  for (std::uint32_t doc = 0; doc < 3000; ++doc) {
+    std::vector<detail::PackedCount> counts(doc == 1500 ? 700000 : doc % 400);
+    for (std::uint32_t i = 0; i < counts.size(); ++i) {
+      counts[i].term = TermId(doc * 7 + i);
+      counts[i].body = static_cast<std::uint16_t>(i % 100);
+    }
+    pending.push(doc, counts);
+    pushed.push_back(std::move(counts));
+  }
+  const auto same = [&](std::size_t doc) {
+    const auto got = pending.of(doc);
+    return std::equal(got.begin(), got.end(), pushed[doc].begin(), pushed[doc].end(),
+                      [](const auto& x, const auto& y) { return x.term == y.term && x.body == y.body; });
+  };
+  std::size_t intact = 0;
+  for (std::size_t doc = 0; doc < pushed.size(); ++doc) intact += pending.has(doc) && same(doc);
+  CHECK(intact == pushed.size());
+  CHECK_FALSE(pending.has(3000));
+  CHECK(pending.of(3001).empty());
+  pending.drop_before(1600);
+  CHECK_FALSE(pending.has(0));
+  CHECK_FALSE(pending.has(1599));
+  CHECK(pending.of(10).empty());
+  intact = 0;
+  for (std::size_t doc = 1600; doc < pushed.size(); ++doc) intact += pending.has(doc) && same(doc);
+  CHECK(intact == pushed.size() - 1600);
+  pending.drop_before(3002);
+  CHECK_FALSE(pending.has(2999));
+  // Documents 3000 to 3002 were weighed as they came (a stream): they keep nothing.
+  pending.push(3003, pushed[5]);
+  CHECK_FALSE(pending.has(3002));
+  CHECK(pending.has(3003));
+  CHECK(pending.of(3003).size() == pushed[5].size());
+}
+
+TEST_CASE("a released document keeps only its id, and its slot serves the next document") {
+  const std::vector<Article> articles = earthquake_articles();
+  Featurizer kept(analyzer(), &builtin());
+  Featurizer released(analyzer(), &builtin());
+  for (std::size_t i = 0; i < articles.size(); ++i) {
+    (void)kept.featurize_one(articles[i]);
+    (void)released.featurize_one(articles[i]);
+    if (i == 1) {
+      released.release(doc_id(0));
+      released.release(doc_id(0));  // again: nothing more happens
+    }
+  }
+  CHECK(released.size() == articles.size());
+  CHECK(released.released(doc_id(0)));
+  CHECK_FALSE(released.released(doc_id(1)));
+  CHECK_THROWS_WITH_AS((void)released.features(doc_id(0)), doctest::Contains("'1'"), InputError);
+  CHECK(released.id(doc_id(0)) == "1");
+  CHECK(released.find("1") == doc_id(0));
+  CHECK(released.find("4") == doc_id(3));
+  // The counts stay: the documents after the release are weighed as without it, and the held
+  // ones keep their features, whichever slot they took.
+  for (std::size_t doc = 1; doc < articles.size(); ++doc) {
+    CAPTURE(doc);
+    const DocFeatures& a = kept.features(doc_id(doc));
+    const DocFeatures& b = released.features(doc_id(doc));
+    CHECK(by_text(kept, a.vector) == by_text(released, b.vector));
+    CHECK(a.forms == b.forms);
+    CHECK(a.time == b.time);
+  }
+  CHECK(kept.document_frequencies().total_documents() ==
+        released.document_frequencies().total_documents());
+}
+
+TEST_CASE("a document that waits for finish() cannot be released; after it, it can") {
+  Featurizer f(analyzer(), &builtin());
+  f.add(std::vector<Article>{article("a", "en", "The earthquake destroyed many houses."),
+                             article("b", "en", "Rescuers searched the houses.")});
+  CHECK_THROWS_AS(f.release(doc_id(0)), ConfigError);
+  f.finish();
+  f.release(doc_id(0));
+  CHECK(f.released(doc_id(0)));
+  CHECK(f.features(doc_id(1)).vector.size() > 0);
+  CHECK_THROWS_AS(f.release(doc_id(2)), InputError);
 }

@@ -1,5 +1,8 @@
 #include "support.hpp"
 
+#include "cluster/detail/story_builder.hpp"
+#include "cluster/detail/stream_story.hpp"
+
 #include <crossnews/crossnews.hpp>
 
 #include <doctest/doctest.h>
@@ -144,7 +147,7 @@ TEST_CASE("stream: adding in batches on any thread count gives the ids of adding
   std::vector<ClusterId> expected;
   for (const auto& a : articles) expected.push_back(one_by_one.add(a));
   for (const std::size_t threads : {1, 2, 3}) {
-    for (const std::size_t batch : {1, 7, 256}) {
+    for (const std::size_t batch : {1, 7, 256, 600}) {  // 600: analysed in more than one chunk
       CAPTURE(threads);
       CAPTURE(batch);
       ClusterOptions options;
@@ -169,4 +172,169 @@ TEST_CASE("stream: adding in batches on any thread count gives the ids of adding
       }
     }
   }
+}
+
+namespace {
+
+// What a summary says, member ids included, for comparing two runs.
+std::vector<std::string> described(const std::vector<StorySummary>& stories) {
+  std::vector<std::string> out;
+  for (const auto& s : stories) {
+    std::ostringstream line;
+    line << s.id << ' ' << s.size << ' ' << s.first_time.value_or(-1) << ' '
+         << s.last_time.value_or(-1);
+    for (const auto& [lang, n] : s.languages) line << ' ' << lang << n;
+    for (const auto& [lang, words] : s.keywords) {
+      for (const auto& w : words) line << ' ' << lang << ':' << w;
+    }
+    for (const auto& [lang, title] : s.titles) line << ' ' << lang << '"' << title << '"';
+    for (const auto& id : s.member_ids) line << ' ' << id;
+    out.push_back(line.str());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("stream: a story that never retires is summarised from all its articles at the end") {
+  std::vector<std::size_t> gold;
+  // Several hundred stories: summaries are made a block at a time.
+  std::vector<Article> articles = interleaved_stories(300, 3, gold);
+  for (std::size_t i = 0; i < articles.size(); i += 3) {
+    articles[i].title = "title " + articles[i].id;
+  }
+  StreamClusterer stream(shared_analyzer(), &builtin_lexicon());
+  for (const auto& a : articles) (void)stream.add(a);
+  REQUIRE(stream.live_stories() == stream.stories().size());  // none retired
+  std::vector<detail::ArticleMeta> meta;
+  for (const auto& a : articles) meta.push_back({a.id, a.title});
+  const auto assignment = stream.assignment();
+  const auto stories = stream.stories();
+  REQUIRE(stories.size() > 256);
+  CHECK(described(stories) ==
+        described(detail::summarize_stories(stream.featurizer(), assignment, meta)));
+  std::vector<StorySummary> visited;
+  stream.for_each_story([&](const StorySummary& s) { visited.push_back(s); });
+  CHECK(described(visited) == described(stories));
+}
+
+TEST_CASE("stream: retired stories keep their summaries and let their articles go") {
+  std::vector<std::size_t> gold;
+  std::vector<Article> articles = interleaved_stories(60, 10, gold);
+  for (std::size_t i = 0; i < articles.size(); i += 3) {
+    articles[i].title = "title " + articles[i].id;
+  }
+  ClusterOptions options;
+  options.window_days = 1.0;
+  options.late_articles = 16;
+  // Kept articles are never let go (explanations need them): the same stream, holding everything.
+  ClusterOptions keeping = options;
+  keeping.features.keep_articles = true;
+  StreamClusterer releasing(shared_analyzer(), &builtin_lexicon(), options);
+  StreamClusterer holding(shared_analyzer(), &builtin_lexicon(), keeping);
+  for (const auto& a : articles) CHECK(releasing.add(a) == holding.add(a));
+  CHECK(releasing.assignment() == holding.assignment());
+  const auto stories = releasing.stories();
+  CHECK(described(stories) == described(holding.stories()));
+  CHECK(releasing.live_stories() < stories.size() / 2);
+
+  std::size_t released = 0;
+  for (std::size_t doc = 0; doc < articles.size(); ++doc) {
+    CHECK_FALSE(holding.featurizer().released(test::doc_id(doc)));
+    released += releasing.featurizer().released(test::doc_id(doc)) ? 1 : 0;
+  }
+  CHECK(released > articles.size() / 2);
+  // A retired story names all its members, as the assignment does.
+  std::map<ClusterId, std::vector<std::string>> members;
+  const auto assignment = releasing.assignment();
+  for (std::size_t doc = 0; doc < articles.size(); ++doc) {
+    members[assignment[doc]].push_back(articles[doc].id);
+  }
+  for (const auto& s : stories) CHECK(s.member_ids == members.at(s.id));
+}
+
+TEST_CASE("stream: a story's language centroids replay its joins and merges to the bit") {
+  const std::vector<Article> articles = {
+      test::article("a", "de", "Das Erdbeben zerstörte viele Häuser in der Stadt."),
+      test::article("b", "it", "Il terremoto ha distrutto molte case nella città."),
+      test::article("c", "de", "Nach dem Erdbeben besuchte der Minister die Stadt."),
+      test::article("d", "it", "Dopo il terremoto il ministro ha visitato la città."),
+      test::article("e", "de", "Die Stadt baut die Häuser nach dem Erdbeben wieder auf."),
+  };
+  Featurizer featurizer(shared_analyzer(), &builtin_lexicon());
+  for (const auto& a : articles) (void)featurizer.featurize_one(a);
+  const auto vector = [&](std::size_t doc) {
+    return featurizer.features(test::doc_id(doc)).vector;
+  };
+  // Story 0 was joined by a, took in story 1 (b, then d, then story 2: c) after one join, then e.
+  std::vector<detail::StreamStory> stories(3);
+  stories[0].joined = {0, 4};
+  stories[0].absorbed = {{1, 1}};
+  stories[1].joined = {1, 3};
+  stories[1].absorbed = {{2, 2}};
+  stories[2].joined = {2};
+  // The same additions and merges, made as they happened.
+  CentroidAccumulator de, it, de_of_1;
+  de.add(vector(0));
+  it.add(vector(1));
+  it.add(vector(3));
+  de_of_1.add(vector(2));  // story 2 brought German into story 1 after its Italian
+  de.merge(de_of_1);
+  de.add(vector(4));
+  const auto views = detail::language_views(stories, 0, featurizer, 80);
+  REQUIRE(views.size() == 2);
+  CHECK(views[0].lang_slot == featurizer.features(test::doc_id(0)).lang_slot);
+  CHECK(views[0].members == 3);
+  CHECK(views[1].members == 2);
+  for (const auto& [view, sum] : {std::pair{&views[0], &de}, std::pair{&views[1], &it}}) {
+    const SparseVector centroid = sum->centroid(80);
+    const auto expected = centroid.entries();
+    const auto got = view->view.vector.entries();
+    REQUIRE(got.size() == expected.size());
+    CHECK(std::equal(got.begin(), got.end(), expected.begin(), [](const auto& x, const auto& y) {
+      return x.term == y.term && x.weight == y.weight;
+    }));
+    CHECK(view->coherence == static_cast<float>(sum->mean_norm()));
+  }
+  CHECK(detail::story_members(stories, 0) == std::vector<std::size_t>{0, 1, 2, 3, 4});
+}
+
+TEST_CASE("stream: with a half-life, a word common in old days weighs as a rare one again") {
+  // Forty articles of the first day share a word; weeks later an article uses it again.
+  std::vector<Article> articles;
+  for (int i = 0; i < 40; ++i) {
+    Article a = test::article("old" + std::to_string(i), "de",
+                              "Der Hafen meldet neue Zahlen. Bericht Nummer " + std::to_string(i) +
+                                  " über Schiffe und Waren.");
+    a.time = 1735689600 + i * 60;
+    articles.push_back(std::move(a));
+  }
+  Article late = test::article("late", "de", "Im Hafen brannte ein Lager mit Holz.");
+  late.time = 1735689600 + 30 * 86400;
+  articles.push_back(late);
+
+  const auto weight_of_word = [&](double half_life_days) {
+    ClusterOptions options;
+    options.features.df.half_life_days = half_life_days;
+    StreamClusterer stream(shared_analyzer(), &builtin_lexicon(), options);
+    for (const auto& a : articles) (void)stream.add(a);
+    const Featurizer& f = stream.featurizer();
+    const auto doc = f.find("late");
+    REQUIRE(doc);
+    const DocFeatures& features = f.features(*doc);
+    // The heaviest term the late article shares with the old ones.
+    const auto& old = f.features(*f.find("old0")).vector;
+    float shared = 0.0f;
+    for (const auto& e : features.vector.entries()) {
+      if (old.weight(e.term) > 0.0f) shared = std::max(shared, e.weight);
+    }
+    return std::pair{shared, f.document_frequencies().total_documents()};
+  };
+  const auto [kept, all_documents] = weight_of_word(0.0);
+  const auto [decayed, decayed_documents] = weight_of_word(3.0);
+  CHECK(all_documents == doctest::Approx(41.0));
+  // Thirty days are ten half-lives: the old articles count about 40 / 1024 documents.
+  CHECK(decayed_documents == doctest::Approx(1.0 + 40.0 / 1024.0).epsilon(0.01));
+  CHECK(kept > 0.0f);
+  CHECK(decayed > kept * 1.2f);
 }

@@ -3,6 +3,8 @@
 
 #include "support.hpp"
 
+#include "cluster/detail/state_io.hpp"
+
 #include <crossnews/crossnews.hpp>
 
 #include <doctest/doctest.h>
@@ -124,6 +126,15 @@ TEST_CASE("stream state: resuming after the first, a middle and the last article
     CHECK(whole.live < whole.stories.size());  // some stories were evicted
     check_resume_equals_one_run(articles, options);
   }
+  SUBCASE("example corpus repeated: stories retire and their articles are let go") {
+    ClusterOptions options = stream_options();
+    options.late_articles = 16;
+    const auto articles = repeated_corpus(4);
+    StreamClusterer whole(shared_analyzer(), &builtin_lexicon(), options);
+    for (const auto& a : articles) (void)whole.add(a);
+    CHECK(whole.featurizer().released(DocId{0}));
+    check_resume_equals_one_run(articles, options);
+  }
 }
 
 TEST_CASE("stream state: a loaded clusterer skips nothing and knows the ids it holds") {
@@ -195,6 +206,40 @@ TEST_CASE("stream state: corrupt, truncated and foreign snapshots end in FormatE
   CHECK_THROWS_WITH_AS((void)load(df_snapshot.str()),
                        doctest::Contains("not a crossnews stream state"), FormatError);
   CHECK_THROWS_AS((void)load("{\"id\": \"a\"}\n"), FormatError);
+}
+
+TEST_CASE("stream state: numbers are stored in as few bytes as they need, and read back exactly") {
+  const std::int64_t smallest = std::numeric_limits<std::int64_t>::min();
+  const std::uint64_t largest = std::numeric_limits<std::uint64_t>::max();
+  const SparseVector vector = SparseVector::from_sorted(
+      {{TermId(0), 0.5f}, {TermId(1), -0.25f}, {TermId(4'000'000'000u), 1e-30f}});
+  std::string bytes;
+  detail::StateWriter writer(bytes);
+  writer(std::uint32_t{5}, std::int64_t{-3}, smallest, largest, vector);
+  CHECK(bytes.size() == 1 + 1 + 10 + 10 + (1 + 3 * 4 + 1 + 1 + 5));
+  detail::StateReader reader(bytes);
+  std::uint32_t five = 0;
+  std::int64_t minus_three = 0, small = 0;
+  std::uint64_t large = 0;
+  SparseVector read;
+  reader(five, minus_three, small, large, read);
+  CHECK(reader.remaining() == 0);
+  CHECK(five == 5);
+  CHECK(minus_three == -3);
+  CHECK(small == smallest);
+  CHECK(large == largest);
+  REQUIRE(read.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(read.entries()[i].term == vector.entries()[i].term);
+    CHECK(read.entries()[i].weight == vector.entries()[i].weight);
+  }
+  // A number too large for its field, or longer than 64 bits, is refused.
+  std::uint32_t narrow = 0;
+  const std::string large_number = bytes.substr(2 + 10, 10), long_number(11, '\xff');
+  detail::StateReader too_large(large_number);
+  CHECK_THROWS_WITH_AS(too_large(narrow), doctest::Contains("out of range"), FormatError);
+  detail::StateReader too_long(long_number);
+  CHECK_THROWS_WITH_AS(too_long(large), doctest::Contains("not a valid number"), FormatError);
 }
 
 }  // namespace

@@ -402,3 +402,42 @@ TEST_CASE("index: without times nearest_per_term reads the postings nearest the 
   index.query(vec({{1, 1.0f}}), options, *scratch, hits);
   CHECK(hits.size() == 19);
 }
+
+TEST_CASE("index: lists reserved before the inserts answer as lists grown posting by posting") {
+  std::mt19937 rng(11);
+  std::vector<SparseVector> vectors;
+  for (int i = 0; i < 2000; ++i) vectors.push_back(random_vector(rng, false));
+  InvertedIndex grown, reserved;
+  std::map<TermId, std::size_t> postings;
+  for (const SparseVector& v : vectors) {
+    for (const SparseEntry& e : v.entries()) ++postings[e.term];
+  }
+  reserved.reserve(TermId(999999), 5);  // a list nothing is inserted into
+  for (const auto& [term, n] : postings) reserved.reserve(term, n / 2);
+  for (std::uint32_t key = 0; key < vectors.size(); ++key) {
+    grown.insert(key, vectors[key], std::int64_t{key} / 10);
+    reserved.insert(key, vectors[key], std::int64_t{key} / 10);
+    if (key == 1000) {
+      for (const auto& [term, n] : postings) reserved.reserve(term, n / 2);
+    }
+  }
+  CHECK(reserved.size() == grown.size());
+  auto scratch = InvertedIndex::make_scratch();
+  std::vector<Hit> a, b, a2, b2;
+  for (int qi = 0; qi < 50; ++qi) {
+    CAPTURE(qi);
+    const SparseVector q = random_vector(rng, false);
+    const SparseVector other = random_vector(rng, false);
+    IndexQuery options;
+    options.k = 10;
+    options.time_from = qi;
+    options.time_to = qi + 100;
+    grown.query(q, options, *scratch, a);
+    reserved.query(q, options, *scratch, b);
+    check_equal(b, a);
+    grown.query_pair(q, other, options, *scratch, a, a2);
+    reserved.query_pair(q, other, options, *scratch, b, b2);
+    check_equal(b, a);
+    check_equal(b2, a2);
+  }
+}

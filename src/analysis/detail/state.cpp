@@ -6,6 +6,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <atomic>
 
 namespace crossnews::detail {
 namespace {
@@ -13,6 +14,13 @@ namespace {
 // Bound of a worker's cache per language; past it the cache restarts empty between documents.
 // 2^18 words hold the vocabulary of a large news corpus in a few tens of megabytes.
 constexpr std::size_t kMaxCacheEntries = std::size_t{1} << 18;
+
+// Key spaces are unique in the process, so that keys of different workers, languages or cache
+// generations are never mistaken for one another.
+std::uint64_t new_key_space() {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
 
 bool has_digit(std::string_view word) {
   return std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -73,7 +81,8 @@ LanguageState::LanguageState(std::string lang, const AnalysisResources& resource
       stopwords_(resources.stopwords_for(lang_)),
       elisions_(detail::elisions(lang_)),
       german_(lang_ == "de"),
-      stemmer_(lang_) {}
+      stemmer_(lang_),
+      key_space_(new_key_space()) {}
 
 void LanguageState::begin_document() {
   ++document_;
@@ -83,6 +92,8 @@ void LanguageState::begin_document() {
     text_.clear();
     parts_.clear();
     document_ = 1;
+    key_space_ = new_key_space();
+    next_key_ = 0;
   }
 }
 
@@ -120,6 +131,8 @@ std::uint32_t LanguageState::add(std::string_view word, std::uint32_t tag) {
       }
     }
   }
+  e.key_base = next_key_;
+  next_key_ += static_cast<std::uint32_t>(TermKey::first_part) + e.parts_count;
   const auto index = static_cast<std::uint32_t>(entries_.size());
   entries_.push_back(e);
   index_.insert(tag, index);

@@ -60,6 +60,9 @@ struct CacheEntry {
   std::uint32_t entity_begin = 0;
   std::uint32_t entity_len = 0;
   std::uint32_t parts_begin = 0;  ///< stems of its compound parts, in LanguageState's parts
+  /// Its terms' keys (AnalyzedText::keys): key_base + TermKey for the stem as a word, as a
+  /// compound part, and the entity form; then one per compound part.
+  std::uint32_t key_base = 0;
   std::uint16_t parts_count = 0;
   bool stopword = false;
   bool known = false;            ///< German: a dictionary word, a stopword or a decompoundable word
@@ -67,6 +70,9 @@ struct CacheEntry {
   std::uint32_t lower_seen = 0;  ///< last document (LanguageState::document) it was lowercase in
   std::uint32_t cap_mid_seen = 0;  ///< last document it was capitalised mid-sentence in
 };
+
+/// The terms a cache entry gives, as offsets from its CacheEntry::key_base.
+enum class TermKey : std::uint32_t { stem_word, stem_part, entity, first_part };
 
 /// Per-worker state for one language: stemmer, stopwords, and the word cache.
 class LanguageState {
@@ -81,16 +87,36 @@ class LanguageState {
   /// cache when it has grown past its bound, so a worker reading an endless stream stays bounded.
   void begin_document();
   [[nodiscard]] std::uint32_t document() const { return document_; }
+  /// The numbering of the keys of the current cache (AnalyzedText::key_space).
+  [[nodiscard]] std::uint64_t key_space() const { return key_space_; }
+  [[nodiscard]] static std::uint32_t key(const CacheEntry& e, TermKey which) {
+    return e.key_base + static_cast<std::uint32_t>(which);
+  }
 
   /// Index of the cache entry for folded `word`, made on first sight. Invalidates references to
   /// entries (not indices).
-  std::uint32_t lookup(std::string_view word) {
-    const std::uint32_t tag = WordIndex::tag(word);
+  std::uint32_t lookup(std::string_view word) { return lookup(word, WordIndex::tag(word)); }
+  /// The same, for a word whose WordIndex::tag is known.
+  std::uint32_t lookup(std::string_view word, std::uint32_t tag) {
     const std::uint32_t found = index_.find(word, tag, [this](std::uint32_t index) {
       const CacheEntry& e = entries_[index];
       return std::string_view(text_.data() + e.key_begin, e.key_len);
     });
     return found != WordIndex::kMissing ? found : add(word, tag);
+  }
+
+  /// A look-up of a word with tag `tag` waits for three reads from memory in turn when the cache
+  /// has outgrown the CPU's: its index slot, its entry, its text. Called with the tag of a word
+  /// some tokens ahead, these start the reads one step at a time (hints: nothing changes; always
+  /// inlined, as WordIndex::prefetch).
+  [[gnu::always_inline]] void prefetch_slot(std::uint32_t tag) const { index_.prefetch(tag); }
+  [[gnu::always_inline]] void prefetch_entry(std::uint32_t tag) const {
+    const std::uint32_t guess = index_.guess(tag);
+    if (guess != WordIndex::kMissing) __builtin_prefetch(&entries_[guess]);
+  }
+  [[gnu::always_inline]] void prefetch_text(std::uint32_t tag) const {
+    const std::uint32_t guess = index_.guess(tag);
+    if (guess != WordIndex::kMissing) __builtin_prefetch(text_.data() + entries_[guess].key_begin);
   }
 
   [[nodiscard]] CacheEntry& entry(std::uint32_t index) { return entries_[index]; }
@@ -117,6 +143,8 @@ class LanguageState {
   WordIndex index_;
   std::vector<CacheEntry> entries_;
   std::uint32_t document_ = 0;
+  std::uint64_t key_space_;
+  std::uint32_t next_key_ = 0;
   std::string text_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> parts_;
   std::vector<std::string_view> split_scratch_;

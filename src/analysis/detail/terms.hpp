@@ -65,14 +65,25 @@ class TermBuilder {
   void emit_word(std::uint32_t entry, TermKind kind, Field field, LanguageState& lang) {
     const CacheEntry& e = lang.entry(entry);
     if (e.stopword && resources_.options.remove_stopwords && !keep_stopwords_) return;
-    emit(kind, lang.stem(e), field);
+    emit(kind, lang.stem(e), field,
+         LanguageState::key(e, kind == TermKind::word ? TermKey::stem_word : TermKey::stem_part));
+    const std::uint32_t first_part = LanguageState::key(e, TermKey::first_part);
     for (std::size_t i = 0; i < e.parts_count; ++i) {
-      emit(TermKind::compound_part, lang.part(e, i), field);
+      emit(TermKind::compound_part, lang.part(e, i), field,
+           first_part + static_cast<std::uint32_t>(i));
     }
   }
 
-  /// Appends a term to the output; false once max_terms is reached.
-  bool emit(TermKind kind, std::string_view text, Field field) {
+  /// The entity form of a cache entry's word.
+  void emit_entity(std::uint32_t entry, Field field, LanguageState& lang) {
+    const std::string_view text = lang.entity(entry, entities_);
+    emit(TermKind::entity, text, field, LanguageState::key(lang.entry(entry), TermKey::entity));
+  }
+
+  /// Appends a term (and its key, AnalyzedText::keys) to the output; false once max_terms is
+  /// reached.
+  bool emit(TermKind kind, std::string_view text, Field field,
+            std::uint32_t key = AnalyzedText::kNoKey) {
     if (out_->terms.size() >= max_terms_) {
       full_ = true;
       out_->truncated = true;
@@ -83,12 +94,14 @@ class TermBuilder {
                                static_cast<std::uint32_t>(text.size()), kind, field,
                                source_begin_, source_end_ - source_begin_});
     out_->arena.append(text);
+    if (!phrase_) out_->keys.push_back(key);
     return true;
   }
 
   const AnalysisResources& resources_;
   EntityFolder entities_;
   std::vector<TokenState> states_;
+  std::vector<std::uint32_t> tags_;  ///< by token: WordIndex::tag of a plain word's folded form
   AnalyzedText* out_ = nullptr;
   bool phrase_ = false;
   bool keep_stopwords_ = false;

@@ -3,6 +3,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
+#include <numeric>
 #include <queue>
 #include <tuple>
 
@@ -16,11 +17,11 @@ namespace {
 // that differ by a dateline: similarity below 0.45, term overlap 0.98).
 constexpr double kNearCopyOverlap = 0.8;
 
-// Between two groups of nodes: the sum of their pairs' similarities.
-struct GroupLink {
-  std::uint32_t a, b;
-  double sum;
-  bool same_language;
+// The links between groups of near-copies, sorted by (a, b); for each, whether its articles share
+// a language (kept only when asked for: at 1M articles a byte per link is tens of megabytes).
+struct GroupLinks {
+  std::vector<GroupEdge> edges;
+  std::vector<std::uint8_t> same_language;
 };
 
 struct Link {
@@ -40,6 +41,9 @@ struct Candidate {
 };
 
 using Links = std::vector<Link>;  // sorted by `other`
+
+// How many links ahead a merge starts reading the rows it updates.
+constexpr std::size_t kRowAhead = 8;
 
 // Where the link to `other` is, or would go.
 Links::iterator lower_link(Links& links, std::uint32_t other) {
@@ -130,50 +134,67 @@ std::vector<std::uint32_t> near_copies(std::span<const CandidateEdge> edges, std
 // node): each pair of groups gets the average similarity of its linked node pairs, weighted by
 // their articles, counted for all its pairs of articles. Between two nodes alone in their
 // groups that is the edge's own sum, so only the edges of groups of several nodes are summed.
-std::vector<GroupLink> copy_group_links(std::span<const CandidateEdge> edges,
-                                        std::span<const std::uint32_t> copies,
-                                        std::span<const std::uint32_t> sizes,
-                                        std::span<const std::uint32_t> group_size) {
-  std::vector<GroupLink> alone;  // in edge order, so sorted
+GroupLinks copy_group_links(std::span<const CandidateEdge> edges,
+                            std::span<const std::uint32_t> copies,
+                            std::span<const std::uint32_t> sizes,
+                            std::span<const std::uint32_t> group_size, bool with_languages) {
+  GroupLinks alone;  // in edge order, so sorted
+  GroupLinks grouped;
   absl::flat_hash_map<std::uint64_t, std::size_t> slot;
-  std::vector<GroupLink> links;
   std::vector<double> pairs;
+  const auto add = [&](GroupLinks& to, GroupEdge edge, bool same_language) {
+    to.edges.push_back(edge);
+    if (with_languages) to.same_language.push_back(same_language);
+  };
   for (const CandidateEdge& e : edges) {
     const std::uint32_t ga = copies[e.a], gb = copies[e.b];
     if (ga == gb) continue;
     if (group_size[ga] == sizes[e.a] && group_size[gb] == sizes[e.b]) {
-      alone.push_back({ga, gb, double(e.similarity) * sizes[e.a] * sizes[e.b], e.same_language});
+      add(alone, {ga, gb, double(e.similarity) * sizes[e.a] * sizes[e.b]}, e.same_language);
       continue;
     }
     const auto lo = std::min(ga, gb), hi = std::max(ga, gb);
-    auto [it, added] = slot.try_emplace((std::uint64_t(lo) << 32) | hi, links.size());
+    auto [it, added] = slot.try_emplace((std::uint64_t(lo) << 32) | hi, grouped.edges.size());
     if (added) {
-      links.push_back({lo, hi, 0.0, e.same_language});
+      add(grouped, {lo, hi, 0.0}, e.same_language);
       pairs.push_back(0.0);
     }
     const double weight = double(sizes[e.a]) * sizes[e.b];
-    links[it->second].sum += e.similarity * weight;
+    grouped.edges[it->second].sum += e.similarity * weight;
     pairs[it->second] += weight;
   }
-  for (std::size_t i = 0; i < links.size(); ++i) {
-    links[i].sum = links[i].sum / pairs[i] * group_size[links[i].a] * group_size[links[i].b];
+  if (grouped.edges.empty()) return alone;
+  for (std::size_t i = 0; i < grouped.edges.size(); ++i) {
+    GroupEdge& l = grouped.edges[i];
+    l.sum = l.sum / pairs[i] * group_size[l.a] * group_size[l.b];
   }
-  const auto by_pair = [](const auto& x, const auto& y) {
-    return std::tie(x.a, x.b) < std::tie(y.a, y.b);
-  };
-  std::sort(links.begin(), links.end(), by_pair);
-  const auto middle = static_cast<std::ptrdiff_t>(alone.size());
-  alone.insert(alone.end(), links.begin(), links.end());
-  std::inplace_merge(alone.begin(), alone.begin() + middle, alone.end(), by_pair);
-  return alone;
+  // Both lists sorted by pair, then merged.
+  std::vector<std::uint32_t> order(grouped.edges.size());
+  std::iota(order.begin(), order.end(), 0u);
+  const auto pair_of = [](const GroupEdge& x) { return std::uint64_t{x.a} << 32 | x.b; };
+  std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+    return pair_of(grouped.edges[x]) < pair_of(grouped.edges[y]);
+  });
+  GroupLinks out;
+  out.edges.reserve(alone.edges.size() + grouped.edges.size());
+  std::size_t i = 0;
+  for (const std::uint32_t g : order) {
+    for (; i < alone.edges.size() && pair_of(alone.edges[i]) < pair_of(grouped.edges[g]); ++i) {
+      add(out, alone.edges[i], with_languages && alone.same_language[i]);
+    }
+    add(out, grouped.edges[g], with_languages && grouped.same_language[g]);
+  }
+  for (; i < alone.edges.size(); ++i) {
+    add(out, alone.edges[i], with_languages && alone.same_language[i]);
+  }
+  return out;
 }
 
-}  // namespace
-
-std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge> edges,
-                                       double threshold, std::span<const std::uint32_t> sizes,
-                                       Linkage linkage) {
-  std::vector<Links> links = build_links(n, edges);
+// agglomerate() on the groups' links (build_links).
+std::vector<std::uint32_t> agglomerate_links(std::vector<Links> links, double threshold,
+                                             std::span<const std::uint32_t> sizes,
+                                             Linkage linkage) {
+  const std::size_t n = links.size();
   std::vector<std::uint32_t> parent(n);
   for (std::size_t i = 0; i < n; ++i) parent[i] = static_cast<std::uint32_t>(i);
   std::vector<double> size(n, 1.0);
@@ -214,7 +235,16 @@ std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge>
     parent[gone] = keep;
     size[keep] += size[gone];
     merge_rows(links[keep], links[gone], keep, gone, scratch);
-    for (const auto& l : links[gone]) {
+    const Links& gone_row = links[gone];
+    for (std::size_t i = 0; i < gone_row.size(); ++i) {
+      // Each neighbour's row is elsewhere in memory: start reading its header, then the middle
+      // of the row, where the search for `gone` starts, a few neighbours ahead.
+      if (i + kRowAhead < gone_row.size()) __builtin_prefetch(&links[gone_row[i + kRowAhead].other]);
+      if (i + kRowAhead / 2 < gone_row.size()) {
+        const Links& ahead = links[gone_row[i + kRowAhead / 2].other];
+        __builtin_prefetch(ahead.data() + ahead.size() / 2);
+      }
+      const Link& l = gone_row[i];
       if (l.other == keep) continue;
       Links& row = links[l.other];
       row.erase(find_link(row, gone));
@@ -240,26 +270,49 @@ std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge>
   return parent;
 }
 
-std::vector<std::uint32_t> cluster_graph(std::span<const CandidateEdge> edges,
+// agglomerate() of groups whose links are taken, to free them once rows hold them.
+std::vector<std::uint32_t> agglomerate_taken(std::size_t n, std::vector<GroupEdge> edges,
+                                             double threshold,
+                                             std::span<const std::uint32_t> sizes) {
+  std::vector<Links> links = build_links(n, edges);
+  std::vector<GroupEdge>().swap(edges);
+  return agglomerate_links(std::move(links), threshold, sizes, Linkage::all_pairs);
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge> edges,
+                                       double threshold, std::span<const std::uint32_t> sizes,
+                                       Linkage linkage) {
+  return agglomerate_links(build_links(n, edges), threshold, sizes, linkage);
+}
+
+// Each representation of the graph is freed as soon as the next one is made: at 1M articles
+// each holds tens of millions of edges.
+std::vector<std::uint32_t> cluster_graph(std::vector<CandidateEdge> edges,
                                          std::span<const std::uint32_t> sizes, double threshold,
                                          bool monolingual_first) {
   const std::size_t n = sizes.size();
   std::vector<std::uint32_t> root = near_copies(edges, n);
   std::vector<std::uint32_t> group_size(n, 0);
   for (std::size_t i = 0; i < n; ++i) group_size[root[i]] += sizes[i];
-  const std::vector<GroupLink> links = copy_group_links(edges, root, sizes, group_size);
-  std::vector<GroupEdge> group_edges;
-  group_edges.reserve(links.size());
-  for (const GroupLink& l : links) {
-    if (!monolingual_first || l.same_language) group_edges.push_back({l.a, l.b, l.sum});
+  GroupLinks links = copy_group_links(edges, root, sizes, group_size, monolingual_first);
+  std::vector<CandidateEdge>().swap(edges);
+  if (!monolingual_first) {
+    const auto stories = agglomerate_taken(n, std::move(links.edges), threshold, group_size);
+    for (auto& r : root) r = stories[r];
+    return root;
   }
-  const auto stories = agglomerate(n, group_edges, threshold, group_size);
+  std::vector<GroupEdge> group_edges;
+  for (std::size_t i = 0; i < links.edges.size(); ++i) {
+    if (links.same_language[i]) group_edges.push_back(links.edges[i]);
+  }
+  const auto stories = agglomerate_taken(n, std::move(group_edges), threshold, group_size);
   for (auto& r : root) r = stories[r];
-  if (!monolingual_first) return root;
   // Second stage: the monolingual stories become the nodes; all links between them count.
   absl::flat_hash_map<std::uint64_t, std::size_t> slot;
   group_edges.clear();
-  for (const GroupLink& l : links) {
+  for (const GroupEdge& l : links.edges) {
     const std::uint32_t ra = stories[l.a], rb = stories[l.b];
     if (ra == rb) continue;
     const auto lo = std::min(ra, rb), hi = std::max(ra, rb);
@@ -269,9 +322,10 @@ std::vector<std::uint32_t> cluster_graph(std::span<const CandidateEdge> edges,
   }
   std::sort(group_edges.begin(), group_edges.end(),
             [](const auto& x, const auto& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
+  links = {};
   std::vector<std::uint32_t> story_size(n, 0);
   for (std::size_t i = 0; i < n; ++i) story_size[root[i]] += sizes[i];
-  const auto merged = agglomerate(n, group_edges, threshold, story_size);
+  const auto merged = agglomerate_taken(n, std::move(group_edges), threshold, story_size);
   for (auto& r : root) r = merged[r];
   return root;
 }

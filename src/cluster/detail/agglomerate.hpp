@@ -34,13 +34,20 @@ std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge>
                                        double threshold, std::span<const std::uint32_t> sizes = {},
                                        Linkage linkage = Linkage::all_pairs);
 
-/// An edge of the batch candidate graph, between two nodes (groups of exact duplicates).
+/// An edge of the batch candidate graph, between two nodes (groups of exact duplicates). 16
+/// bytes, the language flag packed beside b: a million articles make tens of millions of edges.
 struct CandidateEdge {
-  std::uint32_t a = 0, b = 0;  // a < b
+  static constexpr std::uint32_t kMaxNodes = std::uint32_t{1} << 31;
+  std::uint32_t a = 0;  // a < b
+  std::uint32_t b : 31 = 0;
+  bool same_language : 1 = false;
   float similarity = 0.0f;
   float overlap = 0.0f;  // share of the longer vector's terms that both hold
-  bool same_language = false;
+
+  /// (a, b) as one number, for sorting.
+  [[nodiscard]] std::uint64_t pair() const { return std::uint64_t{a} << 32 | b; }
 };
+static_assert(sizeof(CandidateEdge) == 16);
 
 /// Stories over the batch candidate graph (edges sorted by (a, b), no repeats; `sizes`: articles
 /// per node). Near-copies first: same-language nodes each holding 80 % of the other's terms, on
@@ -48,7 +55,8 @@ struct CandidateEdge {
 /// average of their linked pairs counted for all their pairs of articles. Then average linkage
 /// over all pairs at `threshold`; with `monolingual_first`, over same-language links first, then
 /// over all links between the stories that gives. Returns each node's story as its smallest node.
-std::vector<std::uint32_t> cluster_graph(std::span<const CandidateEdge> edges,
+/// Takes the edges, to free them as soon as they are summed into the groups' links.
+std::vector<std::uint32_t> cluster_graph(std::vector<CandidateEdge> edges,
                                          std::span<const std::uint32_t> sizes, double threshold,
                                          bool monolingual_first);
 

@@ -6,7 +6,10 @@
 #include <crossnews/featurizer.hpp>
 #include <crossnews/lexicon.hpp>
 
+#include "cluster/detail/featurizer_state.hpp"
+#include "cluster/detail/id_table.hpp"
 #include "cluster/detail/parallel.hpp"
+#include "cluster/detail/pending_counts.hpp"
 #include "cluster/detail/surface_forms.hpp"
 
 #include <absl/container/flat_hash_map.h>
@@ -24,28 +27,14 @@ namespace detail {
 
 constexpr std::uint32_t kNoConcept = std::numeric_limits<std::uint32_t>::max();
 
-// A term count kept between add() and finish(): 8 bytes, so a million articles of a few hundred
-// distinct terms fit in a few GB. Counts saturate (tf is logarithmic: no visible loss); the link
-// weight of a projected word is kept in 1/255 steps; `form` is the slot of the surface form the
-// article used in the feature's form table (Featurizer::kNoForm when it has none).
-constexpr std::uint16_t kMaxBodyCount = (1u << 14) - 1;
-struct PackedCount {
-  TermId term;
-  std::uint16_t body : 14 = 0;
-  std::uint16_t form : 2 = Featurizer::kNoForm;
-  std::uint8_t title = 0;
-  std::uint8_t link = 255;
-};
-static_assert(sizeof(PackedCount) == 8);
-
 template <class T>
 T saturate(float count) {
   return static_cast<T>(std::min(count, float(std::numeric_limits<T>::max())));
 }
 
-bool is_word_kind(FeatureKind kind) {
-  return kind == FeatureKind::word || kind == FeatureKind::compound_part;
-}
+// Words and compound parts, the kinds of one language, are the only features without the
+// cross-lingual flag: a flag look-up tells them apart without the vocabulary's term table.
+bool is_word_feature(std::uint8_t flags) { return (flags & kCrosslingualFlag) == 0; }
 
 // Levenshtein distance of a and b if it is at most 1, else 2 (all we need to know).
 int distance_up_to_one(std::string_view a, std::string_view b) {
@@ -61,6 +50,10 @@ int distance_up_to_one(std::string_view a, std::string_view b) {
   return rest_a == rest_b ? 1 : 2;
 }
 
+// How many counts ahead keep() starts reading a feature's surface forms (FormTable::prefetch_*):
+// the entry's number, the entry, the text.
+constexpr std::size_t kFormFirstAhead = 12, kFormEntryAhead = 8, kFormTextAhead = 4;
+
 // Names long enough that one letter more or less is a spelling variant, not another name
 // ("Eletronic Frontier Foundation" in the Italian seed): in bytes.
 constexpr std::size_t kMinVariantLength = 8;
@@ -70,9 +63,10 @@ constexpr float kVariantWeight = 0.9f;
 
 using detail::find_phrases, detail::FormTable, detail::source_text, detail::spanning;
 using detail::kCrosslingualFlag, detail::kNeutralFlag, detail::kPhraseStartFlag;
-using detail::distance_up_to_one, detail::is_word_kind, detail::saturate;
+using detail::distance_up_to_one, detail::is_word_feature, detail::saturate;
+using detail::kFormEntryAhead, detail::kFormFirstAhead, detail::kFormTextAhead;
 using detail::kMaxBodyCount, detail::kMinVariantLength, detail::kNoConcept, detail::kVariantWeight;
-using detail::PackedCount;
+using detail::PackedCount, detail::PendingCounts;
 
 struct Featurizer::Impl {
   const Analyzer& analyzer;
@@ -92,15 +86,19 @@ struct Featurizer::Impl {
   // Long entity tokens by their first three bytes, to find spelling variants of earlier names.
   absl::flat_hash_map<std::string, std::vector<TermId>> entities_by_prefix;
 
+  // The documents not released (Featurizer::release), by slot: a document's slot is its number
+  // until documents are released, whose slots are then reused, so an endless stream holds the
+  // features of the documents it still uses only.
   std::vector<DocFeatures> docs;
-  std::vector<std::vector<PackedCount>> pending;  // raw counts until finish()
+  PendingCounts pending;  // by document: raw counts until finish()
+  std::vector<std::uint32_t> slot_of_doc;  // by document: its slot, kReleasedDoc once released
+  std::vector<std::uint32_t> free_slots;
   std::vector<std::uint64_t> tokens_per_slot, mapped_per_slot;
   FormTable forms;
   bool finished = false;
 
   // Ids of all documents; titles and texts only with options.keep_articles.
-  std::vector<std::string> ids;
-  absl::flat_hash_map<std::string, std::size_t> doc_of_id;
+  detail::IdTable ids;
   std::vector<Article> articles;
 
   // One article on its way through add(). Kept across batches, so the buffers keep their capacity.
@@ -120,10 +118,16 @@ struct Featurizer::Impl {
     std::uint64_t word_tokens = 0, mapped_tokens = 0;  // for coverage()
   };
   std::vector<Staged> staged;
+  // Featurizer::add() in slices of this many articles per worker (featurizer.cpp).
+  static constexpr std::size_t kSliceArticlesPerWorker = 64;
+  void analyze_while_keeping(std::span<const Article> articles, std::span<Staged> staged,
+                             std::span<Staged> unkept);
+  void intern_and_project(std::span<const Article> articles, std::span<Staged> staged);
+  void keep_all(std::span<Staged> staged);
 
   // Per worker: project()'s scratch, which a batch's staged articles need not each hold.
   struct ProjectScratch {
-    std::vector<std::uint32_t> order;  // positions in Staged::terms by term, then text order
+    std::vector<std::uint64_t> order;  // term << 32 | position in Staged::terms, sorted
     struct Projected {
       PackedCount count;
       TermId word;            // the term counted (before projection)
@@ -134,6 +138,17 @@ struct Featurizer::Impl {
   };
   std::vector<ProjectScratch> project_scratch;
 
+  // Per worker and language slot: the TermId of each term key the worker's analyzer handed out
+  // (AnalyzedText::keys), so that a term seen before costs an array read instead of a vocabulary
+  // look-up, a hash of its text into a table too large for the cache. Only found ids are kept:
+  // an id never changes once interned.
+  struct TermMemo {
+    static constexpr TermId kNotLooked{std::numeric_limits<TermId::rep_type>::max()};
+    std::uint64_t key_space = 0;
+    std::vector<TermId> ids;  // by key
+  };
+  std::vector<std::vector<TermMemo>> memos;
+
   Impl(const Analyzer& a, const Lexicon* l, FeaturizerOptions o)
       : analyzer(a), lexicon(l), options(o), df(vocabulary, o.df) {
     // Each worker holds an analyzer's buffers: no more of them than can run at once.
@@ -141,6 +156,7 @@ struct Featurizer::Impl {
         detail::worker_count(options.threads, std::numeric_limits<std::size_t>::max());
     for (std::size_t i = 0; i < options.threads; ++i) workers.push_back(analyzer.worker());
     project_scratch.resize(options.threads);
+    memos.resize(options.threads);
     df.set_background(options.background);
   }
 
@@ -211,19 +227,48 @@ struct Featurizer::Impl {
   }
 
   // The ids of an article's terms in text order, read without changing the vocabulary, so that
-  // workers can look up concurrently; terms it lacks are left to intern_unknown().
-  void look_up(Staged& s) const {
+  // workers can look up concurrently (each with its own memos); terms it lacks are left to
+  // intern_unknown().
+  void look_up(Staged& s, std::vector<TermMemo>& worker_memos) const {
     s.terms.clear();
     s.unknown.clear();
     const auto slot = vocabulary.find_lang_slot(s.text.lang);
+    TermMemo* memo = nullptr;
+    if (slot && s.text.keys.size() == s.text.terms.size()) {
+      if (worker_memos.size() <= slot->value()) worker_memos.resize(slot->value() + 1);
+      memo = &worker_memos[slot->value()];
+      if (memo->key_space != s.text.key_space) {
+        memo->key_space = s.text.key_space;
+        memo->ids.clear();
+      }
+    }
     for (std::size_t i = 0; i < s.text.terms.size(); ++i) {
       const Term& term = s.text.terms[i];
       std::optional<TermId> id;
-      if (slot) id = vocabulary.find_in_slot(*slot, s.text.text(term), feature_kind(term.kind));
+      if (memo) {
+        id = find_memoized(*slot, s.text, i, *memo);
+      } else if (slot) {
+        id = vocabulary.find_in_slot(*slot, s.text.text(term), feature_kind(term.kind));
+      }
       if (!id) s.unknown.push_back(static_cast<std::uint32_t>(i));
       const bool title = term.field == Field::title;
       s.terms.push_back({id.value_or(TermId{}), title ? 0.0f : 1.0f, title ? 1.0f : 0.0f});
     }
+  }
+
+  std::optional<TermId> find_memoized(LangSlot slot, const AnalyzedText& text, std::size_t i,
+                                      TermMemo& memo) const {
+    const std::uint32_t key = text.keys[i];
+    if (key < memo.ids.size() && memo.ids[key] != TermMemo::kNotLooked) return memo.ids[key];
+    const Term& term = text.terms[i];
+    const auto id = vocabulary.find_in_slot(slot, text.text(term), feature_kind(term.kind));
+    if (id && key != AnalyzedText::kNoKey) {
+      if (key >= memo.ids.size()) {
+        memo.ids.resize(std::max<std::size_t>(key + 1, 2 * memo.ids.size()), TermMemo::kNotLooked);
+      }
+      memo.ids[key] = *id;
+    }
+    return id;
   }
 
   // Interns what look_up() did not find and resolves the new terms. Called in article order, so
@@ -269,24 +314,26 @@ struct Featurizer::Impl {
     auto& order = scratch.order;
     auto& projected = scratch.projected;
     const auto& terms = s.terms;
-    order.resize(terms.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return std::tie(terms[a].term, a) < std::tie(terms[b].term, b);
-    });
+    // Positions by term, then text order: packed keys sort without reading the terms.
+    order.clear();
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+      order.push_back(std::uint64_t{terms[i].term.value()} << 32 | i);
+    }
+    std::sort(order.begin(), order.end());
+    const auto position = [&](std::size_t r) { return static_cast<std::uint32_t>(order[r]); };
     projected.clear();
     s.word_tokens = s.mapped_tokens = 0;
     for (std::size_t r = 0; r < order.size();) {
-      const std::uint32_t first = order[r];
+      const std::uint32_t first = position(r);
       TermCount count = terms[first];
-      for (++r; r < order.size() && terms[order[r]].term == count.term; ++r) {
-        count.body += terms[order[r]].body;
-        count.title += terms[order[r]].title;
+      for (++r; r < order.size() && (order[r] >> 32) == count.term.value(); ++r) {
+        count.body += terms[position(r)].body;
+        count.title += terms[position(r)].title;
       }
       const auto i = count.term.value();
       const TermId feature = projection[i];
       const auto n = static_cast<std::uint32_t>(count.body + count.title);
-      if (is_word_kind(vocabulary.kind(count.term))) {
+      if (is_word_feature(flags[i])) {
         s.word_tokens += n;
         if (feature != count.term) s.mapped_tokens += n;
       }
@@ -321,9 +368,10 @@ struct Featurizer::Impl {
     }
   }
 
-  // Counts a projected article into the frequencies and keeps it (at its exact size: a million
-  // articles of a few hundred features each) until finish().
-  void keep(Staged& s, std::vector<TermId>& ids) {
+  // Counts a projected article into the frequencies and keeps it; its counts wait for finish()
+  // in `pending`, unless `weigh_now` (streaming: the article is weighed against the frequencies
+  // so far).
+  void keep(Staged& s, std::vector<TermId>& ids, bool weigh_now = false) {
     const std::uint16_t slot = s.meta.lang_slot.value();
     if (slot >= tokens_per_slot.size()) {
       tokens_per_slot.resize(slot + 1, 0);
@@ -331,22 +379,73 @@ struct Featurizer::Impl {
     }
     tokens_per_slot[slot] += s.word_tokens;
     mapped_per_slot[slot] += s.mapped_tokens;
-    for (std::size_t i = 0; i < s.counts.size(); ++i) {
+    const std::size_t n = s.counts.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + kFormFirstAhead < n) forms.prefetch_first(s.counts[i + kFormFirstAhead].term);
+      if (i + kFormEntryAhead < n) forms.prefetch_entry(s.counts[i + kFormEntryAhead].term);
+      if (i + kFormTextAhead < n) forms.prefetch_text(s.counts[i + kFormTextAhead].term);
       s.counts[i].form = forms.record(s.counts[i].term, slot, s.forms[i]);
     }
     count_df(s.meta.lang_slot, s.counts, s.meta.time, ids);
-    docs.push_back(std::move(s.meta));
-    pending.emplace_back(s.counts.begin(), s.counts.end());
+    const std::size_t doc = slot_of_doc.size();
+    const std::uint32_t at = store(std::move(s.meta));
+    if (weigh_now) {
+      std::vector<TermCount> scratch;
+      docs[at] = weigh_doc(docs[at], s.counts, scratch);
+    } else {
+      pending.push(doc, s.counts);
+    }
   }
 
-  void count_df(LangSlot slot, const std::vector<PackedCount>& counts,
+  // Places the next document in a released slot if any, else in a new one at the end; returns
+  // the slot.
+  std::uint32_t store(DocFeatures&& meta) {
+    if (free_slots.empty()) {
+      slot_of_doc.push_back(static_cast<std::uint32_t>(docs.size()));
+      docs.push_back(std::move(meta));
+      return slot_of_doc.back();
+    }
+    const std::uint32_t slot = free_slots.back();
+    free_slots.pop_back();
+    slot_of_doc.push_back(slot);
+    docs[slot] = std::move(meta);
+    return slot;
+  }
+
+  // The slot of a document that is held; InputError for one out of range or released.
+  [[nodiscard]] std::uint32_t slot(DocId doc) const {
+    check_doc(doc);
+    const std::uint32_t s = slot_of_doc[doc.value()];
+    if (s == detail::kReleasedDoc) {
+      throw InputError("document " + to_string(doc) + " (id '" + std::string(ids[doc.value()]) +
+                       "') was released: only its id is kept");
+    }
+    return s;
+  }
+  void check_held(DocId doc) const { (void)slot(doc); }
+
+  void release(DocId doc) {
+    check_doc(doc);
+    const std::uint32_t s = slot_of_doc[doc.value()];
+    if (s == detail::kReleasedDoc) return;
+    if (pending.has(doc.value())) {
+      throw ConfigError("Featurizer::release: document " + to_string(doc) +
+                        " waits for finish() to be weighed");
+    }
+    docs[s] = DocFeatures{};
+    free_slots.push_back(s);
+    slot_of_doc[doc.value()] = detail::kReleasedDoc;
+    if (options.keep_articles) articles[doc.value()] = Article{};
+  }
+
+  void count_df(LangSlot slot, std::span<const PackedCount> counts,
                 std::optional<std::int64_t> time, std::vector<TermId>& ids) {
     ids.clear();
     for (const auto& c : counts) ids.push_back(c.term);
     df.add(slot, ids, time);
   }
 
-  DocFeatures weigh_doc(const DocFeatures& meta, const std::vector<PackedCount>& counts,
+  DocFeatures weigh_doc(const DocFeatures& meta, std::span<const PackedCount> counts,
                         std::vector<TermCount>& scratch) const {
     scratch.clear();
     for (const auto& c : counts) scratch.push_back({c.term, float(c.body), float(c.title)});
@@ -365,6 +464,7 @@ struct Featurizer::Impl {
     doc.vector.prune_top_k(options.weighting.top_k);
     doc.vector.normalize();
     doc.forms.clear();
+    doc.forms.reserve(doc.vector.size());  // exact: a stream holds many of these at once
     c = 0;
     for (const auto& entry : doc.vector.entries()) {
       while (counts[c].term < entry.term) ++c;
@@ -382,8 +482,7 @@ struct Featurizer::Impl {
   }
 
   void remember(const Article& article) {
-    doc_of_id.try_emplace(article.id, ids.size());
-    ids.push_back(article.id);
+    ids.add(article.id);
     if (options.keep_articles) {
       Article kept;
       kept.title = article.title;
@@ -402,7 +501,7 @@ struct Featurizer::Impl {
 
   // The rest of featurize_one() for an analysed, looked-up article: interned, projected,
   // counted, and weighed against the frequencies so far.
-  void featurize_staged(Staged& s) {
+  const DocFeatures& featurize_staged(Staged& s) {
     const Article& article = *s.article;
     s.meta = meta_of(article, s.text);
     remember(article);
@@ -410,10 +509,8 @@ struct Featurizer::Impl {
     project(s, project_scratch.front());
     if (article.time) df.advance_to(*article.time);
     std::vector<TermId> ids;
-    keep(s, ids);
-    std::vector<TermCount> scratch;
-    docs.back() = weigh_doc(docs.back(), pending.back(), scratch);
-    std::vector<PackedCount>().swap(pending.back());
+    keep(s, ids, true);
+    return docs[slot_of_doc.back()];
   }
 
   DocFeatures meta_of(const Article& article, const AnalyzedText& text) {

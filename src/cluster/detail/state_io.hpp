@@ -2,8 +2,9 @@
 // Writing and reading a StreamClusterer's state (StreamClusterer::save / load). One list of
 // fields per type serves both directions: `fields(io, object)` calls io(a, b, ...) and the io
 // writes them or reads into them, so what is saved and what is loaded cannot drift apart.
-// Integers are stored little-endian at their own width (bool and 8-bit in 1 byte, 16- and 32-bit
-// in 4, 64-bit in 8), floats by their bits, so a loaded state equals the saved one bit for bit.
+// Integers wider than a byte, counts and lengths are stored as varints (ByteWriter::varint;
+// signed ones zigzagged), bool and 8-bit in 1 byte, floats by their bits, so a loaded state equals
+// the saved one bit for bit; a sparse vector's terms are stored as gaps from the previous one.
 // The reader trusts no count: vectors grow element by element as bytes are read, so a corrupt
 // count ends in FormatError, never in a huge allocation.
 
@@ -75,10 +76,11 @@ class StateWriter {
       w_.u8(v ? 1 : 0);
     } else if constexpr (std::is_integral_v<T> && sizeof(T) == 1) {
       w_.u8(static_cast<std::uint8_t>(v));
-    } else if constexpr (std::is_integral_v<T> && sizeof(T) <= 4) {
-      w_.u32(static_cast<std::uint32_t>(v));
+    } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+      const auto wide = static_cast<std::int64_t>(v);
+      w_.varint((static_cast<std::uint64_t>(wide) << 1) ^ static_cast<std::uint64_t>(wide >> 63));
     } else if constexpr (std::is_integral_v<T>) {
-      w_.u64(static_cast<std::uint64_t>(v));
+      w_.varint(static_cast<std::uint64_t>(v));
     } else if constexpr (std::is_same_v<T, float>) {
       w_.u32(std::bit_cast<std::uint32_t>(v));
     } else if constexpr (std::is_same_v<T, double>) {
@@ -96,7 +98,7 @@ class StateWriter {
     one(id.value());
   }
   void special(std::string_view s) {
-    w_.u64(s.size());
+    w_.varint(s.size());
     w_.bytes(s);
   }
   template <class T, std::size_t N>
@@ -115,17 +117,17 @@ class StateWriter {
   }
   template <class T>
   void special(const std::vector<T>& v) {
-    w_.u64(v.size());
+    w_.varint(v.size());
     for (const auto& x : v) one(x);
   }
   void special(const SparseVector& v) {
-    w_.u64(v.size());
-    for (const auto& e : v.entries()) (*this)(e.term, e.weight);
-  }
-  void special(const CentroidAccumulator& c) {
-    w_.u64(c.sums().size());
-    for (const auto& e : c.sums()) (*this)(e.term, e.weight);
-    one(c.members());
+    w_.varint(v.size());
+    std::uint32_t previous = 0;
+    for (const auto& e : v.entries()) {
+      w_.varint(e.term.value() - previous);
+      previous = e.term.value();
+      one(e.weight);
+    }
   }
   void special(const Featurizer& f);  // featurizer_state.cpp
 
@@ -142,6 +144,10 @@ class StateReader {
   }
 
   [[nodiscard]] std::size_t remaining() const { return r_.remaining(); }
+  /// A count of records of at least `min_record_size` bytes each (FormatError beyond the bytes).
+  std::uint64_t count(std::string_view field, std::size_t min_record_size) {
+    return r_.varint_count(field, min_record_size);
+  }
   [[noreturn]] void fail(std::string_view field, std::string_view problem) const {
     r_.fail(field, r_.position(), problem);
   }
@@ -160,14 +166,17 @@ class StateReader {
       v = b == 1;
     } else if constexpr (std::is_integral_v<T> && sizeof(T) == 1) {
       v = static_cast<T>(r_.u8("byte"));
-    } else if constexpr (std::is_integral_v<T> && sizeof(T) <= 4) {
-      const std::uint32_t raw = r_.u32("integer");
-      if (raw > static_cast<std::uint32_t>(std::numeric_limits<T>::max())) {
+    } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+      const std::uint64_t raw = r_.varint("integer");
+      const auto wide = static_cast<std::int64_t>((raw >> 1) ^ (~(raw & 1) + 1));
+      if (wide < std::numeric_limits<T>::min() || wide > std::numeric_limits<T>::max()) {
         fail("integer", "is out of range");
       }
-      v = static_cast<T>(raw);
+      v = static_cast<T>(wide);
     } else if constexpr (std::is_integral_v<T>) {
-      v = static_cast<T>(r_.u64("integer"));
+      const std::uint64_t raw = r_.varint("integer");
+      if (raw > std::numeric_limits<T>::max()) fail("integer", "is out of range");
+      v = static_cast<T>(raw);
     } else if constexpr (std::is_same_v<T, float>) {
       v = std::bit_cast<float>(r_.u32("number"));
     } else if constexpr (std::is_same_v<T, double>) {
@@ -186,7 +195,7 @@ class StateReader {
     one(value);
     id = StrongId<Tag, Rep>(value);
   }
-  void special(std::string& s) { s = r_.bytes(r_.count("text length", 1), "text"); }
+  void special(std::string& s) { s = r_.bytes(count("text length", 1), "text"); }
   template <class T, std::size_t N>
   void special(std::array<T, N>& a) {
     for (auto& x : a) one(x);
@@ -205,27 +214,24 @@ class StateReader {
   }
   template <class T>
   void special(std::vector<T>& v) {
-    const std::uint64_t n = r_.count("count", 1);
+    const std::uint64_t n = count("count", 1);
     v.clear();
     for (std::uint64_t i = 0; i < n; ++i) one(v.emplace_back());
   }
-  template <class Entry>
-  std::vector<Entry> sorted_entries() {
-    std::vector<Entry> entries;
-    const std::uint64_t n = r_.count("entries", 8);
+  void special(SparseVector& v) {
+    std::vector<SparseEntry> entries;
+    const std::uint64_t n = count("entries", 5);
+    std::uint64_t term = 0;
     for (std::uint64_t i = 0; i < n; ++i) {
-      Entry& e = entries.emplace_back();
-      (*this)(e.term, e.weight);
-      if (i > 0 && !(entries[i - 1].term < e.term)) fail("entries", "are not sorted by term");
+      const std::uint64_t gap = r_.varint("term");
+      if (i > 0 && gap == 0) fail("entries", "are not sorted by term");
+      term += gap;
+      if (term > std::numeric_limits<std::uint32_t>::max()) fail("term", "is out of range");
+      SparseEntry& e = entries.emplace_back();
+      e.term = TermId(static_cast<std::uint32_t>(term));
+      one(e.weight);
     }
-    return entries;
-  }
-  void special(SparseVector& v) { v = SparseVector::from_sorted(sorted_entries<SparseEntry>()); }
-  void special(CentroidAccumulator& c) {
-    auto sums = sorted_entries<CentroidAccumulator::SumEntry>();
-    std::size_t members = 0;
-    one(members);
-    c = CentroidAccumulator::from_sums(std::move(sums), members);
+    v = SparseVector::from_sorted(std::move(entries));
   }
   void special(Featurizer& f);  // featurizer_state.cpp
 

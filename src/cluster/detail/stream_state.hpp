@@ -12,13 +12,20 @@
 
 namespace crossnews::detail {
 
+// Version 2: retired stories keep their summaries; released articles, their ids only.
 inline constexpr SnapshotKind kStreamStateKind{
-    {'C', 'N', 'X', 'S', 'T', '\x89', '\r', '\n'}, 1, "stream state"};
+    {'C', 'N', 'X', 'S', 'T', '\x89', '\r', '\n'}, 2, "stream state"};
 
 void write_options(StateWriter& out, const AnalyzerOptions& analyzer,
                    const ClusterOptions& options);
 /// Throws ConfigError naming the first option whose stored value differs from the given one.
 void check_options(StateReader& in, const AnalyzerOptions& analyzer,
                    const ClusterOptions& options);
+
+/// A retired story's summary but for its id, size and members, in bytes: a StorySummary's maps
+/// cost about 1 KB, the bytes a third of it, and a stream keeps one per story it ever had.
+[[nodiscard]] std::string pack_summary(const StorySummary& summary);
+/// FormatError for bytes pack_summary() did not make.
+[[nodiscard]] StorySummary unpack_summary(std::string_view packed);
 
 }  // namespace crossnews::detail

@@ -24,6 +24,12 @@ class ByteWriter {
   void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
   void f64(double v) { u64(std::bit_cast<std::uint64_t>(v)); }
   void bytes(std::string_view v) { out_.append(v); }
+  /// Seven bits a byte, lowest first, the high bit set on all but the last (LEB128): small
+  /// numbers, which most counts, lengths and id gaps are, take one or two bytes.
+  void varint(std::uint64_t v) {
+    for (; v >= 0x80; v >>= 7) u8(static_cast<std::uint8_t>(v | 0x80));
+    u8(static_cast<std::uint8_t>(v));
+  }
   /// A length-prefixed string: length:u32 bytes.
   void text(std::string_view v) {
     u32(static_cast<std::uint32_t>(v.size()));
@@ -68,17 +74,29 @@ class ByteReader {
     return v;
   }
   std::string_view text(std::string_view field) { return bytes(u32(field), field); }
+  std::uint64_t varint(std::string_view field) {
+    const std::size_t at = pos_;
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      const std::uint8_t b = u8(field);
+      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        if (shift == 63 && b > 1) break;  // more than 64 bits
+        return v;
+      }
+    }
+    fail(field, at, "is not a valid number");
+  }
   /// Reads a count of records that take at least `min_record_size` bytes each, rejecting counts
   /// the remaining bytes cannot hold (so reserving `count` elements is safe).
   std::uint64_t count(std::string_view field, std::size_t min_record_size) {
     const std::size_t at = pos_;
-    const std::uint64_t n = u64(field);
-    if (min_record_size > 0 && n > remaining() / min_record_size) {
-      fail(field, at,
-           "count " + std::to_string(n) + " exceeds the remaining " + std::to_string(remaining()) +
-               " bytes");
-    }
-    return n;
+    return checked_count(u64(field), field, at, min_record_size);
+  }
+  /// The same for a count written as a varint.
+  std::uint64_t varint_count(std::string_view field, std::size_t min_record_size) {
+    const std::size_t at = pos_;
+    return checked_count(varint(field), field, at, min_record_size);
   }
 
   [[noreturn]] void fail(std::string_view field, std::size_t at, std::string_view problem) const {
@@ -87,6 +105,15 @@ class ByteReader {
   }
 
  private:
+  std::uint64_t checked_count(std::uint64_t n, std::string_view field, std::size_t at,
+                              std::size_t min_record_size) const {
+    if (min_record_size > 0 && n > remaining() / min_record_size) {
+      fail(field, at,
+           "count " + std::to_string(n) + " exceeds the remaining " + std::to_string(remaining()) +
+               " bytes");
+    }
+    return n;
+  }
   void need(std::size_t size, std::string_view field) const {
     if (size > remaining()) {
       fail(field, pos_,
