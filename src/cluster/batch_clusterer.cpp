@@ -43,6 +43,15 @@ struct BatchRun {
 
   using Edge = detail::CandidateEdge;
 
+  // What one linking thread works with: its query buffers and the edges it found.
+  struct LinkWorker {
+    std::unique_ptr<QueryScratch, void (*)(QueryScratch*)> scratch = InvertedIndex::make_scratch();
+    ScatteredArticle article;
+    std::vector<Hit> hits, xl_hits;
+    std::vector<const DocFeatures*> neighbours;  // the hits' features
+    std::vector<Edge> edges;
+  };
+
   // `representative`: the article each node of the graph is linked through.
   std::vector<Edge> candidate_edges(std::span<const std::uint32_t> representative,
                                     const ProgressCallback& progress) {
@@ -65,13 +74,9 @@ struct BatchRun {
     reserve_lists(index, by_time, doc);
     for (const std::uint32_t node : by_time) index.insert(node, doc(node).vector, doc(node).time);
     const std::size_t workers = detail::worker_count(options.features.threads, n);
-    std::vector<std::vector<Edge>> per_worker(workers);
-    // Each worker's buffers live across the chunks: both are as large as the index or the
-    // vocabulary, and refilling them per chunk would cost more than the chunk's queries.
-    std::vector<std::unique_ptr<QueryScratch, void (*)(QueryScratch*)>> scratches;
-    for (std::size_t w = 0; w < workers; ++w) scratches.push_back(InvertedIndex::make_scratch());
-    std::vector<ScatteredArticle> articles(workers,
-                                           ScatteredArticle(featurizer.vocabulary().size()));
+    // Each worker's buffers live across the chunks: its scratch is as large as the index, and
+    // refilling it per chunk would cost more than the chunk's queries.
+    std::vector<LinkWorker> per_worker(workers);
     // Chunks of at most 8192 articles, and at least 64 of them on a large corpus, so progress moves
     // steadily; each chunk costs one start of the workers.
     const std::size_t chunk = std::clamp<std::size_t>(n / 64, 256, 8192);
@@ -80,19 +85,17 @@ struct BatchRun {
       const std::size_t stop = std::min(n, start + chunk);
       detail::parallel_for(
           stop - start, workers, [&](std::size_t worker, std::size_t begin, std::size_t end) {
-            std::vector<Hit> hits, xl_hits;
             for (std::size_t i = start + begin; i < start + end; ++i) {
-              collect(index, representative, static_cast<std::uint32_t>(i), *scratches[worker],
-                      articles[worker], hits, xl_hits, per_worker[worker]);
+              collect(index, representative, static_cast<std::uint32_t>(i), per_worker[worker]);
             }
           });
       std::vector<Edge>& gathered = chunks.emplace_back();
       std::size_t found = 0;
-      for (const auto& w : per_worker) found += w.size();
+      for (const auto& w : per_worker) found += w.edges.size();
       gathered.reserve(found);
       for (auto& w : per_worker) {
-        gathered.insert(gathered.end(), w.begin(), w.end());
-        w.clear();
+        gathered.insert(gathered.end(), w.edges.begin(), w.edges.end());
+        w.edges.clear();
       }
       if (progress) progress("link", stop, n);
     }
@@ -152,9 +155,11 @@ struct BatchRun {
     return edges;
   }
 
+  // How many neighbours ahead collect() starts reading a neighbour's vector.
+  static constexpr std::size_t kFetchAhead = 4;
+
   void collect(const InvertedIndex& index, std::span<const std::uint32_t> representative,
-               std::uint32_t node, QueryScratch& scratch, ScatteredArticle& article,
-               std::vector<Hit>& hits, std::vector<Hit>& xl_hits, std::vector<Edge>& out) const {
+               std::uint32_t node, LinkWorker& w) const {
     const DocFeatures& d = featurizer.features(DocId{representative[node]});
     IndexQuery q =
         detail::window_query(d, options, options.neighbours, options.candidate_min_score);
@@ -162,16 +167,32 @@ struct BatchRun {
     // Without times the corpus order bounds the postings read per term, as time does.
     q.anchor = node;
     q.nearest_per_term = options.postings_per_term;
-    detail::find_candidates(index, featurizer, d, q, options.query_terms, scratch, hits, xl_hits);
-    article.set(featurizer, d);
+    std::vector<Hit>& hits = w.hits;
+    detail::find_candidates(index, featurizer, d, q, options.query_terms, *w.scratch, hits,
+                            w.xl_hits);
+    w.article.set(featurizer, d);
+    // The neighbours' features are scattered over the heap: every address is taken (and its
+    // header fetched) first, and each vector's first lines are fetched a few neighbours ahead,
+    // so the cache misses overlap instead of coming one after another.
+    std::vector<const DocFeatures*>& others = w.neighbours;
+    others.clear();
     for (const Hit& h : hits) {
-      const DocFeatures& other = featurizer.features(DocId{representative[h.key]});
-      const SimilarityParts parts = article.similarity(other, options);
-      if (parts.total <= 0.0f) continue;
-      out.push_back({std::min(node, h.key), std::max(node, h.key), d.lang_slot == other.lang_slot,
-                     parts.total, parts.overlap});
+      others.push_back(&featurizer.features(DocId{representative[h.key]}));
+      __builtin_prefetch(others.back());
     }
-    article.clear();
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+      if (i + kFetchAhead < others.size()) {
+        const auto ahead = others[i + kFetchAhead]->vector.entries();
+        __builtin_prefetch(ahead.data());
+        __builtin_prefetch(ahead.data() + 8);
+      }
+      const DocFeatures& other = *others[i];
+      const SimilarityParts parts = w.article.similarity(other, options);
+      if (parts.total <= 0.0f) continue;
+      const std::uint32_t key = hits[i].key;
+      w.edges.push_back({std::min(node, key), std::max(node, key),
+                         d.lang_slot == other.lang_slot, parts.total, parts.overlap});
+    }
   }
 
   ClusteringResult run(std::span<const detail::ArticleMeta> meta,

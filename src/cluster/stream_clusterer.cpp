@@ -262,7 +262,6 @@ struct StreamClusterer::Impl {
     std::vector<Hit> hits, xl_hits;
     detail::find_candidates(index, featurizer, doc, q, 2 * options.query_terms, *scratch, hits,
                             xl_hits);
-    scattered.fit(featurizer.vocabulary().size());
     scattered.set(featurizer, doc);
     std::vector<std::pair<float, std::uint32_t>> ranked;  // (similarity sum, story)
     for (const Hit& h : hits) {
@@ -272,7 +271,6 @@ struct StreamClusterer::Impl {
       const float s = scattered.similarity(featurizer.features(DocId{h.key}), options).total;
       if (s > 0.0f) ranked.emplace_back(s, story);
     }
-    scattered.clear();
     std::sort(ranked.begin(), ranked.end(),
               [](const auto& x, const auto& y) { return x.second < y.second; });
     std::vector<std::pair<float, std::uint32_t>> mean;

@@ -119,6 +119,13 @@ struct QueryScratch {
   std::vector<std::uint32_t> candidates;
   std::vector<Term> terms;
   std::vector<PairTerm> pair_terms;
+  // query_pair(): the lower bound of `slot` in [base, base + len), searched for (lower_bounds()).
+  struct SlotSearch {
+    const Posting* base;
+    std::size_t len;
+    std::uint32_t slot;
+  };
+  std::vector<SlotSearch> searches;
   std::vector<double> rest;  // rest[i]: sum of the bounds of terms i..end
   std::vector<std::pair<double, std::uint32_t>> ranked;
   std::vector<std::uint32_t> leaders;  // the k best candidates at the last exact ranking
@@ -207,6 +214,12 @@ struct InvertedIndex::Impl {
   }
   [[nodiscard]] std::span<const Posting> window(const PostingList& list,
                                                const SlotRange& range) const;
+  // window() in two steps, for queries that search many lists at once: the slot whose lower
+  // bound in a list of `postings` it starts from, and the window from that bound (`start`).
+  [[nodiscard]] static std::uint32_t window_key(std::size_t postings, const SlotRange& range);
+  [[nodiscard]] static std::span<const Posting> window(std::span<const Posting> all,
+                                                       const SlotRange& range,
+                                                       const Posting* start);
 
   // query() phases (index_query.cpp).
   bool gather_terms(const SparseVector& q, const std::optional<SlotRange>& slots,

@@ -81,22 +81,37 @@ InvertedIndex::Impl::SlotRange InvertedIndex::Impl::window_slots(
           bounded ? options.nearest_per_term : 0};
 }
 
+std::uint32_t InvertedIndex::Impl::window_key(std::size_t postings, const SlotRange& range) {
+  const std::size_t cap = range.nearest_per_term;
+  return cap == 0 || postings <= cap ? range.first : range.middle;
+}
+
 std::span<const Posting> InvertedIndex::Impl::window(const PostingList& list,
                                                      const SlotRange& range) const {
   const std::span<const Posting> all = list.postings;
+  const std::uint32_t key = window_key(all.size(), range);
+  const auto start =
+      std::partition_point(all.begin(), all.end(), [key](const Posting& p) { return p.slot < key; });
+  return window(all, range, all.data() + (start - all.begin()));
+}
+
+std::span<const Posting> InvertedIndex::Impl::window(std::span<const Posting> all,
+                                                     const SlotRange& range,
+                                                     const Posting* start) {
   const std::size_t cap = range.nearest_per_term;
   const auto before_slot = [](std::uint32_t slot) {
     return [slot](const Posting& p) { return p.slot < slot; };
   };
+  const auto found = all.begin() + (start - all.data());
   if (cap == 0 || all.size() <= cap) {
-    const auto first = std::partition_point(all.begin(), all.end(), before_slot(range.first));
-    const auto last = std::partition_point(first, all.end(), before_slot(range.last));
-    return {first, last};
+    const auto last = std::partition_point(found, all.end(), before_slot(range.last));
+    return {found, last};
   }
   // The `cap` postings nearest the middle of the window: as many before it as after, where the
   // window's ends allow. Only one search runs over the whole list (on a long list every step is
-  // a cache miss); the window's ends are looked for within `cap` postings of the middle.
-  const auto middle = std::partition_point(all.begin(), all.end(), before_slot(range.middle));
+  // a cache miss), the one that found `start`; the window's ends are looked for within `cap`
+  // postings of the middle.
+  const auto middle = found;
   const auto reach = static_cast<std::ptrdiff_t>(cap);
   const auto low = middle - std::min(middle - all.begin(), reach);
   const auto high = middle + std::min(all.end() - middle, reach);

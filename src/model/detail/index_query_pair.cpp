@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 
 // InvertedIndex::query_pair(): two queries in one pass over every posting of their terms, with
 // per-slot accumulators taken in cache-sized blocks, or a small hash table when few postings.
@@ -20,14 +21,37 @@ constexpr std::size_t kCompactPostings = 8192;
 
 // Keeps the k best hits seen so far as a heap whose top is the worst of them: a candidate that
 // cannot enter costs one comparison, where collecting all and cutting later costs a copy each.
-void offer(std::vector<Hit>& heap, Hit hit, std::size_t k) {
+// The key (a cache miss on a large index) is read only for a candidate the score alone does not
+// keep out.
+void offer(std::vector<Hit>& heap, float score, std::uint32_t slot,
+           const std::vector<std::uint32_t>& keys, std::size_t k) {
   if (heap.size() < k) {
-    heap.push_back(hit);
+    heap.push_back({keys[slot], score});
     std::push_heap(heap.begin(), heap.end(), better_hit);
-  } else if (better_hit(hit, heap.front())) {
+  } else if (score >= heap.front().score) {
+    const Hit hit{keys[slot], score};
+    if (!better_hit(hit, heap.front())) return;
     std::pop_heap(heap.begin(), heap.end(), better_hit);
     heap.back() = hit;
     std::push_heap(heap.begin(), heap.end(), better_hit);
+  }
+}
+
+// Runs the searches one step of each in turn, so that their cache misses (a step on a long list
+// is one) overlap instead of following each other. Each ends with `base` at its lower bound: the
+// position std::partition_point finds by the same steps.
+void lower_bounds(std::span<QueryScratch::SlotSearch> searches) {
+  for (bool active = true; active;) {
+    active = false;
+    for (QueryScratch::SlotSearch& s : searches) {
+      if (s.len == 0) continue;
+      const std::size_t half = s.len / 2;
+      const bool after = s.base[half].slot < s.slot;
+      s.base = after ? s.base + half + 1 : s.base;
+      s.len = after ? s.len - half - 1 : half;
+      __builtin_prefetch(s.base + s.len / 2);
+      active = active || s.len != 0;
+    }
   }
 }
 
@@ -53,10 +77,10 @@ void InvertedIndex::Impl::query_pair(const SparseVector& first, const SparseVect
     const auto score0 = static_cast<float>(score[0]);
     const auto score1 = static_cast<float>(score[1]);
     if (score0 > 0.0f && score0 >= options.min_score) {
-      offer(first_hits, {keys[slot], score0}, options.k);
+      offer(first_hits, score0, slot, keys, options.k);
     }
     if (score1 > 0.0f && score1 >= options.min_score) {
-      offer(second_hits, {keys[slot], score1}, options.k);
+      offer(second_hits, score1, slot, keys, options.k);
     }
   };
   if (postings <= kCompactPostings) {
@@ -81,7 +105,7 @@ void InvertedIndex::Impl::query_pair(const SparseVector& first, const SparseVect
 }
 
 // The union of both queries' terms into s.pair_terms, in term order (a merge: both are sorted by
-// term).
+// term), each cut to the query's window when there is one.
 void InvertedIndex::Impl::gather_pair_terms(const SparseVector& first, const SparseVector& second,
                                             const std::optional<SlotRange>& slots,
                                             QueryScratch& s) const {
@@ -96,9 +120,21 @@ void InvertedIndex::Impl::gather_pair_terms(const SparseVector& first, const Spa
     const auto it = list_of_term.find(term.value());
     if (it == list_of_term.end()) continue;
     const PostingList& list = lists[it->second];
-    const std::span<const Posting> postings = slots ? window(list, *slots) : list.postings;
-    if (!postings.empty()) s.pair_terms.push_back({postings, {w0, w1}});
+    if (!list.postings.empty()) s.pair_terms.push_back({list.postings, {w0, w1}});
   }
+  if (!slots) return;
+  // Every list's search for its window runs at once (lower_bounds), then each is cut.
+  s.searches.clear();
+  for (const QueryScratch::PairTerm& t : s.pair_terms) {
+    const std::size_t n = t.postings.size();
+    s.searches.push_back({t.postings.data(), n, window_key(n, *slots)});
+  }
+  lower_bounds(s.searches);
+  for (std::size_t t = 0; t < s.pair_terms.size(); ++t) {
+    QueryScratch::PairTerm& term = s.pair_terms[t];
+    term.postings = window(term.postings, *slots, s.searches[t].base);
+  }
+  std::erase_if(s.pair_terms, [](const QueryScratch::PairTerm& t) { return t.postings.empty(); });
 }
 
 // Sums the postings of slots below `end` into s.acc, listing the new candidates in s.candidates,
