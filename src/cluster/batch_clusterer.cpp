@@ -190,8 +190,8 @@ struct BatchRun {
       const SimilarityParts parts = w.article.similarity(other, options);
       if (parts.total <= 0.0f) continue;
       const std::uint32_t key = hits[i].key;
-      w.edges.push_back({std::min(node, key), std::max(node, key),
-                         d.lang_slot == other.lang_slot, parts.total, parts.overlap});
+      w.edges.push_back({std::min(node, key), std::max(node, key), d.lang_slot == other.lang_slot,
+                         parts.total, parts.overlap});
     }
   }
 
@@ -201,9 +201,9 @@ struct BatchRun {
         featurizer, options.window_days > 0.0 ? detail::window_seconds(options.window_days) : 0);
     auto edges = candidate_edges(copies.representative, progress);
     if (progress) progress("cluster", 0, 0);
-    const auto node_root =
-        detail::cluster_graph(std::move(edges), copies.size, options.threshold,
-                              options.strategy == ClusterStrategy::monolingual_first);
+    const auto node_root = detail::cluster_graph(
+        std::move(edges), copies.size, options.threshold,
+        options.strategy == ClusterStrategy::monolingual_first, options.features.threads);
     std::vector<std::uint32_t> root;
     root.reserve(copies.group_of.size());
     for (const std::uint32_t node : copies.group_of) root.push_back(node_root[node]);

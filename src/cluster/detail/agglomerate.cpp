@@ -1,5 +1,7 @@
 #include "cluster/detail/agglomerate.hpp"
 
+#include "cluster/detail/parallel.hpp"
+
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
@@ -193,7 +195,7 @@ GroupLinks copy_group_links(std::span<const CandidateEdge> edges,
 // agglomerate() on the groups' links (build_links).
 std::vector<std::uint32_t> agglomerate_links(std::vector<Links> links, double threshold,
                                              std::span<const std::uint32_t> sizes,
-                                             Linkage linkage) {
+                                             Linkage linkage, std::size_t threads) {
   const std::size_t n = links.size();
   std::vector<std::uint32_t> parent(n);
   for (std::size_t i = 0; i < n; ++i) parent[i] = static_cast<std::uint32_t>(i);
@@ -212,16 +214,23 @@ std::vector<std::uint32_t> agglomerate_links(std::vector<Links> links, double th
       if (x < l.other && average(x, l) >= threshold) initial.push_back({average(x, l), x, l.other});
     }
   }
-  std::priority_queue<Candidate> heap(std::less<Candidate>(), std::move(initial));
+  // The links are taken best first from `initial`, sorted once (a sequential read), and from a
+  // heap of those a merge raised or requeued: popping tens of millions from one heap cost a
+  // cache miss per level. Both give the same order, (average, ids) being a total order.
+  parallel_sort(initial, threads, [](const Candidate& x, const Candidate& y) { return y < x; });
+  std::size_t next_initial = 0;
+  std::priority_queue<Candidate> heap;
   // A merge lowers the average of every other link of the grown group (more pairs, same sum) and
   // may raise those it shares with the absorbed one. The raised ones are queued at once; a lowered
   // one is found stale when it comes up, its queued value being above its current one, and is
   // queued again at its current value: requeueing every link of a large group at each merge
   // would cost its whole row every time.
   Links scratch;
-  while (!heap.empty()) {
-    const Candidate top = heap.top();
-    heap.pop();
+  while (next_initial < initial.size() || !heap.empty()) {
+    const bool from_heap =
+        !heap.empty() && (next_initial == initial.size() || initial[next_initial] < heap.top());
+    const Candidate top = from_heap ? heap.top() : initial[next_initial++];
+    if (from_heap) heap.pop();
     if (parent[top.a] != top.a || parent[top.b] != top.b) continue;
     const auto current = find_link(links[top.a], top.b);
     if (current == links[top.a].end()) continue;
@@ -273,10 +282,11 @@ std::vector<std::uint32_t> agglomerate_links(std::vector<Links> links, double th
 // agglomerate() of groups whose links are taken, to free them once rows hold them.
 std::vector<std::uint32_t> agglomerate_taken(std::size_t n, std::vector<GroupEdge> edges,
                                              double threshold,
-                                             std::span<const std::uint32_t> sizes) {
+                                             std::span<const std::uint32_t> sizes,
+                                             std::size_t threads) {
   std::vector<Links> links = build_links(n, edges);
   std::vector<GroupEdge>().swap(edges);
-  return agglomerate_links(std::move(links), threshold, sizes, Linkage::all_pairs);
+  return agglomerate_links(std::move(links), threshold, sizes, Linkage::all_pairs, threads);
 }
 
 }  // namespace
@@ -284,14 +294,14 @@ std::vector<std::uint32_t> agglomerate_taken(std::size_t n, std::vector<GroupEdg
 std::vector<std::uint32_t> agglomerate(std::size_t n, std::span<const GroupEdge> edges,
                                        double threshold, std::span<const std::uint32_t> sizes,
                                        Linkage linkage) {
-  return agglomerate_links(build_links(n, edges), threshold, sizes, linkage);
+  return agglomerate_links(build_links(n, edges), threshold, sizes, linkage, 1);
 }
 
 // Each representation of the graph is freed as soon as the next one is made: at 1M articles
 // each holds tens of millions of edges.
 std::vector<std::uint32_t> cluster_graph(std::vector<CandidateEdge> edges,
                                          std::span<const std::uint32_t> sizes, double threshold,
-                                         bool monolingual_first) {
+                                         bool monolingual_first, std::size_t threads) {
   const std::size_t n = sizes.size();
   std::vector<std::uint32_t> root = near_copies(edges, n);
   std::vector<std::uint32_t> group_size(n, 0);
@@ -299,7 +309,8 @@ std::vector<std::uint32_t> cluster_graph(std::vector<CandidateEdge> edges,
   GroupLinks links = copy_group_links(edges, root, sizes, group_size, monolingual_first);
   std::vector<CandidateEdge>().swap(edges);
   if (!monolingual_first) {
-    const auto stories = agglomerate_taken(n, std::move(links.edges), threshold, group_size);
+    const auto stories =
+        agglomerate_taken(n, std::move(links.edges), threshold, group_size, threads);
     for (auto& r : root) r = stories[r];
     return root;
   }
@@ -307,7 +318,8 @@ std::vector<std::uint32_t> cluster_graph(std::vector<CandidateEdge> edges,
   for (std::size_t i = 0; i < links.edges.size(); ++i) {
     if (links.same_language[i]) group_edges.push_back(links.edges[i]);
   }
-  const auto stories = agglomerate_taken(n, std::move(group_edges), threshold, group_size);
+  const auto stories =
+      agglomerate_taken(n, std::move(group_edges), threshold, group_size, threads);
   for (auto& r : root) r = stories[r];
   // Second stage: the monolingual stories become the nodes; all links between them count.
   absl::flat_hash_map<std::uint64_t, std::size_t> slot;
@@ -325,7 +337,8 @@ std::vector<std::uint32_t> cluster_graph(std::vector<CandidateEdge> edges,
   links = {};
   std::vector<std::uint32_t> story_size(n, 0);
   for (std::size_t i = 0; i < n; ++i) story_size[root[i]] += sizes[i];
-  const auto merged = agglomerate_taken(n, std::move(group_edges), threshold, story_size);
+  const auto merged =
+      agglomerate_taken(n, std::move(group_edges), threshold, story_size, threads);
   for (auto& r : root) r = merged[r];
   return root;
 }

@@ -55,9 +55,10 @@ static_assert(sizeof(CandidateEdge) == 16);
 /// average of their linked pairs counted for all their pairs of articles. Then average linkage
 /// over all pairs at `threshold`; with `monolingual_first`, over same-language links first, then
 /// over all links between the stories that gives. Returns each node's story as its smallest node.
-/// Takes the edges, to free them as soon as they are summed into the groups' links.
+/// Takes the edges, to free them as soon as they are summed into the groups' links. `threads`
+/// sort the links; the result does not depend on their number.
 std::vector<std::uint32_t> cluster_graph(std::vector<CandidateEdge> edges,
                                          std::span<const std::uint32_t> sizes, double threshold,
-                                         bool monolingual_first);
+                                         bool monolingual_first, std::size_t threads = 1);
 
 }  // namespace crossnews::detail

@@ -45,4 +45,27 @@ void parallel_for(std::size_t n, std::size_t workers, Fn&& fn) {
   }
 }
 
+/// Sorts `items` by `less` on up to `workers` threads: each sorts a contiguous part, then the
+/// parts are merged. Elements equal under `less` must be identical for the result not to depend
+/// on the number of workers (a strict total order on the whole element).
+template <class T, class Less>
+void parallel_sort(std::vector<T>& items, std::size_t workers, Less less) {
+  workers = worker_count(workers, items.size() / 4096 + 1);
+  const std::size_t n = items.size();
+  const std::size_t step = (n + workers - 1) / workers;
+  parallel_for(workers, workers, [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t part = begin; part < end; ++part) {
+      const auto first = items.begin() + static_cast<std::ptrdiff_t>(std::min(n, part * step));
+      const auto last = items.begin() + static_cast<std::ptrdiff_t>(std::min(n, (part + 1) * step));
+      std::sort(first, last, less);
+    }
+  });
+  for (std::size_t sorted = step; sorted < n; sorted += step) {
+    const auto middle = items.begin() + static_cast<std::ptrdiff_t>(sorted);
+    std::inplace_merge(items.begin(), middle,
+                       items.begin() + static_cast<std::ptrdiff_t>(std::min(n, sorted + step)),
+                       less);
+  }
+}
+
 }  // namespace crossnews::detail

@@ -90,14 +90,13 @@ std::span<const Posting> InvertedIndex::Impl::window(const PostingList& list,
                                                      const SlotRange& range) const {
   const std::span<const Posting> all = list.postings;
   const std::uint32_t key = window_key(all.size(), range);
-  const auto start =
-      std::partition_point(all.begin(), all.end(), [key](const Posting& p) { return p.slot < key; });
+  const auto start = std::partition_point(all.begin(), all.end(),
+                                          [key](const Posting& p) { return p.slot < key; });
   return window(all, range, all.data() + (start - all.begin()));
 }
 
 std::span<const Posting> InvertedIndex::Impl::window(std::span<const Posting> all,
-                                                     const SlotRange& range,
-                                                     const Posting* start) {
+                                                     const SlotRange& range, const Posting* start) {
   const std::size_t cap = range.nearest_per_term;
   const auto before_slot = [](std::uint32_t slot) {
     return [slot](const Posting& p) { return p.slot < slot; };
