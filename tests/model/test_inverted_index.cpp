@@ -403,6 +403,40 @@ TEST_CASE("index: without times nearest_per_term reads the postings nearest the 
   CHECK(hits.size() == 19);
 }
 
+TEST_CASE("index: query_pair cuts each list to the postings query() reads (property)") {
+  // query_pair() searches all its lists' windows at once; query() one list after another. Long
+  // lists (a few common terms over 20k entries) and caps below and above their windows' lengths.
+  for (std::uint32_t seed = 1; seed <= 3; ++seed) {
+    CAPTURE(seed);
+    std::mt19937 rng(seed);
+    InvertedIndex index;
+    std::int64_t time = 0;
+    for (std::uint32_t key = 0; key < 20000; ++key) {
+      time += static_cast<std::int64_t>(rng() % 3 == 0);
+      index.insert(key, random_vector(rng, false), time);
+    }
+    auto scratch = InvertedIndex::make_scratch();
+    std::vector<Hit> first, second, alone;
+    for (int qi = 0; qi < 200; ++qi) {
+      CAPTURE(qi);
+      const SparseVector q = random_vector(rng, false);
+      const SparseVector other = random_vector(rng, false);
+      IndexQuery options;
+      const std::size_t ks[] = {1, 10, 100000};
+      options.k = ks[rng() % 3];
+      const std::size_t caps[] = {1, 5, 40, 150, 2000};
+      options.nearest_per_term = caps[rng() % 5];
+      options.time_from = static_cast<std::int64_t>(rng() % static_cast<std::uint32_t>(time + 1));
+      options.time_to = options.time_from + static_cast<std::int64_t>(rng() % 4000);
+      index.query_pair(q, other, options, *scratch, first, second);
+      index.query(q, options, *scratch, alone);
+      check_equal(first, alone);
+      index.query(other, options, *scratch, alone);
+      check_equal(second, alone);
+    }
+  }
+}
+
 TEST_CASE("index: lists reserved before the inserts answer as lists grown posting by posting") {
   std::mt19937 rng(11);
   std::vector<SparseVector> vectors;
