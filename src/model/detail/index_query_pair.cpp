@@ -18,23 +18,28 @@ constexpr std::uint64_t kBlockSlots = 16384;
 // the per-slot array: on a large index the array's entries are DRAM misses (24 MB at 1M entries),
 // the table's (at most 2 * this many 24-byte entries) stay in cache.
 constexpr std::size_t kCompactPostings = 8192;
+// How many postings ahead accumulate_compact() fetches the table entry a posting will probe.
+constexpr std::size_t kProbeAhead = 8;
+
+// Puts a hit into the heap of the k best, replacing its worst when full.
+void enter(std::vector<Hit>& heap, Hit hit, std::size_t k) {
+  if (heap.size() == k) {
+    std::pop_heap(heap.begin(), heap.end(), better_hit);
+    heap.pop_back();
+  }
+  heap.push_back(hit);
+  std::push_heap(heap.begin(), heap.end(), better_hit);
+}
 
 // Keeps the k best hits seen so far as a heap whose top is the worst of them: a candidate that
 // cannot enter costs one comparison, where collecting all and cutting later costs a copy each.
 // The key (a cache miss on a large index) is read only for a candidate the score alone does not
 // keep out.
-void offer(std::vector<Hit>& heap, float score, std::uint32_t slot,
-           const std::vector<std::uint32_t>& keys, std::size_t k) {
-  if (heap.size() < k) {
-    heap.push_back({keys[slot], score});
-    std::push_heap(heap.begin(), heap.end(), better_hit);
-  } else if (score >= heap.front().score) {
-    const Hit hit{keys[slot], score};
-    if (!better_hit(hit, heap.front())) return;
-    std::pop_heap(heap.begin(), heap.end(), better_hit);
-    heap.back() = hit;
-    std::push_heap(heap.begin(), heap.end(), better_hit);
-  }
+inline void offer(std::vector<Hit>& heap, float score, std::uint32_t slot,
+                  const std::vector<std::uint32_t>& keys, std::size_t k) {
+  if (heap.size() == k && score < heap.front().score) return;
+  const Hit hit{keys[slot], score};
+  if (heap.size() < k || better_hit(hit, heap.front())) enter(heap, hit, k);
 }
 
 // Runs the searches one step of each in turn, so that their cache misses (a step on a long list
@@ -177,11 +182,20 @@ void InvertedIndex::Impl::accumulate_compact(QueryScratch& s, std::size_t postin
   while (capacity < 2 * postings) capacity *= 2;
   if (s.table.size() < capacity) s.table.resize(capacity, {0, 0, {0.0, 0.0}});
   const std::size_t mask = capacity - 1;
+  const auto home = [mask](std::uint32_t slot) {
+    return (slot * std::uint64_t{0x9E3779B97F4A7C15}) >> 40 & mask;
+  };
   const std::uint32_t epoch = s.epoch;
   s.candidates.clear();
   for (const QueryScratch::PairTerm& term : s.pair_terms) {
-    for (const Posting& p : term.postings) {
-      std::size_t i = (p.slot * std::uint64_t{0x9E3779B97F4A7C15}) >> 40 & mask;
+    const std::span<const Posting> list = term.postings;
+    for (std::size_t n = 0; n < list.size(); ++n) {
+      // The table is larger than the L1 cache: each probe is fetched a few postings ahead.
+      if (n + kProbeAhead < list.size()) {
+        __builtin_prefetch(&s.table[home(list[n + kProbeAhead].slot)]);
+      }
+      const Posting& p = list[n];
+      std::size_t i = home(p.slot);
       while (s.table[i].stamp - epoch <= 1 && s.table[i].slot != p.slot) i = (i + 1) & mask;
       QueryScratch::CompactAccumulator& acc = s.table[i];
       if (acc.stamp - epoch > 1) {  // not seen in this query
