@@ -5,8 +5,10 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
 #include <queue>
+#include <span>
 #include <tuple>
 
 namespace crossnews::detail {
@@ -42,39 +44,99 @@ struct Candidate {
   }
 };
 
-using Links = std::vector<Link>;  // sorted by `other`
+using Links = std::span<Link>;  // a row: sorted by `other`
+
+// Every group's row of links in one pool, each with room for the links it was built with: no
+// allocation per group (at 1M articles a million small vectors and their page faults were most
+// of building the rows). A row only grows when a merge folds another into it; a merged row that
+// outgrows its room moves to an allocation of its own.
+class LinkRows {
+ public:
+  // Rows with room for `degree[x]` links each, all empty.
+  explicit LinkRows(std::span<const std::uint32_t> degree) : rows_(degree.size()) {
+    std::size_t total = 0;
+    for (const std::uint32_t d : degree) total += d;
+    pool_ = std::make_unique_for_overwrite<Link[]>(total);
+    Link* next = pool_.get();
+    for (std::size_t x = 0; x < degree.size(); ++x) {
+      rows_[x] = {next, 0, degree[x]};
+      next += degree[x];
+    }
+  }
+
+  [[nodiscard]] std::size_t size() const { return rows_.size(); }
+  [[nodiscard]] Links operator[](std::size_t x) const { return {rows_[x].data, rows_[x].size}; }
+  // Starts reading where row x is, ahead of reading it.
+  void prefetch(std::size_t x) const { __builtin_prefetch(&rows_[x]); }
+
+  void push_back(std::size_t x, Link link) { rows_[x].data[rows_[x].size++] = link; }
+  void resize(std::size_t x, std::size_t size) { rows_[x].size = static_cast<std::uint32_t>(size); }
+  void erase(std::size_t x, Links::iterator at) {
+    std::copy(at + 1, (*this)[x].end(), at);
+    --rows_[x].size;
+  }
+  // Inserts within the row's room: callers erase a link first.
+  void insert(std::size_t x, Links::iterator at, Link link) {
+    std::copy_backward(at, (*this)[x].end(), (*this)[x].end() + 1);
+    *at = link;
+    ++rows_[x].size;
+  }
+  void assign(std::size_t x, std::span<const Link> links) {
+    Row& row = rows_[x];
+    if (links.size() > row.capacity) {
+      auto& own = own_[x];
+      own = std::make_unique_for_overwrite<Link[]>(links.size());
+      row = {own.get(), 0, static_cast<std::uint32_t>(links.size())};
+    }
+    std::copy(links.begin(), links.end(), row.data);
+    row.size = static_cast<std::uint32_t>(links.size());
+  }
+  void clear(std::size_t x) {
+    rows_[x].size = 0;
+    own_.erase(static_cast<std::uint32_t>(x));
+  }
+
+ private:
+  struct Row {
+    Link* data;
+    std::uint32_t size, capacity;
+  };
+  std::unique_ptr<Link[]> pool_;
+  std::vector<Row> rows_;
+  absl::flat_hash_map<std::uint32_t, std::unique_ptr<Link[]>> own_;  // rows that outgrew the pool
+};
 
 // How many links ahead a merge starts reading the rows it updates.
 constexpr std::size_t kRowAhead = 8;
 
 // Where the link to `other` is, or would go.
-Links::iterator lower_link(Links& links, std::uint32_t other) {
+Links::iterator lower_link(Links links, std::uint32_t other) {
   return std::lower_bound(links.begin(), links.end(), other,
                           [](const Link& l, std::uint32_t v) { return l.other < v; });
 }
 
-Links::iterator find_link(Links& links, std::uint32_t other) {
+Links::iterator find_link(Links links, std::uint32_t other) {
   const auto it = lower_link(links, other);
   return it != links.end() && it->other == other ? it : links.end();
 }
 
 // Each group's links, sorted, with repeated pairs summed.
-std::vector<Links> build_links(std::size_t n, std::span<const GroupEdge> edges) {
+LinkRows build_links(std::size_t n, std::span<const GroupEdge> edges) {
   std::vector<std::uint32_t> degree(n, 0);
   for (const auto& e : edges) {
     if (e.a == e.b) continue;
     ++degree[e.a];
     ++degree[e.b];
   }
-  std::vector<Links> links(n);
-  for (std::size_t i = 0; i < n; ++i) links[i].reserve(degree[i]);
+  LinkRows links(degree);
   for (const auto& e : edges) {
     if (e.a == e.b) continue;
-    links[e.a].push_back({e.b, 1, e.sum});
-    links[e.b].push_back({e.a, 1, e.sum});
+    links.push_back(e.a, {e.b, 1, e.sum});
+    links.push_back(e.b, {e.a, 1, e.sum});
   }
   const auto by_other = [](const Link& x, const Link& y) { return x.other < y.other; };
-  for (auto& row : links) {
+  for (std::size_t x = 0; x < n; ++x) {
+    const Links row = links[x];
     // Edges sorted by (a, b) already give sorted rows; sort only when the caller's were not.
     if (!std::is_sorted(row.begin(), row.end(), by_other)) {
       std::stable_sort(row.begin(), row.end(), by_other);
@@ -88,14 +150,15 @@ std::vector<Links> build_links(std::size_t n, std::span<const GroupEdge> edges) 
         row[kept++] = row[i];
       }
     }
-    row.resize(kept);
+    links.resize(x, kept);
   }
   return links;
 }
 
 // Folds `gone`'s links into `keep`'s (a merge of two sorted lists), leaving out the pair itself.
-void merge_rows(Links& keep_row, const Links& gone_row, std::uint32_t keep, std::uint32_t gone,
-                Links& scratch) {
+void merge_rows(LinkRows& links, std::uint32_t keep, std::uint32_t gone,
+                std::vector<Link>& scratch) {
+  const Links keep_row = links[keep], gone_row = links[gone];
   scratch.clear();
   auto k = keep_row.begin();
   auto g = gone_row.begin();
@@ -112,7 +175,7 @@ void merge_rows(Links& keep_row, const Links& gone_row, std::uint32_t keep, std:
       ++g;
     }
   }
-  keep_row.swap(scratch);
+  links.assign(keep, scratch);
 }
 
 // Groups of near-copies, by node: average linkage on the term overlap of same-language pairs,
@@ -193,9 +256,9 @@ GroupLinks copy_group_links(std::span<const CandidateEdge> edges,
 }
 
 // agglomerate() on the groups' links (build_links).
-std::vector<std::uint32_t> agglomerate_links(std::vector<Links> links, double threshold,
-                                             std::span<const std::uint32_t> sizes,
-                                             Linkage linkage, std::size_t threads) {
+std::vector<std::uint32_t> agglomerate_links(LinkRows links, double threshold,
+                                             std::span<const std::uint32_t> sizes, Linkage linkage,
+                                             std::size_t threads) {
   const std::size_t n = links.size();
   std::vector<std::uint32_t> parent(n);
   for (std::size_t i = 0; i < n; ++i) parent[i] = static_cast<std::uint32_t>(i);
@@ -225,7 +288,7 @@ std::vector<std::uint32_t> agglomerate_links(std::vector<Links> links, double th
   // one is found stale when it comes up, its queued value being above its current one, and is
   // queued again at its current value: requeueing every link of a large group at each merge
   // would cost its whole row every time.
-  Links scratch;
+  std::vector<Link> scratch;
   while (next_initial < initial.size() || !heap.empty()) {
     const bool from_heap =
         !heap.empty() && (next_initial == initial.size() || initial[next_initial] < heap.top());
@@ -243,31 +306,31 @@ std::vector<std::uint32_t> agglomerate_links(std::vector<Links> links, double th
     const std::uint32_t keep = top.a, gone = top.b;
     parent[gone] = keep;
     size[keep] += size[gone];
-    merge_rows(links[keep], links[gone], keep, gone, scratch);
-    const Links& gone_row = links[gone];
+    merge_rows(links, keep, gone, scratch);
+    const Links gone_row = links[gone];
     for (std::size_t i = 0; i < gone_row.size(); ++i) {
       // Each neighbour's row is elsewhere in memory: start reading its header, then the middle
       // of the row, where the search for `gone` starts, a few neighbours ahead.
-      if (i + kRowAhead < gone_row.size()) __builtin_prefetch(&links[gone_row[i + kRowAhead].other]);
+      if (i + kRowAhead < gone_row.size()) links.prefetch(gone_row[i + kRowAhead].other);
       if (i + kRowAhead / 2 < gone_row.size()) {
-        const Links& ahead = links[gone_row[i + kRowAhead / 2].other];
+        const Links ahead = links[gone_row[i + kRowAhead / 2].other];
         __builtin_prefetch(ahead.data() + ahead.size() / 2);
       }
       const Link& l = gone_row[i];
       if (l.other == keep) continue;
-      Links& row = links[l.other];
-      row.erase(find_link(row, gone));
+      links.erase(l.other, find_link(links[l.other], gone));
+      const Links row = links[l.other];
       const auto it = lower_link(row, keep);
       const Link& merged = *find_link(links[keep], l.other);
       if (it != row.end() && it->other == keep) {
         *it = {keep, merged.edges, merged.sum};
       } else {
-        row.insert(it, {keep, merged.edges, merged.sum});
+        links.insert(l.other, it, {keep, merged.edges, merged.sum});
       }
       const double a = average(keep, merged);
       if (a >= threshold) heap.push({a, std::min(keep, l.other), std::max(keep, l.other)});
     }
-    Links().swap(links[gone]);
+    links.clear(gone);
   }
 
   // Path-compress to the root; roots are the smallest ids of their clusters by construction.
@@ -281,10 +344,9 @@ std::vector<std::uint32_t> agglomerate_links(std::vector<Links> links, double th
 
 // agglomerate() of groups whose links are taken, to free them once rows hold them.
 std::vector<std::uint32_t> agglomerate_taken(std::size_t n, std::vector<GroupEdge> edges,
-                                             double threshold,
-                                             std::span<const std::uint32_t> sizes,
+                                             double threshold, std::span<const std::uint32_t> sizes,
                                              std::size_t threads) {
-  std::vector<Links> links = build_links(n, edges);
+  LinkRows links = build_links(n, edges);
   std::vector<GroupEdge>().swap(edges);
   return agglomerate_links(std::move(links), threshold, sizes, Linkage::all_pairs, threads);
 }
@@ -318,8 +380,7 @@ std::vector<std::uint32_t> cluster_graph(std::vector<CandidateEdge> edges,
   for (std::size_t i = 0; i < links.edges.size(); ++i) {
     if (links.same_language[i]) group_edges.push_back(links.edges[i]);
   }
-  const auto stories =
-      agglomerate_taken(n, std::move(group_edges), threshold, group_size, threads);
+  const auto stories = agglomerate_taken(n, std::move(group_edges), threshold, group_size, threads);
   for (auto& r : root) r = stories[r];
   // Second stage: the monolingual stories become the nodes; all links between them count.
   absl::flat_hash_map<std::uint64_t, std::size_t> slot;
@@ -337,8 +398,7 @@ std::vector<std::uint32_t> cluster_graph(std::vector<CandidateEdge> edges,
   links = {};
   std::vector<std::uint32_t> story_size(n, 0);
   for (std::size_t i = 0; i < n; ++i) story_size[root[i]] += sizes[i];
-  const auto merged =
-      agglomerate_taken(n, std::move(group_edges), threshold, story_size, threads);
+  const auto merged = agglomerate_taken(n, std::move(group_edges), threshold, story_size, threads);
   for (auto& r : root) r = merged[r];
   return root;
 }
