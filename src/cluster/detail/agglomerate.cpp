@@ -106,6 +106,32 @@ class LinkRows {
   absl::flat_hash_map<std::uint32_t, std::unique_ptr<Link[]>> own_;  // rows that outgrew the pool
 };
 
+// The links to merge, best first: those above the threshold at the start, sorted once (read in
+// order), beside a heap of those a merge raised or requeued. Popping tens of millions from one
+// heap cost a cache miss per level; both give the same order, (average, ids) being a total order.
+class CandidateQueue {
+ public:
+  CandidateQueue(std::vector<Candidate> initial, std::size_t threads)
+      : initial_(std::move(initial)) {
+    parallel_sort(initial_, threads, [](const Candidate& x, const Candidate& y) { return y < x; });
+  }
+  [[nodiscard]] bool empty() const { return next_ == initial_.size() && heap_.empty(); }
+  void push(const Candidate& c) { heap_.push(c); }
+  Candidate pop() {
+    if (heap_.empty() || (next_ < initial_.size() && heap_.top() < initial_[next_])) {
+      return initial_[next_++];
+    }
+    const Candidate top = heap_.top();
+    heap_.pop();
+    return top;
+  }
+
+ private:
+  std::vector<Candidate> initial_;
+  std::size_t next_ = 0;
+  std::priority_queue<Candidate> heap_;
+};
+
 // How many links ahead a merge starts reading the rows it updates.
 constexpr std::size_t kRowAhead = 8;
 
@@ -277,23 +303,15 @@ std::vector<std::uint32_t> agglomerate_links(LinkRows links, double threshold,
       if (x < l.other && average(x, l) >= threshold) initial.push_back({average(x, l), x, l.other});
     }
   }
-  // The links are taken best first from `initial`, sorted once (a sequential read), and from a
-  // heap of those a merge raised or requeued: popping tens of millions from one heap cost a
-  // cache miss per level. Both give the same order, (average, ids) being a total order.
-  parallel_sort(initial, threads, [](const Candidate& x, const Candidate& y) { return y < x; });
-  std::size_t next_initial = 0;
-  std::priority_queue<Candidate> heap;
+  CandidateQueue heap(std::move(initial), threads);
   // A merge lowers the average of every other link of the grown group (more pairs, same sum) and
   // may raise those it shares with the absorbed one. The raised ones are queued at once; a lowered
   // one is found stale when it comes up, its queued value being above its current one, and is
   // queued again at its current value: requeueing every link of a large group at each merge
   // would cost its whole row every time.
   std::vector<Link> scratch;
-  while (next_initial < initial.size() || !heap.empty()) {
-    const bool from_heap =
-        !heap.empty() && (next_initial == initial.size() || initial[next_initial] < heap.top());
-    const Candidate top = from_heap ? heap.top() : initial[next_initial++];
-    if (from_heap) heap.pop();
+  while (!heap.empty()) {
+    const Candidate top = heap.pop();
     if (parent[top.a] != top.a || parent[top.b] != top.b) continue;
     const auto current = find_link(links[top.a], top.b);
     if (current == links[top.a].end()) continue;
