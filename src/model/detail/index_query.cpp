@@ -88,11 +88,12 @@ std::span<const Posting> InvertedIndex::Impl::window(const PostingList& list,
   const auto before_slot = [](std::uint32_t slot) {
     return [slot](const Posting& p) { return p.slot < slot; };
   };
-  if (cap == 0 || all.size() <= cap) {
+  if (cap == 0 || all.size() - list.tombstones <= cap) {
     const auto first = std::partition_point(all.begin(), all.end(), before_slot(range.first));
     const auto last = std::partition_point(first, all.end(), before_slot(range.last));
     return {first, last};
   }
+  if (list.tombstones > 0) return live_window(list, range);
   // The `cap` postings nearest the middle of the window: as many before it as after, where the
   // window's ends allow. Only one search runs over the whole list (on a long list every step is
   // a cache miss); the window's ends are looked for within `cap` postings of the middle.
@@ -108,6 +109,42 @@ std::span<const Posting> InvertedIndex::Impl::window(const PostingList& list,
   return {begin, begin + reach};
 }
 
+// window() on a list holding tombstones: the same cut, counting live postings only, so that it
+// reads what it would read once the list is compacted. Walks out from the middle.
+std::span<const Posting> InvertedIndex::Impl::live_window(const PostingList& list,
+                                                          const SlotRange& range) const {
+  const std::span<const Posting> all = list.postings;
+  const auto reach = static_cast<std::ptrdiff_t>(range.nearest_per_term);
+  const auto middle = std::partition_point(
+      all.begin(), all.end(), [&](const Posting& p) { return p.slot < range.middle; });
+  // Moves `at` over up to `wanted` live postings inside the window; returns how many it passed.
+  const auto walk_back = [&](auto& at, std::ptrdiff_t wanted) {
+    std::ptrdiff_t passed = 0;
+    while (passed < wanted && at != all.begin() && (at - 1)->slot >= range.first) {
+      --at;
+      passed += at->weight != 0.0f;
+    }
+    return passed;
+  };
+  const auto walk_on = [&](auto& at, std::ptrdiff_t wanted) {
+    std::ptrdiff_t passed = 0;
+    while (passed < wanted && at != all.end() && at->slot < range.last) {
+      passed += at->weight != 0.0f;
+      ++at;
+    }
+    return passed;
+  };
+  auto first = middle, last = middle;
+  const std::ptrdiff_t live_before = walk_back(first, reach);
+  const std::ptrdiff_t live_after = walk_on(last, reach);
+  if (live_before + live_after <= reach) return {first, last};
+  const auto before = std::max(std::min(live_before, reach / 2), reach - live_after);
+  first = last = middle;
+  walk_back(first, before);
+  walk_on(last, reach - before);
+  return {first, last};
+}
+
 std::uint32_t InvertedIndex::Impl::excluded_slot(const IndexQuery& options) const {
   if (options.exclude) {
     if (auto it = slot_of_key.find(*options.exclude); it != slot_of_key.end()) return it->second;
@@ -117,23 +154,11 @@ std::uint32_t InvertedIndex::Impl::excluded_slot(const IndexQuery& options) cons
 
 void InvertedIndex::Impl::add_term_random_access(QueryScratch& s,
                                                  const QueryScratch::Term& term) const {
-  const PostingList& list = lists[term.list];
   for (const std::uint32_t c : s.candidates) {
-    if (!tracks_positions) {
-      // Nothing was removed yet: the list is sorted by slot.
-      const auto it = std::lower_bound(term.postings.begin(), term.postings.end(), c,
-                                       [](const Posting& p, std::uint32_t v) { return p.slot < v; });
-      if (it != term.postings.end() && it->slot == c) {
-        s.acc[c].score[0] += term.weight * it->weight;
-      }
-      continue;
-    }
-    const auto& refs = entries[c].refs;
-    auto it = std::lower_bound(refs.begin(), refs.end(), term.list,
-                               [](const Ref& r, std::uint32_t l) { return r.list < l; });
-    if (it != refs.end() && it->list == term.list) {
-      s.acc[c].score[0] += term.weight * list.postings[it->pos].weight;
-    }
+    // Lists are sorted by slot.
+    const auto it = std::lower_bound(term.postings.begin(), term.postings.end(), c,
+                                     [](const Posting& p, std::uint32_t v) { return p.slot < v; });
+    if (it != term.postings.end() && it->slot == c) s.acc[c].score[0] += term.weight * it->weight;
   }
 }
 
@@ -143,11 +168,10 @@ void InvertedIndex::Impl::query(const SparseVector& q, const IndexQuery& options
   s.begin(entries.size());
   if (options.k == 0) return;
 
-  const auto [any_time, slots] = query_window(options);
+  // Time-ordered lists are cut to the window: their hits need no time check.
+  const auto [check_time, slots] = query_window(options);
   const bool non_negative = gather_terms(q, slots, s);
   if (s.terms.empty()) return;
-  // Time-ordered lists were cut to the window already.
-  const bool check_time = !any_time && !time_ordered;
   max_score(s, options, check_time, non_negative);
 
   for (const std::uint32_t c : s.candidates) {
