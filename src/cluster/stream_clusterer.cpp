@@ -257,6 +257,14 @@ struct StreamClusterer::Impl {
   std::vector<std::pair<float, std::uint32_t>> rank_stories(const DocFeatures& doc) {
     IndexQuery q =
         detail::window_query(doc, options, options.neighbours, options.candidate_min_score);
+    // Per term, the postings of the articles that came last, as batch reads those nearest in
+    // time: a stream's order of arrival is exact where its times are not, and it bounds the cost
+    // of a query by the cap, not by the window.
+    if (!indexed.empty()) {
+      q.anchor = indexed.back();
+      q.nearest_per_term = options.postings_per_term;
+      q.nearest_by_insertion = true;
+    }
     // Batch links a pair when either article finds the other; here only the newer one looks, so
     // it looks with twice the terms.
     std::vector<Hit> hits, xl_hits;
