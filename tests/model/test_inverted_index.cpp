@@ -60,6 +60,20 @@ void check_equal(const std::vector<Hit>& got, const std::vector<Hit>& expected) 
   }
 }
 
+// Both queries of `b` give the hits of `a`'s.
+void check_same_answers(const InvertedIndex& a, const InvertedIndex& b, const SparseVector& q,
+                        const SparseVector& other, const IndexQuery& options,
+                        crossnews::QueryScratch& scratch) {
+  std::vector<Hit> from_a, from_a2, from_b, from_b2;
+  a.query(q, options, scratch, from_a);
+  b.query(q, options, scratch, from_b);
+  check_equal(from_b, from_a);
+  a.query_pair(q, other, options, scratch, from_a, from_a2);
+  b.query_pair(q, other, options, scratch, from_b, from_b2);
+  check_equal(from_b, from_a);
+  check_equal(from_b2, from_a2);
+}
+
 }  // namespace
 
 TEST_CASE("index: top-k by dot product, ties by smaller key, filters") {
@@ -459,7 +473,6 @@ TEST_CASE("index: after removals, capped queries read what an index of the live 
     std::map<std::uint32_t, Stored> live;
     std::uint32_t next_key = 0, oldest = 0;
     auto scratch = InvertedIndex::make_scratch();
-    std::vector<Hit> got, got2, want, want2;
     for (int round = 0; round < 12; ++round) {
       CAPTURE(round);
       for (int i = 0; i < 900; ++i, ++next_key) {
@@ -492,13 +505,7 @@ TEST_CASE("index: after removals, capped queries read what an index of the live 
           options.anchor = it->first;
           options.nearest_by_insertion = rng() % 2 == 0;
         }
-        index.query(q, options, *scratch, got);
-        rebuilt.query(q, options, *scratch, want);
-        check_equal(got, want);
-        index.query_pair(q, other, options, *scratch, got, got2);
-        rebuilt.query_pair(q, other, options, *scratch, want, want2);
-        check_equal(got, want);
-        check_equal(got2, want2);
+        check_same_answers(rebuilt, index, q, other, options, *scratch);
       }
     }
   }
@@ -524,7 +531,6 @@ TEST_CASE("index: lists reserved before the inserts answer as lists grown postin
   }
   CHECK(reserved.size() == grown.size());
   auto scratch = InvertedIndex::make_scratch();
-  std::vector<Hit> a, b, a2, b2;
   for (int qi = 0; qi < 50; ++qi) {
     CAPTURE(qi);
     const SparseVector q = random_vector(rng, false);
@@ -533,12 +539,6 @@ TEST_CASE("index: lists reserved before the inserts answer as lists grown postin
     options.k = 10;
     options.time_from = qi;
     options.time_to = qi + 100;
-    grown.query(q, options, *scratch, a);
-    reserved.query(q, options, *scratch, b);
-    check_equal(b, a);
-    grown.query_pair(q, other, options, *scratch, a, a2);
-    reserved.query_pair(q, other, options, *scratch, b, b2);
-    check_equal(b, a);
-    check_equal(b2, a2);
+    check_same_answers(grown, reserved, q, other, options, *scratch);
   }
 }
