@@ -302,7 +302,8 @@ void BM_StreamWindowQuery(benchmark::State& state) {
     query.prune_top_k(40);
     options.anchor = next - 1;
     index.query_pair(query, query, options, *query_scratch, hits, second_hits);
-    scored += static_cast<std::int64_t>(crossnews::InvertedIndex::scored_candidates(*query_scratch));
+    scored +=
+        static_cast<std::int64_t>(crossnews::InvertedIndex::scored_candidates(*query_scratch));
     step();
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
