@@ -266,6 +266,55 @@ BENCHMARK(BM_IndexQueryPair)
     ->Arg(2000)
     ->Unit(benchmark::kMicrosecond);
 
+// A stream's index: a window of articles slides by one per step (the newest goes in, the oldest
+// leaves, as eviction takes it), and the newest article's 40 heaviest terms query the others
+// with the stream's cut: per term, the `postings` that came last (0: every posting in the
+// window, as the stream read before its index kept insertion order through removals).
+void BM_StreamWindowQuery(benchmark::State& state) {
+  const auto window = static_cast<std::uint32_t>(state.range(0));
+  std::mt19937_64 rng(11);
+  Zipf zipf(kVocabularySize, 1.0);
+  std::vector<float> idf(kVocabularySize);
+  for (std::size_t r = 0; r < kVocabularySize; ++r) idf[r] = std::log(static_cast<float>(r + 2));
+  std::vector<SparseEntry> scratch;
+  std::vector<std::int32_t> position(kVocabularySize, -1);
+  std::vector<SparseVector> pool;  // articles, used in turn
+  for (std::size_t i = 0; i < window + kQueries; ++i) {
+    pool.push_back(tfidf_vector(rng, zipf, idf, scratch, position));
+  }
+  crossnews::InvertedIndex index;
+  std::uint32_t next = 0;
+  const auto step = [&] {
+    index.insert(next, pool[next % pool.size()]);
+    if (next >= window) index.remove(next - window);
+    ++next;
+  };
+  while (next < 2 * window) step();  // every slot of the first window was removed once
+  crossnews::IndexQuery options;
+  options.k = 25;
+  options.nearest_per_term = static_cast<std::size_t>(state.range(1));
+  options.nearest_by_insertion = true;
+  auto query_scratch = crossnews::InvertedIndex::make_scratch();
+  std::vector<crossnews::Hit> hits, second_hits;
+  std::int64_t scored = 0;
+  for (auto _ : state) {
+    SparseVector query = pool[next % pool.size()];
+    query.prune_top_k(40);
+    options.anchor = next - 1;
+    index.query_pair(query, query, options, *query_scratch, hits, second_hits);
+    scored +=
+        static_cast<std::int64_t>(crossnews::InvertedIndex::scored_candidates(*query_scratch));
+    step();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["candidates_per_query"] =
+      benchmark::Counter(static_cast<double>(scored), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(BM_StreamWindowQuery)
+    ->ArgNames({"window", "postings"})
+    ->ArgsProduct({{25'000, 250'000}, {0, 1200}})
+    ->Unit(benchmark::kMicrosecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

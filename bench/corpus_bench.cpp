@@ -299,7 +299,8 @@ BenchSummary run_once(BenchConfig config) {
     for (auto id : result.assignment) predicted.push_back(std::to_string(id.value()));
     const auto s = crossnews::evaluate(gold, predicted, langs);
     summary.bcubed_f1 = s.bcubed_f1;
-    std::printf(",\"bcubed_f1\":%.4f,\"crosslingual_f1\":%.4f", s.bcubed_f1, s.crosslingual_f1);
+    std::printf(",\"bcubed_f1\":%.4f,\"crosslingual_f1\":%.4f,\"bcubed_p\":%.4f,\"bcubed_r\":%.4f",
+                s.bcubed_f1, s.crosslingual_f1, s.bcubed_precision, s.bcubed_recall);
   }
   std::printf("}\n");
   std::fflush(stdout);

@@ -1,9 +1,10 @@
 #pragma once
 // An inverted index over a changing set of sparse vectors (documents or cluster centroids):
-// finds the top-k by dot product without comparing all pairs. Postings are contiguous per term;
-// removal and update take effect at once (swap-remove in the postings, no tombstones, so no
-// compaction pauses). Queries use max-score: terms that cannot lift a new entry above min_score
-// or the k-th best score only re-score existing candidates, so a high min_score is cheap.
+// finds the top-k by dot product without comparing all pairs. Postings are contiguous per term,
+// in insertion order; removal and update take effect at once and keep that order (a removed
+// entry's postings weigh nothing until their list is compacted, a constant cost per removal over
+// time). Queries use max-score: terms that cannot lift a new entry above min_score or the k-th
+// best score only re-score existing candidates, so a high min_score is cheap.
 //
 // Thread safety: query() is const and may run concurrently when each thread passes its own
 // QueryScratch; insert/update/remove need exclusive access.
@@ -39,10 +40,16 @@ struct IndexQuery {
   /// `anchor`.
   std::size_t nearest_per_term = 0;
   /// Where the index cannot cut by time (a query without bounds, or entries without times),
-  /// nearest_per_term reads the postings of the entries inserted nearest to this key's entry,
-  /// as long as no entry was ever removed: insertion order stands in for time (corpus order,
-  /// for a batch without dates), so a query's cost stays bounded either way.
+  /// nearest_per_term reads the postings of the entries inserted nearest to this key's entry:
+  /// insertion order stands in for time (corpus order, for a batch without dates), so a query's
+  /// cost stays bounded either way. Removed entries do not count, and an updated entry counts as
+  /// inserted last.
   std::optional<std::uint32_t> anchor;
+  /// With `anchor`: cut by insertion order even where the index could cut by time, then keep the
+  /// hits inside the time bounds. A stream's entries arrive nearly, not exactly, in time order,
+  /// and one late entry would end the time cut for good; what a query reads then depends only on
+  /// the live entries and their order.
+  bool nearest_by_insertion = false;
   /// Key to leave out (the query's own entry), if any.
   std::optional<std::uint32_t> exclude;
 };
@@ -62,7 +69,7 @@ class InvertedIndex {
   void reserve(TermId term, std::size_t postings);
   /// Replaces the vector (and time) of a present key; throws ConfigError if the key is absent.
   void update(std::uint32_t key, const SparseVector& vector, std::optional<std::int64_t> time = {});
-  /// Removes a present key at once (no tombstones); throws ConfigError if the key is absent.
+  /// Removes a present key at once, keeping the others' order; throws ConfigError if absent.
   void remove(std::uint32_t key);
   [[nodiscard]] bool contains(std::uint32_t key) const;
   [[nodiscard]] std::size_t size() const;

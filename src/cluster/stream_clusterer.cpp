@@ -23,6 +23,10 @@ namespace crossnews {
 using detail::ScatteredArticle;
 using detail::similarity_parts;
 
+namespace {
+constexpr std::size_t kStreamReach = 8;  // see rank_stories()
+}  // namespace
+
 struct StreamClusterer::Impl {
   ClusterOptions options;
   const Analyzer& analyzer;
@@ -257,6 +261,17 @@ struct StreamClusterer::Impl {
   std::vector<std::pair<float, std::uint32_t>> rank_stories(const DocFeatures& doc) {
     IndexQuery q =
         detail::window_query(doc, options, options.neighbours, options.candidate_min_score);
+    // Per term, the postings of the articles that came last, as batch reads those nearest in
+    // time: a stream's order of arrival is exact where its times are not, and it bounds the cost
+    // of a query by the cap, not by the window. A story is ranked by its members among the
+    // neighbours, so it needs more of a story's older members than a batch pair link does (a
+    // cap of 150 cost 0.04 B-cubed F1 on 30k synthetic articles): it reads kStreamReach times
+    // as many.
+    if (!indexed.empty()) {
+      q.anchor = indexed.back();
+      q.nearest_per_term = kStreamReach * options.postings_per_term;
+      q.nearest_by_insertion = true;
+    }
     // Batch links a pair when either article finds the other; here only the newer one looks, so
     // it looks with twice the terms.
     std::vector<Hit> hits, xl_hits;

@@ -13,92 +13,116 @@
 
 namespace crossnews {
 
+namespace {
+
+// Renumbering every slot costs a pass over all postings: only once removed entries hold half the
+// slots, and not for a few.
+constexpr std::size_t kMinRenumber = 1024;
+
+bool before_slot(const Posting& p, std::uint32_t slot) { return p.slot < slot; }
+
+}  // namespace
+
 void InvertedIndex::Impl::add(std::uint32_t key, const SparseVector& vector,
                               std::optional<std::int64_t> time) {
-  std::uint32_t slot;
-  if (!free_slots.empty()) {
-    slot = free_slots.back();
-    free_slots.pop_back();
-  } else {
-    slot = static_cast<std::uint32_t>(entries.size());
-    entries.emplace_back();
-    times.push_back(0);
-    keys.push_back(0);
-    has_time.push_back(0);
-  }
-  Entry& entry = entries[slot];
-  entry.refs.clear();
-  if (tracks_positions) entry.refs.reserve(vector.size());
-  times[slot] = time.value_or(0);
-  keys[slot] = key;
-  has_time[slot] = time.has_value();
+  const auto slot = static_cast<std::uint32_t>(entries.size());
+  Entry& entry = entries.emplace_back();
+  times.push_back(time.value_or(0));
+  keys.push_back(key);
+  has_time.push_back(time.has_value());
+  if (tracks_lists) entry.lists.reserve(vector.size());
   if (!time || *time < latest_time) time_ordered = false;
   if (time) latest_time = std::max(latest_time, *time);
   for (const SparseEntry& e : vector.entries()) {
-    if (e.weight == 0.0f) continue;
+    if (e.weight == 0.0f) continue;  // a posting of weight 0 is a tombstone
     const auto [it, fresh] =
         list_of_term.try_emplace(e.term.value(), static_cast<std::uint32_t>(lists.size()));
     if (fresh) lists.emplace_back();
     PostingList& list = lists[it->second];
-    if (tracks_positions) {
-      entry.refs.push_back({it->second, static_cast<std::uint32_t>(list.postings.size())});
-    }
+    if (tracks_lists) entry.lists.push_back(it->second);
     list.postings.push_back({slot, e.weight});
     list.max_abs = std::max(list.max_abs, std::abs(e.weight));
     if (e.weight < 0.0f) ++negative_postings;
   }
-  std::sort(entry.refs.begin(), entry.refs.end(),
-            [](const Ref& a, const Ref& b) { return a.list < b.list; });
   slot_of_key.emplace(key, slot);
 }
 
-void InvertedIndex::Impl::track_positions() {
-  // Each entry's refs at their exact size: an endless stream keeps a slot's capacity for good.
+void InvertedIndex::Impl::track_lists() {
+  // Each entry's lists at their exact size: an endless stream keeps a slot's capacity for good.
   std::vector<std::uint32_t> postings_of(entries.size(), 0);
   for (const PostingList& list : lists) {
     for (const Posting& p : list.postings) ++postings_of[p.slot];
   }
   for (std::size_t slot = 0; slot < entries.size(); ++slot) {
-    entries[slot].refs.reserve(postings_of[slot]);
+    entries[slot].lists.reserve(postings_of[slot]);
   }
-  // Lists in increasing order, so each entry's refs come out sorted by list.
   for (std::uint32_t l = 0; l < lists.size(); ++l) {
-    const auto& postings = lists[l].postings;
-    for (std::uint32_t pos = 0; pos < postings.size(); ++pos) {
-      entries[postings[pos].slot].refs.push_back({l, pos});
+    for (const Posting& p : lists[l].postings) {
+      if (p.weight != 0.0f) entries[p.slot].lists.push_back(l);
     }
   }
-  tracks_positions = true;
+  tracks_lists = true;
+}
+
+void InvertedIndex::Impl::compact(PostingList& list) {
+  std::erase_if(list.postings, [](const Posting& p) { return p.weight == 0.0f; });
+  list.tombstones = 0;
+  list.refresh_max();
+  // A term's list may have been long once (a story's words while it ran): give the memory back.
+  if (list.postings.capacity() > 64 && list.postings.size() < list.postings.capacity() / 4) {
+    list.postings.shrink_to_fit();
+  }
 }
 
 void InvertedIndex::Impl::drop(std::uint32_t slot) {
-  if (!tracks_positions) track_positions();
-  time_ordered = false;  // swap-remove reorders postings, and the freed slot will be reused
-  Entry& entry = entries[slot];
-  for (const Ref& ref : entry.refs) {
-    PostingList& list = lists[ref.list];
-    const float removed = list.postings[ref.pos].weight;
+  if (!tracks_lists) track_lists();
+  for (const std::uint32_t l : entries[slot].lists) {
+    PostingList& list = lists[l];
+    // Lists are sorted by slot: the posting is found, and left in its place as a tombstone.
+    const auto it = std::lower_bound(list.postings.begin(), list.postings.end(), slot,
+                                     before_slot);
+    const float removed = it->weight;
     if (removed < 0.0f) --negative_postings;
-    const Posting moved = list.postings.back();
-    list.postings.pop_back();
-    if (ref.pos < list.postings.size()) {
-      list.postings[ref.pos] = moved;
-      auto& moved_refs = entries[moved.slot].refs;
-      auto it = std::lower_bound(moved_refs.begin(), moved_refs.end(), ref.list,
-                                 [](const Ref& r, std::uint32_t l) { return r.list < l; });
-      it->pos = ref.pos;
-    }
-    // The bound must stay exact-or-above; recomputing only when the maximum itself leaves keeps
-    // the expected cost per removal constant.
-    if (std::abs(removed) >= list.max_abs) list.refresh_max();
-    // A term's list may have been long once (a story's words while it ran): give the memory back.
-    if (list.postings.capacity() > 64 && list.postings.size() < list.postings.capacity() / 4) {
-      list.postings.shrink_to_fit();
+    it->weight = 0.0f;
+    ++list.tombstones;
+    // The bound must stay exact-or-above; compacting when the maximum itself leaves, or when half
+    // the list is tombstones, keeps the expected cost per removal constant.
+    if (2 * std::size_t{list.tombstones} >= list.postings.size() ||
+        std::abs(removed) >= list.max_abs) {
+      compact(list);
     }
   }
-  entry.refs.clear();
+  std::vector<std::uint32_t>().swap(entries[slot].lists);
   slot_of_key.erase(keys[slot]);
-  free_slots.push_back(slot);
+  ++removed_slots;
+  if (removed_slots >= kMinRenumber && 2 * removed_slots >= entries.size()) renumber_slots();
+}
+
+// Gives the live entries the slots 0, 1, ... in their order, and drops every tombstone.
+void InvertedIndex::Impl::renumber_slots() {
+  constexpr std::uint32_t kGone = 0xffffffffu;
+  std::vector<std::uint32_t> renumbered(entries.size(), kGone);
+  for (const auto& [key, slot] : slot_of_key) renumbered[slot] = 0;
+  std::uint32_t next = 0;
+  for (std::size_t slot = 0; slot < entries.size(); ++slot) {
+    if (renumbered[slot] == kGone) continue;
+    renumbered[slot] = next;
+    if (next != slot) entries[next] = std::move(entries[slot]);
+    times[next] = times[slot];
+    keys[next] = keys[slot];
+    has_time[next] = has_time[slot];
+    ++next;
+  }
+  entries.resize(next);
+  times.resize(next);
+  keys.resize(next);
+  has_time.resize(next);
+  for (auto& [key, slot] : slot_of_key) slot = renumbered[slot];
+  for (PostingList& list : lists) {
+    if (list.tombstones > 0) compact(list);
+    for (Posting& p : list.postings) p.slot = renumbered[p.slot];
+  }
+  removed_slots = 0;
 }
 
 InvertedIndex::InvertedIndex() : impl_(std::make_unique<Impl>()) {}

@@ -143,35 +143,45 @@ TEST_CASE("stream: stories that share common words do not chain into one giant s
 TEST_CASE("stream: adding in batches on any thread count gives the ids of adding one by one") {
   std::vector<std::size_t> gold;
   const std::vector<Article> articles = interleaved_stories(60, 10, gold);
-  StreamClusterer one_by_one(shared_analyzer(), &builtin_lexicon());
-  std::vector<ClusterId> expected;
-  for (const auto& a : articles) expected.push_back(one_by_one.add(a));
-  for (const std::size_t threads : {1, 2, 3}) {
-    for (const std::size_t batch : {1, 7, 256, 600}) {  // 600: analysed in more than one chunk
-      CAPTURE(threads);
-      CAPTURE(batch);
-      ClusterOptions options;
-      options.features.threads = threads;
-      StreamClusterer batched(shared_analyzer(), &builtin_lexicon(), options);
-      std::vector<ClusterId> returned;
-      for (std::size_t start = 0; start < articles.size(); start += batch) {
-        const auto part = std::span(articles).subspan(start, std::min(batch, articles.size() - start));
-        const auto ids = batched.add(part);
-        returned.insert(returned.end(), ids.begin(), ids.end());
-      }
-      CHECK(returned == expected);
-      CHECK(batched.assignment() == one_by_one.assignment());
-      CHECK(batched.merges().size() == one_by_one.merges().size());
-      for (std::size_t doc = 0; doc < articles.size(); ++doc) {
-        const auto& a = batched.featurizer().features(test::doc_id(doc)).vector.entries();
-        const auto& b = one_by_one.featurizer().features(test::doc_id(doc)).vector.entries();
-        REQUIRE(a.size() == b.size());
-        CHECK(std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) {
-          return x.term == y.term && x.weight == y.weight;
-        }));
+  // The default cap per term, and one that binds (a query reads the postings that came last).
+  std::vector<std::vector<ClusterId>> by_cap;
+  for (const std::size_t postings_per_term : {ClusterOptions{}.postings_per_term, std::size_t{1}}) {
+    CAPTURE(postings_per_term);
+    ClusterOptions one_thread;
+    one_thread.postings_per_term = postings_per_term;
+    StreamClusterer one_by_one(shared_analyzer(), &builtin_lexicon(), one_thread);
+    std::vector<ClusterId> expected;
+    for (const auto& a : articles) expected.push_back(one_by_one.add(a));
+    by_cap.push_back(expected);
+    for (const std::size_t threads : {1, 2, 3}) {
+      for (const std::size_t batch : {1, 7, 256, 600}) {  // 600: analysed in more than one chunk
+        CAPTURE(threads);
+        CAPTURE(batch);
+        ClusterOptions options = one_thread;
+        options.features.threads = threads;
+        StreamClusterer batched(shared_analyzer(), &builtin_lexicon(), options);
+        std::vector<ClusterId> returned;
+        for (std::size_t start = 0; start < articles.size(); start += batch) {
+          const auto part =
+              std::span(articles).subspan(start, std::min(batch, articles.size() - start));
+          const auto ids = batched.add(part);
+          returned.insert(returned.end(), ids.begin(), ids.end());
+        }
+        CHECK(returned == expected);
+        CHECK(batched.assignment() == one_by_one.assignment());
+        CHECK(batched.merges().size() == one_by_one.merges().size());
+        for (std::size_t doc = 0; doc < articles.size(); ++doc) {
+          const auto& a = batched.featurizer().features(test::doc_id(doc)).vector.entries();
+          const auto& b = one_by_one.featurizer().features(test::doc_id(doc)).vector.entries();
+          REQUIRE(a.size() == b.size());
+          CHECK(std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) {
+            return x.term == y.term && x.weight == y.weight;
+          }));
+        }
       }
     }
   }
+  CHECK(by_cap.front() != by_cap.back());
 }
 
 namespace {

@@ -126,6 +126,25 @@ TEST_CASE("stream state: resuming after the first, a middle and the last article
     CHECK(whole.live < whole.stories.size());  // some stories were evicted
     check_resume_equals_one_run(articles, options);
   }
+  SUBCASE("a cap per term that binds, with evictions and articles out of time order") {
+    // What a query reads must depend on the live articles and their order only: the resumed
+    // index holds none of the evicted articles the uninterrupted one removed.
+    ClusterOptions options = stream_options();
+    options.postings_per_term = 1;
+    options.late_articles = 16;
+    // Rounds 2 days apart, so that a week holds several copies of each story.
+    const std::size_t round = example_corpus().size();
+    auto articles = repeated_corpus(8);
+    for (std::size_t i = 0; i < articles.size(); ++i) {
+      *articles[i].time -= static_cast<std::int64_t>(i / round) * 18 * 86400;
+      if (i % 5 == 0) *articles[i].time -= 2 * 86400;
+    }
+    const StreamRun capped = one_run(articles, options);
+    options.postings_per_term = 0;
+    CHECK(one_run(articles, options).assignment != capped.assignment);  // the cap binds
+    options.postings_per_term = 1;
+    check_resume_equals_one_run(articles, options);
+  }
   SUBCASE("example corpus repeated: stories retire and their articles are let go") {
     ClusterOptions options = stream_options();
     options.late_articles = 16;

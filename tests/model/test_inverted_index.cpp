@@ -60,6 +60,20 @@ void check_equal(const std::vector<Hit>& got, const std::vector<Hit>& expected) 
   }
 }
 
+// Both queries of `b` give the hits of `a`'s.
+void check_same_answers(const InvertedIndex& a, const InvertedIndex& b, const SparseVector& q,
+                        const SparseVector& other, const IndexQuery& options,
+                        crossnews::QueryScratch& scratch) {
+  std::vector<Hit> from_a, from_a2, from_b, from_b2;
+  a.query(q, options, scratch, from_a);
+  b.query(q, options, scratch, from_b);
+  check_equal(from_b, from_a);
+  a.query_pair(q, other, options, scratch, from_a, from_a2);
+  b.query_pair(q, other, options, scratch, from_b, from_b2);
+  check_equal(from_b, from_a);
+  check_equal(from_b2, from_a2);
+}
+
 }  // namespace
 
 TEST_CASE("index: top-k by dot product, ties by smaller key, filters") {
@@ -397,10 +411,104 @@ TEST_CASE("index: without times nearest_per_term reads the postings nearest the 
   keys = keys_of(hits);
   std::sort(keys.begin(), keys.end());
   CHECK(keys == std::vector<std::uint32_t>{0, 1, 2, 3});
-  // After a removal insertion order is gone from the lists: every posting is read again.
+  // Removals keep insertion order, and a removed entry does not count toward the cap.
   index.remove(19);
+  index.remove(8);
   index.query(vec({{1, 1.0f}}), options, *scratch, hits);
-  CHECK(hits.size() == 19);
+  keys = keys_of(hits);
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == std::vector<std::uint32_t>{0, 1, 2, 3});
+  options.anchor = 9;
+  options.exclude = 9;
+  index.query_pair(vec({{1, 1.0f}}), vec({{1, 0.5f}}), options, *scratch, hits, second);
+  for (const auto* got : {&hits, &second}) {
+    keys = keys_of(*got);
+    std::sort(keys.begin(), keys.end());
+    CHECK(keys == std::vector<std::uint32_t>{6, 7, 10});
+  }
+}
+
+TEST_CASE("index: nearest_by_insertion cuts by insertion order, then by time") {
+  // 20 entries sharing term 1, one a day, inserted in time order.
+  InvertedIndex index;
+  for (std::uint32_t key = 0; key < 20; ++key) {
+    index.insert(key, vec({{1, 1.0f}}), std::int64_t{key} * 86400);
+  }
+  auto scratch = InvertedIndex::make_scratch();
+  std::vector<Hit> hits;
+  IndexQuery options;
+  options.k = 20;
+  options.time_from = 10 * 86400;  // days 10..16, middle day 13
+  options.time_to = 16 * 86400;
+  options.nearest_per_term = 4;
+  options.anchor = 19;
+  const auto keys_read = [&] {
+    index.query(vec({{1, 1.0f}}), options, *scratch, hits);
+    std::vector<std::uint32_t> keys = keys_of(hits);
+    std::sort(keys.begin(), keys.end());
+    return keys;
+  };
+  CHECK(keys_read() == std::vector<std::uint32_t>{11, 12, 13, 14});  // nearest the middle day
+  // The 4 inserted last (16..19), then those in the window.
+  options.nearest_by_insertion = true;
+  CHECK(keys_read() == std::vector<std::uint32_t>{16});
+  // A late entry (day 3, inserted last) ends time order: without the flag the anchor is used too.
+  index.insert(20, vec({{1, 1.0f}}), std::int64_t{3} * 86400);
+  options.anchor = 20;
+  options.time_from = 2 * 86400;  // days 2..18
+  options.time_to = 18 * 86400;
+  options.nearest_by_insertion = false;
+  CHECK(keys_read() == std::vector<std::uint32_t>{17, 18, 20});
+}
+
+TEST_CASE("index: after removals, capped queries read what an index of the live entries reads") {
+  // Entries inserted in time order, removed mostly oldest first (as a stream evicts) and some at
+  // random; enough removals to compact lists and renumber slots. At every step each kind of cut
+  // (time window, anchor, insertion order) must answer as an index built from the live entries,
+  // in their order: what a query reads depends on the live entries only.
+  for (const bool allow_negative : {false, true}) {
+    CAPTURE(allow_negative);
+    std::mt19937 rng(allow_negative ? 7 : 3);
+    InvertedIndex index;
+    std::map<std::uint32_t, Stored> live;
+    std::uint32_t next_key = 0, oldest = 0;
+    auto scratch = InvertedIndex::make_scratch();
+    for (int round = 0; round < 12; ++round) {
+      CAPTURE(round);
+      for (int i = 0; i < 900; ++i, ++next_key) {
+        Stored s{random_vector(rng, allow_negative), std::int64_t{next_key / 10}};
+        index.insert(next_key, s.vector, s.time);
+        live[next_key] = s;
+      }
+      for (int i = 0; i < 700 && !live.empty(); ++i) {
+        auto it = live.lower_bound(oldest);
+        if (rng() % 4 == 0) std::advance(it, std::ptrdiff_t(rng() % live.size()) / 2);
+        if (it == live.end()) it = live.begin();
+        oldest = it->first + 1;
+        index.remove(it->first);
+        live.erase(it);
+      }
+      InvertedIndex rebuilt;
+      for (const auto& [key, s] : live) rebuilt.insert(key, s.vector, s.time);
+      for (int qi = 0; qi < 30; ++qi) {
+        CAPTURE(qi);
+        const SparseVector q = random_vector(rng, allow_negative);
+        const SparseVector other = random_vector(rng, allow_negative);
+        IndexQuery options = random_query_options(rng, live);
+        options.nearest_per_term = 1 + rng() % 40;
+        const std::int64_t middle = live.rbegin()->second.time.value_or(0) - rng() % 100;
+        options.time_from = middle - static_cast<std::int64_t>(rng() % 60);
+        options.time_to = middle + static_cast<std::int64_t>(rng() % 60);
+        if (rng() % 2 == 0) {
+          auto it = live.begin();
+          std::advance(it, static_cast<std::ptrdiff_t>(rng() % live.size()));
+          options.anchor = it->first;
+          options.nearest_by_insertion = rng() % 2 == 0;
+        }
+        check_same_answers(rebuilt, index, q, other, options, *scratch);
+      }
+    }
+  }
 }
 
 TEST_CASE("index: query_pair cuts each list to the postings query() reads (property)") {
@@ -457,7 +565,6 @@ TEST_CASE("index: lists reserved before the inserts answer as lists grown postin
   }
   CHECK(reserved.size() == grown.size());
   auto scratch = InvertedIndex::make_scratch();
-  std::vector<Hit> a, b, a2, b2;
   for (int qi = 0; qi < 50; ++qi) {
     CAPTURE(qi);
     const SparseVector q = random_vector(rng, false);
@@ -466,12 +573,6 @@ TEST_CASE("index: lists reserved before the inserts answer as lists grown postin
     options.k = 10;
     options.time_from = qi;
     options.time_to = qi + 100;
-    grown.query(q, options, *scratch, a);
-    reserved.query(q, options, *scratch, b);
-    check_equal(b, a);
-    grown.query_pair(q, other, options, *scratch, a, a2);
-    reserved.query_pair(q, other, options, *scratch, b, b2);
-    check_equal(b, a);
-    check_equal(b2, a2);
+    check_same_answers(grown, reserved, q, other, options, *scratch);
   }
 }

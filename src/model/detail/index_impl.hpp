@@ -16,17 +16,21 @@
 #include <utility>
 #include <vector>
 
-// Layout. Each entry gets a dense internal slot (reused after removal), and postings hold slots,
-// not keys, so a query accumulates into flat per-slot arrays instead of a hash map. A posting list
-// is one contiguous std::vector<{slot, weight}>; its max |weight| is kept exact for max-score.
+// Layout. Each entry gets a dense internal slot, handed out in insertion order and never reused,
+// and postings hold slots, not keys, so a query accumulates into flat per-slot arrays instead of a
+// hash map. A posting list is one contiguous std::vector<{slot, weight}>, always sorted by slot
+// (insertion order); its max |weight| is exact-or-above for max-score.
 //
-// Removal is immediate: swap-remove in each of the entry's posting lists. Every entry keeps, per
-// list it appears in, the position of its posting (sorted by list), so the posting moved into the
-// hole can have its position fixed, and a query can fetch one entry's weight for a term by binary
-// search (random access for max-score). No tombstones, so no compaction pauses and no dead
-// postings to skip. Positions are tracked from the first removal on: before it, every list is
-// sorted by slot, so a binary search in the list finds a posting, and an index built once (a
-// batch) saves 8 bytes per posting and an allocation per entry.
+// Removal is immediate and keeps that order: each of the entry's postings becomes a tombstone
+// (weight 0: an inserted posting never weighs 0), so it adds nothing to any score and the removed
+// entry never reaches a hit. A list is compacted (tombstones erased, order kept) once half its
+// postings are tombstones, and the slots are renumbered (order kept) once half of them are
+// removed entries, so both cost a constant per removal over time and memory stays within twice
+// the live entries'. A cut to the nearest postings counts live postings only, so what a query
+// reads depends on the live entries and their order, never on when others left or were compacted
+// (a stream's state rebuilt from its live articles answers as the index that ran). Entries' list
+// numbers (to find their postings on removal) are kept from the first removal on: an index built
+// once (a batch) saves 4 bytes per posting and an allocation per entry.
 //
 // Query: term-at-a-time max-score. Query terms are taken by decreasing upper bound
 // |q_w| * max|posting weight|. Once the sum R of the remaining bounds is below the threshold
@@ -37,13 +41,12 @@
 // in double, like SparseVector::dot (float products are exact in double), so the index and a
 // brute-force scan agree after rounding to float; the property test demands identical results.
 //
-// Time windows. While entries arrive in time order (a batch inserted by time) and none has been
-// removed, slots are handed out in time order and every posting list is sorted by slot, so a
-// query finds its window's slot range once and cuts each list to it by binary search instead of
-// filtering every posting: with a 7-day window over a month of news, that skips more than half
-// of the postings. Where there is no time to cut by, a query may name an anchor entry instead: as
-// long as nothing was removed, every list is sorted by slot (insertion order) and the same cut
-// takes the postings nearest the anchor's slot.
+// Time windows. While entries arrive in time order (a batch inserted by time), slots are in time
+// order too and every posting list is sorted by time, so a query finds its window's slot range
+// once and cuts each list to it by binary search instead of filtering every posting: with a
+// 7-day window over a month of news, that skips more than half of the postings. Where there is
+// no time to cut by, or the query asks for insertion order, it may name an anchor entry instead:
+// the same cut takes the postings nearest the anchor's slot, and the time filter the rest.
 
 namespace crossnews {
 
@@ -57,6 +60,7 @@ struct Posting {
 struct PostingList {
   std::vector<Posting> postings;
   float max_abs = 0.0f;
+  std::uint32_t tombstones = 0;  // postings of removed entries (weight 0), until compacted
 
   void refresh_max() {
     max_abs = 0.0f;
@@ -64,13 +68,8 @@ struct PostingList {
   }
 };
 
-struct Ref {
-  std::uint32_t list;
-  std::uint32_t pos;
-};
-
 struct Entry {
-  std::vector<Ref> refs;  // sorted by list; empty until positions are tracked
+  std::vector<std::uint32_t> lists;  // the lists holding its postings; empty until tracked
 };
 
 // The order of hits: higher score first, then smaller key.
@@ -93,7 +92,6 @@ inline void keep_best(std::vector<Hit>& hits, std::size_t k) {
 using detail::Entry;
 using detail::Posting;
 using detail::PostingList;
-using detail::Ref;
 using detail::better_hit;
 using detail::keep_best;
 
@@ -107,6 +105,7 @@ struct QueryScratch {
   // query_pair(): a term of either query, with its weight in each (0 where absent).
   struct PairTerm {
     std::span<const Posting> postings;
+    std::uint32_t tombstones;
     double weight[2];
   };
   // By slot; one array, so that touching a posting's entry costs one cache miss, not two.
@@ -166,16 +165,18 @@ struct InvertedIndex::Impl {
   std::vector<std::int64_t> times;
   std::vector<std::uint32_t> keys;  // by slot, apart from `entries`: read for every candidate
   std::vector<std::uint8_t> has_time;
-  std::vector<std::uint32_t> free_slots;
   std::size_t negative_postings = 0;
+  std::size_t removed_slots = 0;  // slots of removed entries, until renumbered
   // Every entry has a time and posting lists are sorted by it (see "Time windows" above).
   bool time_ordered = true;
-  bool tracks_positions = false;  // entries' refs are filled (see "Removal" above)
+  bool tracks_lists = false;  // entries' lists are filled (see "Removal" above)
   std::int64_t latest_time = std::numeric_limits<std::int64_t>::min();
 
   void add(std::uint32_t key, const SparseVector& vector, std::optional<std::int64_t> time);
   void drop(std::uint32_t slot);
-  void track_positions();
+  void track_lists();
+  void compact(PostingList& list);
+  void renumber_slots();
   void query(const SparseVector& q, const IndexQuery& options, QueryScratch& s,
              std::vector<Hit>& out) const;
   void query_pair(const SparseVector& first, const SparseVector& second,
@@ -196,30 +197,34 @@ struct InvertedIndex::Impl {
     std::size_t nearest_per_term;  // IndexQuery::nearest_per_term
   };
   [[nodiscard]] SlotRange window_slots(const IndexQuery& options) const;
-  // Nothing was ever removed: slots were handed out in insertion order and every list is sorted
-  // by slot.
-  [[nodiscard]] bool slot_sorted() const { return !tracks_positions; }
-  // Whether a query has no time bounds, and the slots its lists can be cut to, if any: its time
-  // window in a time-ordered index, else the neighbourhood of its anchor (see "Time windows").
+  // Whether the hits must be checked against the time bounds, and the slots a query's lists can
+  // be cut to, if any: its time window in a time-ordered index, else the neighbourhood of its
+  // anchor (see "Time windows").
   [[nodiscard]] std::pair<bool, std::optional<SlotRange>> query_window(
       const IndexQuery& options) const {
     const bool any_time = options.time_from == std::numeric_limits<std::int64_t>::min() &&
                           options.time_to == std::numeric_limits<std::int64_t>::max();
-    if (!any_time && time_ordered) return {any_time, window_slots(options)};
-    if (!slot_sorted() || !options.anchor || options.nearest_per_term == 0) return {any_time, {}};
+    if (!any_time && time_ordered && !options.nearest_by_insertion) {
+      return {false, window_slots(options)};
+    }
+    if (!options.anchor || options.nearest_per_term == 0) return {!any_time, {}};
     const auto anchor = slot_of_key.find(*options.anchor);
-    if (anchor == slot_of_key.end()) return {any_time, {}};
+    if (anchor == slot_of_key.end()) return {!any_time, {}};
     const auto slots = static_cast<std::uint32_t>(entries.size());
-    return {any_time, SlotRange{0, slots, anchor->second, options.nearest_per_term}};
+    return {!any_time, SlotRange{0, slots, anchor->second, options.nearest_per_term}};
   }
   [[nodiscard]] std::span<const Posting> window(const PostingList& list,
                                                const SlotRange& range) const;
   // window() in two steps, for queries that search many lists at once: the slot whose lower
-  // bound in a list of `postings` it starts from, and the window from that bound (`start`).
-  [[nodiscard]] static std::uint32_t window_key(std::size_t postings, const SlotRange& range);
+  // bound in a list of `live` postings it starts from, and the window from that bound (`start`).
+  [[nodiscard]] static std::uint32_t window_key(std::size_t live, const SlotRange& range);
   [[nodiscard]] static std::span<const Posting> window(std::span<const Posting> all,
+                                                       std::size_t tombstones,
                                                        const SlotRange& range,
                                                        const Posting* start);
+  [[nodiscard]] static std::span<const Posting> live_window(std::span<const Posting> all,
+                                                            const SlotRange& range,
+                                                            const Posting* start);
 
   // query() phases (index_query.cpp).
   bool gather_terms(const SparseVector& q, const std::optional<SlotRange>& slots,

@@ -81,31 +81,33 @@ InvertedIndex::Impl::SlotRange InvertedIndex::Impl::window_slots(
           bounded ? options.nearest_per_term : 0};
 }
 
-std::uint32_t InvertedIndex::Impl::window_key(std::size_t postings, const SlotRange& range) {
+std::uint32_t InvertedIndex::Impl::window_key(std::size_t live, const SlotRange& range) {
   const std::size_t cap = range.nearest_per_term;
-  return cap == 0 || postings <= cap ? range.first : range.middle;
+  return cap == 0 || live <= cap ? range.first : range.middle;
 }
 
 std::span<const Posting> InvertedIndex::Impl::window(const PostingList& list,
                                                      const SlotRange& range) const {
   const std::span<const Posting> all = list.postings;
-  const std::uint32_t key = window_key(all.size(), range);
+  const std::uint32_t key = window_key(all.size() - list.tombstones, range);
   const auto start = std::partition_point(all.begin(), all.end(),
                                           [key](const Posting& p) { return p.slot < key; });
-  return window(all, range, all.data() + (start - all.begin()));
+  return window(all, list.tombstones, range, all.data() + (start - all.begin()));
 }
 
 std::span<const Posting> InvertedIndex::Impl::window(std::span<const Posting> all,
+                                                     std::size_t tombstones,
                                                      const SlotRange& range, const Posting* start) {
   const std::size_t cap = range.nearest_per_term;
   const auto before_slot = [](std::uint32_t slot) {
     return [slot](const Posting& p) { return p.slot < slot; };
   };
   const auto found = all.begin() + (start - all.data());
-  if (cap == 0 || all.size() <= cap) {
+  if (cap == 0 || all.size() - tombstones <= cap) {
     const auto last = std::partition_point(found, all.end(), before_slot(range.last));
     return {found, last};
   }
+  if (tombstones > 0) return live_window(all, range, found);
   // The `cap` postings nearest the middle of the window: as many before it as after, where the
   // window's ends allow. Only one search runs over the whole list (on a long list every step is
   // a cache miss), the one that found `start`; the window's ends are looked for within `cap`
@@ -122,6 +124,41 @@ std::span<const Posting> InvertedIndex::Impl::window(std::span<const Posting> al
   return {begin, begin + reach};
 }
 
+// window() on a list holding tombstones: the same cut, counting live postings only, so that it
+// reads what it would read once the list is compacted. Walks out from the middle (`start`).
+std::span<const Posting> InvertedIndex::Impl::live_window(std::span<const Posting> all,
+                                                          const SlotRange& range,
+                                                          const Posting* start) {
+  const auto reach = static_cast<std::ptrdiff_t>(range.nearest_per_term);
+  const auto middle = all.begin() + (start - all.data());
+  // Moves `at` over up to `wanted` live postings inside the window; returns how many it passed.
+  const auto walk_back = [&](auto& at, std::ptrdiff_t wanted) {
+    std::ptrdiff_t passed = 0;
+    while (passed < wanted && at != all.begin() && (at - 1)->slot >= range.first) {
+      --at;
+      passed += at->weight != 0.0f;
+    }
+    return passed;
+  };
+  const auto walk_on = [&](auto& at, std::ptrdiff_t wanted) {
+    std::ptrdiff_t passed = 0;
+    while (passed < wanted && at != all.end() && at->slot < range.last) {
+      passed += at->weight != 0.0f;
+      ++at;
+    }
+    return passed;
+  };
+  auto first = middle, last = middle;
+  const std::ptrdiff_t live_before = walk_back(first, reach);
+  const std::ptrdiff_t live_after = walk_on(last, reach);
+  if (live_before + live_after <= reach) return {first, last};
+  const auto before = std::max(std::min(live_before, reach / 2), reach - live_after);
+  first = last = middle;
+  walk_back(first, before);
+  walk_on(last, reach - before);
+  return {first, last};
+}
+
 std::uint32_t InvertedIndex::Impl::excluded_slot(const IndexQuery& options) const {
   if (options.exclude) {
     if (auto it = slot_of_key.find(*options.exclude); it != slot_of_key.end()) return it->second;
@@ -131,23 +168,11 @@ std::uint32_t InvertedIndex::Impl::excluded_slot(const IndexQuery& options) cons
 
 void InvertedIndex::Impl::add_term_random_access(QueryScratch& s,
                                                  const QueryScratch::Term& term) const {
-  const PostingList& list = lists[term.list];
   for (const std::uint32_t c : s.candidates) {
-    if (!tracks_positions) {
-      // Nothing was removed yet: the list is sorted by slot.
-      const auto it = std::lower_bound(term.postings.begin(), term.postings.end(), c,
-                                       [](const Posting& p, std::uint32_t v) { return p.slot < v; });
-      if (it != term.postings.end() && it->slot == c) {
-        s.acc[c].score[0] += term.weight * it->weight;
-      }
-      continue;
-    }
-    const auto& refs = entries[c].refs;
-    auto it = std::lower_bound(refs.begin(), refs.end(), term.list,
-                               [](const Ref& r, std::uint32_t l) { return r.list < l; });
-    if (it != refs.end() && it->list == term.list) {
-      s.acc[c].score[0] += term.weight * list.postings[it->pos].weight;
-    }
+    // Lists are sorted by slot.
+    const auto it = std::lower_bound(term.postings.begin(), term.postings.end(), c,
+                                     [](const Posting& p, std::uint32_t v) { return p.slot < v; });
+    if (it != term.postings.end() && it->slot == c) s.acc[c].score[0] += term.weight * it->weight;
   }
 }
 
@@ -157,11 +182,10 @@ void InvertedIndex::Impl::query(const SparseVector& q, const IndexQuery& options
   s.begin(entries.size());
   if (options.k == 0) return;
 
-  const auto [any_time, slots] = query_window(options);
+  // Time-ordered lists are cut to the window: their hits need no time check.
+  const auto [check_time, slots] = query_window(options);
   const bool non_negative = gather_terms(q, slots, s);
   if (s.terms.empty()) return;
-  // Time-ordered lists were cut to the window already.
-  const bool check_time = !any_time && !time_ordered;
   max_score(s, options, check_time, non_negative);
 
   for (const std::uint32_t c : s.candidates) {

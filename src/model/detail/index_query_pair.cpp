@@ -71,11 +71,10 @@ void InvertedIndex::Impl::query_pair(const SparseVector& first, const SparseVect
   s.begin(entries.size());
   if (options.k == 0) return;
 
-  const auto [any_time, slots] = query_window(options);
+  const auto [check_time, slots] = query_window(options);
   gather_pair_terms(first, second, slots, s);
 
   const std::uint32_t excluded = excluded_slot(options);
-  const bool check_time = !any_time && !time_ordered;
   std::size_t postings = 0;
   for (const QueryScratch::PairTerm& term : s.pair_terms) postings += term.postings.size();
   const auto read_out = [&](std::uint32_t slot, const double (&score)[2]) {
@@ -94,14 +93,10 @@ void InvertedIndex::Impl::query_pair(const SparseVector& first, const SparseVect
   } else {
     // Slots are taken in blocks whose accumulators fit in the L2 cache, each block's hits read out
     // while they are still there; lists are sorted by slot, so every list is read once, in order.
-    // After a removal a list may not be sorted by slot: one block takes all.
-    const bool sorted = slot_sorted();
     const std::uint64_t first_slot = slots ? slots->first : 0;
-    const std::uint64_t last_slot =
-        sorted ? (slots ? slots->last : entries.size()) : std::uint64_t{1} << 32;
-    const std::uint64_t block = sorted ? kBlockSlots : last_slot;
-    for (std::uint64_t begin = first_slot; begin < last_slot; begin += block) {
-      accumulate_block(s, std::min(last_slot, begin + block), excluded, check_time, options);
+    const std::uint64_t last_slot = slots ? slots->last : entries.size();
+    for (std::uint64_t begin = first_slot; begin < last_slot; begin += kBlockSlots) {
+      accumulate_block(s, std::min(last_slot, begin + kBlockSlots), excluded, check_time, options);
       for (const std::uint32_t c : s.candidates) read_out(c, s.acc[c].score);
     }
   }
@@ -125,19 +120,21 @@ void InvertedIndex::Impl::gather_pair_terms(const SparseVector& first, const Spa
     const auto it = list_of_term.find(term.value());
     if (it == list_of_term.end()) continue;
     const PostingList& list = lists[it->second];
-    if (!list.postings.empty()) s.pair_terms.push_back({list.postings, {w0, w1}});
+    if (!list.postings.empty()) {
+      s.pair_terms.push_back({list.postings, list.tombstones, {w0, w1}});
+    }
   }
   if (!slots) return;
   // Every list's search for its window runs at once (lower_bounds), then each is cut.
   s.searches.clear();
   for (const QueryScratch::PairTerm& t : s.pair_terms) {
     const std::size_t n = t.postings.size();
-    s.searches.push_back({t.postings.data(), n, window_key(n, *slots)});
+    s.searches.push_back({t.postings.data(), n, window_key(n - t.tombstones, *slots)});
   }
   lower_bounds(s.searches);
   for (std::size_t t = 0; t < s.pair_terms.size(); ++t) {
     QueryScratch::PairTerm& term = s.pair_terms[t];
-    term.postings = window(term.postings, *slots, s.searches[t].base);
+    term.postings = window(term.postings, term.tombstones, *slots, s.searches[t].base);
   }
   std::erase_if(s.pair_terms, [](const QueryScratch::PairTerm& t) { return t.postings.empty(); });
 }
