@@ -4,6 +4,7 @@
 #include "json_writer.hpp"
 
 #include <iostream>
+#include <sstream>
 
 namespace crossnews::cli {
 
@@ -38,7 +39,10 @@ void run_build(const ModelArgs& args) {
   AtomicOutput out({"-o", args.output});
   const Analyzer analyzer;
   ModelBuilder builder(analyzer);
-  add_lexicon_sources(builder.lexicon(), args.lexicon, args.quiet);
+  std::ostringstream warnings;
+  add_lexicon_sources(builder.lexicon(), args.lexicon, freedicts_of(args.lexicon), warnings,
+                      args.quiet);
+  if (!args.quiet) std::cerr << warnings.str();
   if (!args.lexicon.no_builtin_background) builder.add_builtin_background();
   const std::size_t rejected = add_background_inputs(builder, args.backgrounds, args.quiet);
   const Model model = builder.build();

@@ -257,6 +257,30 @@ FreeDict read_freedict(const std::string& index_path, const FreeDictOptions& opt
   return dict;
 }
 
+std::vector<std::string> find_freedicts(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return {};
+  std::vector<std::string> found;
+  fs::directory_iterator it(dir, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string path = it->path().string();
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with("freedict-") || !name.ends_with(".index")) continue;
+    try {
+      FreeDict languages;
+      resolve_languages(path, {}, languages);
+      static_cast<void>(body_path_for(path));
+    } catch (const Error&) {
+      continue;  // another language, or an index without its body: not a usable dictionary
+    }
+    found.push_back(path);
+  }
+  if (ec) throw IoError("cannot list the dictionaries in " + dir + ": " + ec.message());
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 void write_pairs_tsv(std::ostream& out, const FreeDict& dict) {
   const float weight = LexiconOptions{}.freedict_weight;
   for (const auto& entry : dict.entries) {
