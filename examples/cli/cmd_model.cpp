@@ -97,11 +97,13 @@ void register_model(CLI::App& root) {
       root.add_subcommand("model", "Build a model once, for --model on cluster and explain");
   model->require_subcommand(1);
   add_command(*model, "build",
-              "Build the keyword map and the background document frequencies, and save them.\n\n"
+              "Build the keyword map (with the FreeDict dictionaries installed in --freedict-dir,\n"
+              "unless --no-freedict) and the background document frequencies, and save them.\n\n"
               "Examples:\n"
               "  crossnews model build -o news.model\n"
-              "  crossnews model build --freedict /usr/share/dictd/freedict-deu-ita.index "
-              "--background examples/data/articles.jsonl -o news.model",
+              "  crossnews model build --no-freedict --freedict "
+              "/usr/share/dictd/freedict-deu-ita.index --background examples/data/articles.jsonl "
+              "-o news.model",
               add_build_args, run_build);
   add_command(*model, "background",
               "Count document frequencies of general text in the format compiled into crossnews "

@@ -2,6 +2,7 @@
 // --freedict-dir), and the model cache that spares each run their build.
 
 #include "cli_harness.hpp"
+#include "lexicon/dictd_support.hpp"
 #include "skip.hpp"
 
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 #include <vector>
 
 using namespace cli_harness;
+using crossnews::test::dictd_base64;
 
 namespace {
 
@@ -52,20 +54,10 @@ struct NoCache {
 /// Writes a dictd dictionary with a plain body; each entry is "headword\ntranslations\n".
 void write_dictionary(const fs::path& dir, const std::string& name,
                       const std::vector<std::string>& entries) {
-  static constexpr std::string_view kDigits =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const auto base64 = [](std::size_t value) {
-    std::string digits;
-    do {
-      digits.insert(digits.begin(), kDigits[value % 64]);
-      value /= 64;
-    } while (value > 0);
-    return digits;
-  };
   std::string index, body;
   for (const auto& entry : entries) {
-    index += entry.substr(0, entry.find('\n')) + '\t' + base64(body.size()) + '\t' +
-             base64(entry.size()) + '\n';
+    index += entry.substr(0, entry.find('\n')) + '\t' + dictd_base64(body.size()) + '\t' +
+             dictd_base64(entry.size()) + '\n';
     body += entry;
   }
   fs::create_directories(dir);
@@ -86,9 +78,11 @@ fs::path installed_dictionaries(const std::string& name) {
 fs::path lost_property() {
   return write_file(
       "lost_property.jsonl",
-      R"({"id":"de-1","lang":"de","time":"2013-06-03","title":"Brille in Passau","text":"Eine Brille und ein Regenschirm liegen in Passau."})"
+      R"({"id":"de-1","lang":"de","time":"2013-06-03","title":"Brille in Passau",)"
+      R"("text":"Eine Brille und ein Regenschirm liegen in Passau."})"
       "\n"
-      R"({"id":"it-1","lang":"it","time":"2013-06-03","title":"Occhiali a Venezia","text":"Gli occhiali e un ombrello sono a Venezia."})"
+      R"({"id":"it-1","lang":"it","time":"2013-06-03","title":"Occhiali a Venezia",)"
+      R"("text":"Gli occhiali e un ombrello sono a Venezia."})"
       "\n");
 }
 
