@@ -43,10 +43,12 @@ std::vector<std::string> code_files() {
   std::error_code ec;
   const fs::path program = fs::read_symlink("/proc/self/exe", ec);
   std::vector<std::string> files{ec ? std::string("/proc/self/exe") : program.string()};
+  // Linked statically, dladdr names the program as it was invoked (argv[0], maybe relative).
   Dl_info info{};
-  if (::dladdr(reinterpret_cast<void*>(&find_freedicts), &info) != 0 && info.dli_fname) {
-    const fs::path library = fs::weakly_canonical(info.dli_fname, ec);
-    if (!ec && library != program) files.push_back(library.string());
+  if (::dladdr(reinterpret_cast<void*>(&find_freedicts), &info) != 0 && info.dli_fname &&
+      fs::is_regular_file(info.dli_fname, ec) &&
+      !fs::equivalent(info.dli_fname, "/proc/self/exe", ec)) {
+    files.push_back(fs::canonical(info.dli_fname, ec).string());
   }
   return files;
 }

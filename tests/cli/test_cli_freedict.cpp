@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -195,6 +196,21 @@ TEST_CASE("the model cache: written on a miss, read on a hit, rebuilt when damag
   CHECK(changed != reference);
   CHECK(contains(changed, "ombrello"));
   CHECK(cache_files(cache).size() == 2);
+
+  // Older models of other keys do not pile up: the four newest stay.
+  for (int i = 0; i < 5; ++i) {
+    const fs::path old = cache / "crossnews" / ("model-old" + std::to_string(i) + ".bin");
+    write_file(old.string(), "another key's model");
+    fs::last_write_time(old, fs::file_time_type::clock::now() - std::chrono::hours(24 + i));
+  }
+  write_dictionary(dictionaries, "freedict-deu-ita",
+                   {"Brille\nocchiali\n", "Regenschirm\nombrello\n"});
+  const std::string both = explain_reports(options);
+  CHECK(contains(both, "occhiali"));
+  CHECK(contains(both, "ombrello"));
+  const std::vector<fs::path> kept = cache_files(cache);
+  CHECK(kept.size() == 4);
+  for (const auto& path : kept) CHECK(path.filename() != "model-old4.bin");
 }
 
 TEST_CASE("a cache that cannot be written is skipped with a warning") {
