@@ -259,9 +259,18 @@ FreeDict read_freedict(const std::string& index_path, const FreeDictOptions& opt
 
 std::vector<std::string> find_freedicts(const std::string& dir) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return {};
+  // Absent is absent; any other failure to look (EACCES, EIO) is an IoError, so that no
+  // dictionary is ever left out in silence.
+  const auto present = [](const std::string& path) {
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    if (status.type() == fs::file_type::not_found) return false;
+    if (ec) throw IoError("cannot look at " + path + ": " + ec.message());
+    return true;
+  };
+  if (!present(dir)) return {};
   std::vector<std::string> found;
+  std::error_code ec;
   fs::directory_iterator it(dir, ec);
   for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
     const std::string path = it->path().string();
@@ -270,11 +279,11 @@ std::vector<std::string> find_freedicts(const std::string& dir) {
     try {
       FreeDict languages;
       resolve_languages(path, {}, languages);
-      static_cast<void>(body_path_for(path));
-    } catch (const Error&) {
-      continue;  // another language, or an index without its body: not a usable dictionary
+    } catch (const InputError&) {
+      continue;  // languages without an ISO 639-1 code
     }
-    found.push_back(path);
+    const std::string base = path.substr(0, path.size() - std::string_view(".index").size());
+    if (present(base + ".dict.dz") || present(base + ".dict")) found.push_back(path);
   }
   if (ec) throw IoError("cannot list the dictionaries in " + dir + ": " + ec.message());
   std::sort(found.begin(), found.end());
