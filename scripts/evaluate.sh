@@ -4,27 +4,32 @@
 # people's ratings of the SemEval pairs (build/release/bench/semeval_pairs, when built).
 #   scripts/evaluate.sh [EXTRA crossnews cluster OPTIONS...]
 #   scripts/evaluate.sh --mode stream   # stream figures (crossnews-stream) beside batch (crossnews)
-#   FREEDICT=1 scripts/evaluate.sh     # also load every installed FreeDict dictionary
+#   scripts/evaluate.sh --no-freedict   # the built-in lexicon alone (crossnews loads the FreeDict
+#                                       # dictionaries installed in /usr/share/dictd by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${SHARED_DIR:-../shared}
 cli=${CROSSNEWS:-build/release/examples/crossnews}
 [[ -x "$cli" ]] || { echo "build first: cmake --preset release && cmake --build --preset release" >&2; exit 2; }
 semeval=${SEMEVAL:-build/release/bench/semeval_pairs}
-dictionaries=()
-if [[ ${FREEDICT:-0} == 1 ]]; then
-  for index in /usr/share/dictd/freedict-*.index; do dictionaries+=(--freedict "$index"); done
-fi
 # With --mode stream, batch runs too (the same options without the mode), so the two can be compared.
-batch_args=() stream=0
+batch_args=() stream=0 no_freedict=0
 while (($#)); do
   case $1 in
     --mode=*) [[ $1 == --mode=stream ]] && stream=1 ;;
     --mode) [[ ${2:-} == stream ]] && stream=1; shift ;;
+    --no-freedict) no_freedict=1; batch_args+=("$1") ;;
     *) batch_args+=("$1") ;;
   esac
   shift
 done
+# semeval_pairs loads no dictionary by itself: it is given those crossnews loads by default.
+dictionaries=()
+if ((!no_freedict)); then
+  for index in /usr/share/dictd/freedict-*.index; do
+    [[ -e $index ]] && dictionaries+=(--freedict "$index")
+  done
+fi
 systems=(crossnews)
 ((stream)) && systems+=(crossnews-stream)
 work=$(mktemp -d)
@@ -36,7 +41,7 @@ for gold in "$shared"/eval/*.jsonl; do
   for system in "${systems[@]}"; do
     mode=batch
     [[ $system == crossnews-stream ]] && mode=stream
-    "$cli" cluster --quiet --mode "$mode" "${batch_args[@]}" "${dictionaries[@]}" \
+    "$cli" cluster --quiet --mode "$mode" "${batch_args[@]}" \
       -o "$work/$name.$system.tsv" -- "$gold" 2> "$work/$name.$system.log"
   done
   /usr/bin/python3 "$shared/peers/sklearn_cluster.py" "$gold" --out "$work/$name.sklearn.tsv" 2> /dev/null

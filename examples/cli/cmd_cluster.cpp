@@ -285,7 +285,8 @@ void register_cluster(CLI::App& root) {
       "  crossnews cluster examples/data/articles.jsonl\n"
       "  crossnews cluster news.jsonl -o assign.tsv --stories stories.jsonl --rejected bad.jsonl\n"
       "  crossnews cluster --mode stream --window-days 3 --threads 2 day1.jsonl day2.jsonl\n"
-      "  crossnews cluster --freedict /usr/share/dictd/freedict-deu-ita.index news.jsonl\n"
+      "  crossnews cluster --no-freedict --freedict /usr/share/dictd/freedict-deu-ita.index "
+      "news.jsonl\n"
       "  crossnews cluster -q news.jsonl --stories - --stories-format text",
       add_cluster_args, run);
 }

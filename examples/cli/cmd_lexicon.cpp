@@ -64,7 +64,8 @@ void run_learn(LearnArgs& args) {
   AtomicOutput out({"-o", args.output});
   Corpus corpus = read_inputs(args.inputs);
   Analyzer analyzer;
-  const Lexicon lexicon = build_lexicon(analyzer, args.lexicon, args.quiet);
+  const Model model = load_or_build_model(analyzer, args.lexicon, args.quiet);
+  const Lexicon& lexicon = model.lexicon();
   BatchClusterer clusterer(analyzer, &lexicon, args.options);
   clusterer.add(corpus.articles);
   const ClusteringResult result = clusterer.run();
@@ -100,7 +101,8 @@ struct StatsArgs {
 
 void run_stats(const StatsArgs& args) {
   Analyzer analyzer;
-  const Lexicon lexicon = build_lexicon(analyzer, args.lexicon, false);
+  const Model model = load_or_build_model(analyzer, args.lexicon, false);
+  const Lexicon& lexicon = model.lexicon();
   JsonObject json(std::cout);
   json.count("concepts", lexicon.concept_count());
   json.array("pairs", lexicon.pair_stats(), [](std::ostream& item, const Lexicon::PairStats& p) {

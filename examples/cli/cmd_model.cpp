@@ -4,6 +4,7 @@
 #include "json_writer.hpp"
 
 #include <iostream>
+#include <sstream>
 
 namespace crossnews::cli {
 
@@ -38,7 +39,10 @@ void run_build(const ModelArgs& args) {
   AtomicOutput out({"-o", args.output});
   const Analyzer analyzer;
   ModelBuilder builder(analyzer);
-  add_lexicon_sources(builder.lexicon(), args.lexicon, args.quiet);
+  std::ostringstream warnings;
+  add_lexicon_sources(builder.lexicon(), args.lexicon, freedicts_of(args.lexicon), warnings,
+                      args.quiet);
+  if (!args.quiet) std::cerr << warnings.str();
   if (!args.lexicon.no_builtin_background) builder.add_builtin_background();
   const std::size_t rejected = add_background_inputs(builder, args.backgrounds, args.quiet);
   const Model model = builder.build();
@@ -93,11 +97,13 @@ void register_model(CLI::App& root) {
       root.add_subcommand("model", "Build a model once, for --model on cluster and explain");
   model->require_subcommand(1);
   add_command(*model, "build",
-              "Build the keyword map and the background document frequencies, and save them.\n\n"
+              "Build the keyword map (with the FreeDict dictionaries installed in --freedict-dir,\n"
+              "unless --no-freedict) and the background document frequencies, and save them.\n\n"
               "Examples:\n"
               "  crossnews model build -o news.model\n"
-              "  crossnews model build --freedict /usr/share/dictd/freedict-deu-ita.index "
-              "--background examples/data/articles.jsonl -o news.model",
+              "  crossnews model build --no-freedict --freedict "
+              "/usr/share/dictd/freedict-deu-ita.index --background examples/data/articles.jsonl "
+              "-o news.model",
               add_build_args, run_build);
   add_command(*model, "background",
               "Count document frequencies of general text in the format compiled into crossnews "

@@ -1,5 +1,6 @@
 #include "common.hpp"
 #include "json_writer.hpp"
+#include "model_cache.hpp"
 
 #include <unistd.h>
 
@@ -9,8 +10,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 
 namespace crossnews::cli {
 
@@ -79,6 +82,13 @@ void add_lexicon_options(CLI::App& app, LexiconArgs& args) {
                         "FreeDict dictionary index, e.g. /usr/share/dictd/freedict-deu-ita.index "
                         "(its .dict.dz is read from beside it, so not '-')")
       ->check(CLI::ExistingFile);
+  app.add_flag("--no-freedict", args.no_freedict,
+               "Leave out the FreeDict dictionaries installed in --freedict-dir (loaded by "
+               "default, their links weighted below the built-in lexicon's; --freedict files "
+               "still load)");
+  app.add_option("--freedict-dir", args.freedict_dir,
+                 "Where installed FreeDict dictionaries (freedict-<from>-<to>.index) are found")
+      ->capture_default_str();
   app.add_flag("--no-builtin-lexicon", args.no_builtin,
                "Leave out the news lexicon compiled into crossnews");
   app.add_flag("--no-pivot", args.no_pivot,
@@ -196,41 +206,94 @@ void add_model_options(CLI::App& app, LexiconArgs& args, DfOptions& df) {
                "into crossnews");
 }
 
-Lexicon build_lexicon(const Analyzer& analyzer, const LexiconArgs& args, bool quiet) {
-  LexiconBuilder builder(analyzer);
-  add_lexicon_sources(builder, args, quiet);
-  return builder.build();
+namespace {
+
+Model load_model_file(const Analyzer& analyzer, const LexiconArgs& args) {
+  if (!args.lexicons.empty() || !args.freedicts.empty() || args.no_builtin ||
+      args.no_builtin_background) {
+    throw ExitError{kUsage,
+                    "--model holds the keyword map and background: it cannot be combined with "
+                    "--lexicon, --freedict, --no-builtin-lexicon or --no-builtin-background"};
+  }
+  if (args.no_freedict || args.freedict_dir != kDebianDictionaries) {
+    throw ExitError{kUsage,
+                    "--model holds the keyword map with the dictionaries it was built with: it "
+                    "cannot be combined with --no-freedict or --freedict-dir"};
+  }
+  try {
+    return Model::load(args.model, analyzer);
+  } catch (const IoError& e) {
+    throw ExitError{kUsage, e.what()};
+  } catch (const Error& e) {
+    throw ExitError{kFailure, std::string("--model ") + e.what()};
+  }
 }
+
+// What a built model depends on besides the files it reads and the crossnews build.
+std::vector<std::string> model_switches(const LexiconArgs& args) {
+  return {std::string("builtin-lexicon ") + (args.no_builtin ? "no" : "yes"),
+          std::string("pivot ") + (args.no_pivot ? "no" : "yes"),
+          std::string("builtin-background ") + (args.no_builtin_background ? "no" : "yes")};
+}
+
+}  // namespace
 
 Model load_or_build_model(const Analyzer& analyzer, const LexiconArgs& args, bool quiet) {
-  if (!args.model.empty()) {
-    if (!args.lexicons.empty() || !args.freedicts.empty() || args.no_builtin ||
-        args.no_builtin_background) {
-      throw ExitError{kUsage,
-                      "--model holds the keyword map and background: it cannot be combined with "
-                      "--lexicon, --freedict, --no-builtin-lexicon or --no-builtin-background"};
-    }
-    try {
-      return Model::load(args.model, analyzer);
-    } catch (const IoError& e) {
-      throw ExitError{kUsage, e.what()};
-    } catch (const Error& e) {
-      throw ExitError{kFailure, std::string("--model ") + e.what()};
-    }
+  if (!args.model.empty()) return load_model_file(analyzer, args);
+  const std::vector<std::string> freedicts = freedicts_of(args);
+  const auto build = [&] {
+    std::ostringstream warnings;
+    ModelBuilder builder(analyzer);
+    add_lexicon_sources(builder.lexicon(), args, freedicts, warnings, quiet);
+    if (!args.no_builtin_background) builder.add_builtin_background();
+    return BuiltModel{builder.build(), std::move(warnings).str()};
+  };
+  const bool reads_stdin = std::find(args.lexicons.begin(), args.lexicons.end(), "-") !=
+                           args.lexicons.end();
+  const std::string cache_dir = model_cache_dir();
+  // Without dictionaries a model builds in a fraction of a second: not worth a file.
+  if (freedicts.empty() || reads_stdin || cache_dir.empty()) {
+    BuiltModel built = build();
+    if (!quiet) std::cerr << built.warnings;
+    return std::move(built.model);
   }
-  ModelBuilder builder(analyzer);
-  add_lexicon_sources(builder.lexicon(), args, quiet);
-  if (!args.no_builtin_background) builder.add_builtin_background();
-  return builder.build();
+  std::vector<std::string> files = args.lexicons;
+  for (const auto& index : freedicts) {
+    std::string base = index;
+    if (base.ends_with(".index")) base.resize(base.size() - std::string_view(".index").size());
+    files.insert(files.end(), {index, base + ".dict.dz", base + ".dict"});  // either body
+  }
+  return cached_model(cache_dir, model_cache_key(model_switches(args), files), analyzer, build,
+                      quiet);
 }
 
-void add_lexicon_sources(LexiconBuilder& builder, const LexiconArgs& args, bool quiet) {
+std::vector<std::string> freedicts_of(const LexiconArgs& args) {
+  std::vector<std::string> freedicts = args.freedicts;
+  if (args.no_freedict) return freedicts;
+  std::vector<std::string> installed;
+  try {
+    installed = find_freedicts(args.freedict_dir);
+  } catch (const IoError& e) {
+    throw ExitError{kUsage, std::string("--freedict-dir: ") + e.what()};
+  }
+  for (const auto& path : installed) {
+    const bool given = std::any_of(freedicts.begin(), freedicts.end(), [&](const auto& other) {
+      std::error_code ec;
+      return std::filesystem::equivalent(path, other, ec);
+    });
+    if (!given) freedicts.push_back(path);
+  }
+  return freedicts;
+}
+
+void add_lexicon_sources(LexiconBuilder& builder, const LexiconArgs& args,
+                         const std::vector<std::string>& freedicts, std::ostream& warnings,
+                         bool quiet) {
   if (!args.no_builtin) builder.add_builtin();
   auto report_skipped = [&](const LexiconLoadReport& report) {
-    if (quiet) return;
     for (const auto& issue : report.skipped) {
-      std::cerr << "crossnews: warning: " << issue.source << ":" << issue.line << ": "
-                << issue.reason << " (line skipped)\n";
+      warnings << "crossnews: warning: " << issue.source << ":" << issue.line << ": "
+               << issue.reason << " (line skipped)\n";
     }
   };
   for (const auto& path : args.lexicons) {
@@ -245,7 +308,10 @@ void add_lexicon_sources(LexiconBuilder& builder, const LexiconArgs& args, bool 
       throw ExitError{kUsage, e.what()};
     }
   }
-  for (const auto& path : args.freedicts) {
+  Progress progress(quiet);
+  for (std::size_t i = 0; i < freedicts.size(); ++i) {
+    progress.update("dictionaries", i, freedicts.size());
+    const std::string& path = freedicts[i];
     try {
       report_skipped(builder.load_freedict(path));
     } catch (const IoError& e) {
@@ -256,7 +322,8 @@ void add_lexicon_sources(LexiconBuilder& builder, const LexiconArgs& args, bool 
       throw ExitError{kUsage, "--freedict '" + path + "': " + kFreeDictNaming};
     }
   }
-  if (!args.no_pivot && !args.freedicts.empty()) builder.compose_pivot("en");
+  progress.finish();
+  if (!args.no_pivot && !freedicts.empty()) builder.compose_pivot("en");
 }
 
 std::vector<NamedPath> named_inputs(const std::string& option,

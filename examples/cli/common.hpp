@@ -32,10 +32,15 @@ inline constexpr const char* kFreeDictNaming =
     "cannot tell the dictionary's languages from its name: FreeDict indexes are named "
     "freedict-<from>-<to>.index with ISO 639-3 codes, e.g. freedict-deu-ita.index";
 
+/// Where Debian's dict-freedict-* packages install their dictionaries.
+inline constexpr const char* kDebianDictionaries = "/usr/share/dictd";
+
 /// Options of the keyword map, shared by cluster, explain and lexicon stats.
 struct LexiconArgs {
   std::vector<std::string> lexicons;
   std::vector<std::string> freedicts;
+  bool no_freedict = false;  // --no-freedict: not the dictionaries installed in freedict_dir
+  std::string freedict_dir = kDebianDictionaries;
   bool no_builtin = false;
   bool no_pivot = false;
   std::string model;               // --model: a saved model instead of the options above
@@ -92,15 +97,20 @@ void add_clustering_options(CLI::App& app, ClusterOptions& options, std::string&
 void add_stream_options(CLI::App& app, ClusterOptions& options);
 void apply_cluster_args(ClusterOptions& options, const std::string& strategy);
 
-/// Builds the keyword map; skipped lexicon lines are reported on stderr (unless quiet).
-/// Missing files end with kUsage, corrupt dictionaries with kFailure. "-" reads a lexicon
-/// from stdin.
-Lexicon build_lexicon(const Analyzer& analyzer, const LexiconArgs& args, bool quiet);
-/// Adds the keyword-map sources of `args` to `builder` (what build_lexicon builds).
-void add_lexicon_sources(LexiconBuilder& builder, const LexiconArgs& args, bool quiet);
+/// The FreeDict dictionaries of a run: the --freedict files, then those installed in
+/// --freedict-dir unless --no-freedict, each once. An unlistable directory ends with kUsage.
+std::vector<std::string> freedicts_of(const LexiconArgs& args);
+/// Adds the keyword-map sources of `args`, with the dictionaries `freedicts`, to `builder`;
+/// skipped lexicon lines are written to `warnings`. Missing files end with kUsage, corrupt
+/// dictionaries with kFailure. "-" reads a lexicon from stdin.
+void add_lexicon_sources(LexiconBuilder& builder, const LexiconArgs& args,
+                         const std::vector<std::string>& freedicts, std::ostream& warnings,
+                         bool quiet);
 /// The model of a run: --model loaded (a corrupt, foreign or mismatched file ends with kFailure
 /// naming it; keyword-map options beside it with kUsage), else built from the keyword-map
-/// options and the shipped background (unless --no-builtin-background).
+/// options and the shipped background (unless --no-builtin-background); built with FreeDict
+/// dictionaries, it is kept in the model cache (model_cache.hpp) and read from there next time.
+/// Skipped lexicon lines are reported on stderr (unless quiet).
 Model load_or_build_model(const Analyzer& analyzer, const LexiconArgs& args, bool quiet);
 /// The inputs and lexicon files as NamedPaths, for check_outputs.
 std::vector<NamedPath> named_inputs(const std::string& option,

@@ -56,6 +56,12 @@ struct FreeDictOptions {
 [[nodiscard]] FreeDict read_freedict(const std::string& index_path,
                                      const FreeDictOptions& options = {});
 
+/// The FreeDict dictionaries installed in `dir` (Debian's dict-freedict-* packages put them in
+/// /usr/share/dictd): each freedict-<from>-<to>.index there whose two languages have ISO 639-1
+/// codes and whose body (.dict.dz or .dict) lies beside it, sorted by path. Empty when `dir` does
+/// not exist or holds none; IoError when it exists but cannot be listed.
+[[nodiscard]] std::vector<std::string> find_freedicts(const std::string& dir);
+
 /// Writes one line per headword/translation pair in the lexicon's pairs form, loadable with
 /// LexiconBuilder::load_tsv: `lang_from TAB headword TAB lang_to TAB translation TAB weight TAB
 /// freedict`, with the default FreeDict weight (LexiconOptions::freedict_weight).

@@ -257,6 +257,39 @@ FreeDict read_freedict(const std::string& index_path, const FreeDictOptions& opt
   return dict;
 }
 
+std::vector<std::string> find_freedicts(const std::string& dir) {
+  namespace fs = std::filesystem;
+  // Absent is absent; any other failure to look (EACCES, EIO) is an IoError, so that no
+  // dictionary is ever left out in silence.
+  const auto present = [](const std::string& path) {
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    if (status.type() == fs::file_type::not_found) return false;
+    if (ec) throw IoError("cannot look at " + path + ": " + ec.message());
+    return true;
+  };
+  if (!present(dir)) return {};
+  std::vector<std::string> found;
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string path = it->path().string();
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with("freedict-") || !name.ends_with(".index")) continue;
+    try {
+      FreeDict languages;
+      resolve_languages(path, {}, languages);
+    } catch (const InputError&) {
+      continue;  // languages without an ISO 639-1 code
+    }
+    const std::string base = path.substr(0, path.size() - std::string_view(".index").size());
+    if (present(base + ".dict.dz") || present(base + ".dict")) found.push_back(path);
+  }
+  if (ec) throw IoError("cannot list the dictionaries in " + dir + ": " + ec.message());
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 void write_pairs_tsv(std::ostream& out, const FreeDict& dict) {
   const float weight = LexiconOptions{}.freedict_weight;
   for (const auto& entry : dict.entries) {

@@ -1,5 +1,6 @@
 #include <crossnews/error.hpp>
 #include <crossnews/freedict.hpp>
+#include <crossnews/lexicon.hpp>
 
 #include <doctest/doctest.h>
 #include <zlib.h>
@@ -150,6 +151,23 @@ TEST_CASE("read_freedict takes languages from the file name or the options") {
   CHECK(iso639_1_from_3("xyz").empty());
 }
 
+TEST_CASE("find_freedicts lists the usable dictionaries of a directory, sorted") {
+  TempDir dir("installed");
+  const auto eng_fra = write_dictionary(dir.path, "freedict-eng-fra", kEntries, false);
+  const auto deu_ita = write_dictionary(dir.path, "freedict-deu-ita", kEntries);
+  write_dictionary(dir.path, "freedict-xyz-qqq", kEntries);  // languages with no ISO 639-1 code
+  write_dictionary(dir.path, "mydict-deu-ita", kEntries);    // not a FreeDict name
+  write_text(dir.path / "freedict-deu-fra.index", "Haus\tA\tB\n");  // no body beside it
+  CHECK(find_freedicts(dir.path.string()) ==
+        std::vector<std::string>{deu_ita.string(), eng_fra.string()});
+
+  TempDir empty("no_dictionaries");
+  CHECK(find_freedicts(empty.path.string()).empty());
+  CHECK(find_freedicts((empty.path / "absent").string()).empty());
+  // A file where a directory should be cannot be listed.
+  CHECK_THROWS_AS(static_cast<void>(find_freedicts(eng_fra.string())), IoError);
+}
+
 TEST_CASE("truncated or corrupt dictionaries throw FormatError naming the file and line") {
   TempDir dir("corrupt");
   const auto index = write_dictionary(dir.path, "freedict-deu-ita", kEntries);
@@ -206,8 +224,11 @@ TEST_CASE("write_pairs_tsv writes one pairs-form line per translation") {
   dict.entries.push_back({"Verbot", {"divieto", "proibizione"}, 2});
   std::ostringstream out;
   write_pairs_tsv(out, dict);
-  CHECK(out.str() ==
-        "de\tVerbot\tit\tdivieto\t0.8\tfreedict\nde\tVerbot\tit\tproibizione\t0.8\tfreedict\n");
+  std::ostringstream weight;
+  weight << LexiconOptions{}.freedict_weight;
+  CHECK(out.str() == "de\tVerbot\tit\tdivieto\t" + weight.str() +
+                         "\tfreedict\nde\tVerbot\tit\tproibizione\t" + weight.str() +
+                         "\tfreedict\n");
 }
 
 TEST_CASE("the installed German-Italian FreeDict parses, when present") {

@@ -32,7 +32,9 @@ std::string slurp(const fs::path& path) {
 }
 
 fs::path work_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("crossnews_test_mpi_" + name);
+  // The process id keeps test runs of other checkouts on the machine out of each other's files.
+  const fs::path dir = fs::temp_directory_path() /
+                       ("crossnews_test_mpi_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
