@@ -3,12 +3,14 @@
 // Inline where it runs once per candidate pair.
 
 #include <crossnews/clusterer.hpp>
+#include <crossnews/crosslingual_map.hpp>
 #include <crossnews/inverted_index.hpp>
 
 #include "cluster/detail/time_window.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 namespace crossnews::detail {
@@ -26,6 +28,7 @@ struct SimilarityParts {
   float time = 1.0f;
   float total = 0.0f;
   float overlap = 0.0f;  // share of the longer vector's terms the other holds too
+  std::optional<float> dense;  // cosine in the learned cross-lingual space, when there is one
 };
 
 // The similarity from the two dot products of a and b (over all their terms, and over names)
@@ -54,6 +57,19 @@ inline SimilarityParts combine(double dot_all, double dot_neutral, std::size_t s
 
 SimilarityParts similarity_parts(const Featurizer& f, const DocFeatures& a, const DocFeatures& b,
                                  const ClusterOptions& o);
+
+// The parts of two articles of different languages with their cosine in the learned space mixed
+// into the content (clusterer.hpp); unchanged without one.
+inline void mix_dense(SimilarityParts& s, std::optional<float> dense, const ClusterOptions& o) {
+  if (!dense) return;
+  const float w = o.dense_map.weight;
+  s.content = (1.0f - w) * s.content + w * std::max(0.0f, *dense);
+  s.total = ((1.0f - o.entity_weight) * s.content + o.entity_weight * s.names) * s.time;
+}
+
+// similarity_parts(), with the learned map when one is given and the articles' languages differ.
+SimilarityParts similarity_parts(const Featurizer& f, const DocFeatures& a, const DocFeatures& b,
+                                 const ClusterOptions& o, const CrosslingualMap* dense_map);
 
 // One article scored against many: its weights scattered by term, so each other article costs a
 // gather over its own entries instead of a merge. Sums run in term order, as in
