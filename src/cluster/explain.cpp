@@ -63,9 +63,9 @@ std::vector<std::string> dense_side(const Featurizer& featurizer, DocId doc,
   std::vector<TermId> terms;
   for (const auto& c : contributions) terms.push_back(c.term);
   const auto uses = featurizer.words_for(doc, terms);
+  const LangSlot lang = featurizer.features(doc).lang_slot;
   std::vector<std::string> words;
   for (std::size_t k = 0; k < terms.size(); ++k) {
-    const LangSlot lang = featurizer.features(doc).lang_slot;
     std::string word = uses[k].empty() ? std::string(featurizer.surface_form(terms[k], lang, 0))
                                        : uses[k].front().surface;
     if (!word.empty() && std::find(words.begin(), words.end(), word) == words.end()) {
