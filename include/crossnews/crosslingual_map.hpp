@@ -47,8 +47,9 @@ class CrosslingualMap {
   /// Learns from the articles of `featurizer` (finished) and a clustering of them made without
   /// the map (`assignment`: story of each article). Options: `options.dense_map` (rank,
   /// regularisation, min_similarity) and the similarity options for picking the pairs.
-  /// Deterministic; single-threaded (the work is in the aligned pairs, a few thousand at most
-  /// per language pair). ConfigError if the featurizer is not finished.
+  /// Deterministic; single-threaded (the work is cubic in the aligned pairs, of which each
+  /// language pair takes its 500 most similar at most). ConfigError if the featurizer is not
+  /// finished or `assignment` does not give one story per article.
   [[nodiscard]] static CrosslingualMap learn(const Featurizer& featurizer,
                                              std::span<const ClusterId> assignment,
                                              const ClusterOptions& options);
