@@ -416,6 +416,8 @@ int main(int argc, char** argv) {
   app.add_option("--postings-per-term", config.options.postings_per_term,
                  "Postings read per query term, nearest in time (0: all)")
       ->capture_default_str();
+  app.add_flag("--dense-map", config.options.dense_map.enabled,
+               "Batch: the learned cross-lingual map (crosslingual_map.hpp), for its cost");
   CLI11_PARSE(app, argc, argv);
 
   if (sizes.empty()) {

@@ -1,8 +1,9 @@
 // Agreement of crossnews similarity with people's ratings of article pairs (SemEval-2022 Task 8):
 // Pearson correlation with -overall (1 = same story ... 4 = unrelated) and ROC AUC for same-story
 // pairs (overall <= 1.5), over all pairs, cross-lingual pairs and de-en pairs.
-//   semeval_pairs PAIRS.tsv ARTICLES.jsonl [--freedict INDEX]...
-// Document frequencies come from all articles of ARTICLES.jsonl, as `crossnews explain --input`.
+//   semeval_pairs PAIRS.tsv ARTICLES.jsonl [--freedict INDEX]... [--dense-weight W --dense-rank K]
+// With --dense-weight, the learned cross-lingual map (crosslingual_map.hpp) is learned from a
+// clustering of the articles and mixed in. Document frequencies come from all articles of ARTICLES.jsonl, as `crossnews explain --input`.
 #include <crossnews/crossnews.hpp>
 
 #include <cmath>
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -52,7 +54,8 @@ double auc(const std::vector<const Pair*>& pairs) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: semeval_pairs PAIRS.tsv ARTICLES.jsonl [--freedict INDEX]...\n";
+    std::cerr << "usage: semeval_pairs PAIRS.tsv ARTICLES.jsonl [--freedict INDEX]... "
+                 "[--dense-weight W] [--dense-rank K]\n";
     return 2;
   }
   const std::string articles_path = argv[2];
@@ -66,16 +69,34 @@ int main(int argc, char** argv) {
   LexiconBuilder builder(analyzer);
   (void)builder.add_builtin();
   bool freedict = false;
+  ClusterOptions options;
   for (int i = 3; i + 1 < argc; i += 2) {
-    if (std::string(argv[i]) != "--freedict") return 2;
-    (void)builder.load_freedict(argv[i + 1]);
-    freedict = true;
+    const std::string flag = argv[i];
+    if (flag == "--freedict") {
+      (void)builder.load_freedict(argv[i + 1]);
+      freedict = true;
+    } else if (flag == "--dense-weight") {
+      options.dense_map.enabled = true;
+      options.dense_map.weight = std::stof(argv[i + 1]);
+    } else if (flag == "--dense-rank") {
+      options.dense_map.rank = std::stoul(argv[i + 1]);
+    } else {
+      return 2;
+    }
   }
   if (freedict) builder.compose_pivot("en");
   const Lexicon lexicon = builder.build();
   Featurizer featurizer(analyzer, &lexicon);
   featurizer.add(corpus.articles);
   featurizer.finish();
+  std::optional<CrosslingualMap> dense_map;
+  if (options.dense_map.enabled) {
+    dense_map = CrosslingualMap::learn(featurizer, options);
+    for (const auto& p : dense_map->language_pairs()) {
+      std::cerr << "learned map " << p.lang_a << "-" << p.lang_b << ": " << p.aligned_pairs
+                << " aligned pairs, rank " << p.rank << "\n";
+    }
+  }
 
   std::ifstream in(argv[1]);
   std::string line;
@@ -93,7 +114,7 @@ int main(int argc, char** argv) {
     Pair p{index_of[id_a], index_of[id_b], std::min(lang_a, lang_b) + "-" + std::max(lang_a, lang_b),
            std::stod(overall)};
     p.similarity = similarity(featurizer, featurizer.features(p.a), featurizer.features(p.b),
-                              ClusterOptions{});
+                              options, dense_map ? &*dense_map : nullptr);
     pairs.push_back(p);
   }
   std::vector<const Pair*> all, crosslingual, de_en;

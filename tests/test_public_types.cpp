@@ -18,8 +18,8 @@ using crossnews::test::shared_analyzer;
 
 TEST_CASE_TEMPLATE("a public class moves without throwing and does not copy", T, Analyzer,
                    Analyzer::Worker, ArticleReader, BatchClusterer, StreamClusterer,
-                   DocumentFrequencies, Featurizer, InvertedIndex, Lexicon, LexiconBuilder,
-                   PairLearner, Model, ModelBuilder, Vocabulary) {
+                   CrosslingualMap, DocumentFrequencies, Featurizer, InvertedIndex, Lexicon,
+                   LexiconBuilder, PairLearner, Model, ModelBuilder, Vocabulary) {
   CHECK(std::is_nothrow_move_constructible_v<T>);
   CHECK(std::is_nothrow_move_assignable_v<T>);
   CHECK_FALSE(std::is_copy_constructible_v<T>);

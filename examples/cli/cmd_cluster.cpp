@@ -40,6 +40,10 @@ struct ClusterOutputs {
 // Checks every option and where each output goes, before anything is read or written.
 std::vector<NamedPath> check_args(ClusterArgs& args) {
   apply_cluster_args(args.options, args.strategy);
+  if (args.options.dense_map.enabled && args.mode == "stream") {
+    throw ExitError{kUsage, "--dense-map is learned from a first clustering of the whole corpus: "
+                            "it needs --mode batch"};
+  }
   if (args.stories_format_given && args.stories.empty()) {
     throw ExitError{kUsage, "--stories-format needs --stories FILE (or --stories - for stdout)"};
   }

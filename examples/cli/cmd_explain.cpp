@@ -29,6 +29,7 @@ struct Explainer {
   const ExplainArgs& args;
   const Lexicon& lexicon;
   const Featurizer& featurizer;
+  const CrosslingualMap* dense_map = nullptr;  // --dense-map
 
   [[nodiscard]] std::string lang(DocId doc) const {
     return std::string(featurizer.language(featurizer.features(doc).lang_slot));
@@ -43,6 +44,16 @@ void write_json(std::ostream& out, const Explainer& e, DocId a, DocId b,
   json.number("similarity", link.similarity).number("content", link.content);
   json.number("names", link.names).number("time_factor", link.time_factor);
   json.flag("same_story", link.similarity >= e.args.options.threshold);
+  if (link.dense) {
+    json.number("dense", *link.dense);
+    JsonObject words(json.member("dense_words"));
+    for (const auto& [lang, list] : link.dense_words) {
+      words.array(lang, list, [](std::ostream& item, const std::string& w) {
+        write_json_string(item, w);
+      });
+    }
+    words.close("");
+  }
   const auto shown = std::span(link.shared).first(std::min(link.shared.size(), e.args.top));
   json.array("shared", shown, [](std::ostream& item, const SharedFeature& s) {
     JsonObject feature(item);
@@ -73,6 +84,21 @@ std::string fixed(double value) {
   return text;
 }
 
+// The learned map's part, when it has one for the pair: its cosine and each side's words that
+// brought the two closest there.
+void write_dense_text(std::ostream& out, const LinkExplanation& link, const std::string& lang_a,
+                      const std::string& lang_b) {
+  if (!link.dense) return;
+  out << "  learned cross-lingual map " << fixed(*link.dense) << " (part of content)";
+  for (const std::string* lang : {&lang_a, &lang_b}) {
+    const auto it = link.dense_words.find(*lang);
+    if (it == link.dense_words.end() || it->second.empty()) continue;
+    out << (lang == &lang_a ? ": " : "; ") << *lang << ' ';
+    for (std::size_t i = 0; i < it->second.size(); ++i) out << (i > 0 ? ", " : "") << it->second[i];
+  }
+  out << '\n';
+}
+
 // For people: the verdict and its parts, then a column per article of the words they share.
 void write_text(std::ostream& out, const Explainer& e, DocId a, DocId b,
                 const LinkExplanation& link) {
@@ -84,6 +110,7 @@ void write_text(std::ostream& out, const Explainer& e, DocId a, DocId b,
       << " (threshold " << fixed(e.args.options.threshold) << ")\n"
       << "  content " << fixed(link.content) << ", names " << fixed(link.names)
       << ", time factor " << fixed(link.time_factor) << '\n';
+  write_dense_text(out, link, lang_a, lang_b);
   if (link.shared.empty()) {
     out << "  they share nothing\n";
     return;
@@ -115,7 +142,8 @@ void write_text(std::ostream& out, const Explainer& e, DocId a, DocId b,
 }
 
 void write_pair(const Explainer& e, DocId a, DocId b) {
-  const LinkExplanation link = explain_link(e.featurizer, &e.lexicon, a, b, e.args.options);
+  const LinkExplanation link =
+      explain_link(e.featurizer, &e.lexicon, a, b, e.args.options, e.dense_map);
   if (e.args.format == "text") {
     write_text(std::cout, e, a, b, link);
   } else {
@@ -189,7 +217,9 @@ void run(ExplainArgs& args) {
   featurizer.add(corpus.articles);
   featurizer.finish();
   std::vector<Article>().swap(corpus.articles);  // the featurizer keeps what explanations need
-  const Explainer explainer{args, lexicon, featurizer};
+  std::optional<CrosslingualMap> dense_map;
+  if (args.options.dense_map.enabled) dense_map = CrosslingualMap::learn(featurizer, args.options);
+  const Explainer explainer{args, lexicon, featurizer, dense_map ? &*dense_map : nullptr};
   if (!args.pairs.empty()) return explain_pairs(explainer);
   auto find = [&](const std::string& id) {
     if (auto doc = featurizer.find(id)) return *doc;
@@ -213,6 +243,7 @@ void add_explain_args(CLI::App& app, ExplainArgs& args) {
       ->check(whole_number())
       ->capture_default_str();
   add_cluster_options(app, args.options, args.strategy);
+  add_dense_map_options(app, args.options.dense_map);
   add_lexicon_options(app, args.lexicon);
   add_model_options(app, args.lexicon, args.options.features.df);
 }

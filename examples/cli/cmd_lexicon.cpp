@@ -91,6 +91,7 @@ void add_learn_args(CLI::App& app, LearnArgs& args) {
       ->capture_default_str();
   add_quiet_flag(app, args.quiet, "no skipped lexicon lines, no summary");
   add_cluster_options(app, args.options, args.strategy);
+  add_dense_map_options(app, args.options.dense_map);
   add_lexicon_options(app, args.lexicon);
 }
 

@@ -137,6 +137,21 @@ void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& st
       ->capture_default_str();
 }
 
+void add_dense_map_options(CLI::App& app, DenseMapOptions& options) {
+  app.add_flag("--dense-map", options.enabled,
+               "Batch: learn a dense cross-lingual map from a first clustering's confident links "
+               "and mix it into cross-lingual similarities");
+  app.add_option("--dense-weight", options.weight,
+                 "Share of the learned map in cross-lingual content similarity, in [0, 1]")
+      ->check(finite_number())
+      ->capture_default_str();
+  app.add_option("--dense-rank", options.rank,
+                 "Dimensions of the learned map per language pair, 1 to " +
+                     std::to_string(kMaxDenseRank))
+      ->check(whole_number())
+      ->capture_default_str();
+}
+
 void add_stream_options(CLI::App& app, ClusterOptions& options) {
   app.add_option("--merge-threshold", options.merge_threshold,
                  "Stream: merge two alike stories when one article is this similar to both, in "
@@ -161,6 +176,7 @@ void add_stream_options(CLI::App& app, ClusterOptions& options) {
 void add_clustering_options(CLI::App& app, ClusterOptions& options, std::string& strategy,
                             LexiconArgs& lexicon, std::string* mode) {
   add_cluster_options(app, options, strategy, mode);
+  if (mode != nullptr) add_dense_map_options(app, options.dense_map);
   add_stream_options(app, options);
   add_lexicon_options(app, lexicon);
   add_model_options(app, lexicon, options.features.df);
@@ -177,6 +193,9 @@ void apply_cluster_args(ClusterOptions& options, const std::string& strategy) {
       {"ClusterOptions::time_weight", "--time-weight"},
       {"ClusterOptions::crosslingual_scale", "--crosslingual-scale"},
       {"ClusterOptions::merge_threshold", "--merge-threshold"},
+      {"DenseMapOptions::weight", "--dense-weight"},
+      {"DenseMapOptions::rank", "--dense-rank"},
+      {"DenseMapOptions::enabled", "--dense-map"},
       {"FeaturizerOptions::threads", "--threads"},
       {"FeaturizerOptions::df.background_documents", "--background-documents"},
       {"FeaturizerOptions::df.half_life_days", "--df-half-life"},

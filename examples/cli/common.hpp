@@ -86,8 +86,12 @@ void add_model_options(CLI::App& app, LexiconArgs& args, DfOptions& df);
 /// offer it (the library's clusterers are separate classes; the command picks one).
 void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& strategy,
                          std::string* mode = nullptr);
+/// --dense-map, --dense-weight, --dense-rank: the learned cross-lingual map, for the commands that
+/// cluster in batch (cluster, explain, lexicon learn).
+void add_dense_map_options(CLI::App& app, DenseMapOptions& options);
 /// The option groups of the commands that cluster a corpus (cluster, stream): add_cluster_options,
-/// add_stream_options, add_lexicon_options and add_model_options.
+/// add_dense_map_options (with `mode`), add_stream_options, add_lexicon_options and
+/// add_model_options.
 void add_clustering_options(CLI::App& app, ClusterOptions& options, std::string& strategy,
                             LexiconArgs& lexicon, std::string* mode = nullptr);
 /// Applies the --strategy string (checked by CLI11) to the options, then checks every

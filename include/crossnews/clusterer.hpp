@@ -9,6 +9,9 @@
 //   names(a, b)   = cosine of the neutral-token parts (entities and numbers)
 //   s(a, b)       = ((1 - entity_weight) * content + entity_weight * names)
 //                   * (1 - time_weight + time_weight * exp(-dt^2 / (2 sigma^2)))     (when both have times)
+// With the learned map on (DenseMapOptions, w its weight), the content of articles of different
+// languages is (1 - w) content + w max(0, dense(a, b)), dense being their cosine in the language
+// pair's learned space (crosslingual_map.hpp), where the pair has one.
 // Candidates come from an inverted index (never all pairs), within `window_days` when times are known.
 //
 // Batch: a k-nearest-neighbour candidate graph, then average-linkage agglomeration over it (the
@@ -52,12 +55,33 @@
 namespace crossnews {
 
 class Analyzer;
+class CrosslingualMap;
 class Lexicon;
 class Model;
 
 /// joint: one agglomeration over all edges. monolingual_first: stories per language first, then
 /// linked across languages (as EMM does).
 enum class ClusterStrategy : std::uint8_t { joint, monolingual_first };
+
+/// The learned cross-lingual map (crosslingual_map.hpp). Batch only: it is learned from a first
+/// clustering of the whole corpus, whose cross-lingual candidate links are then scored again
+/// with it (a stream has no first clustering; StreamClusterer refuses it).
+struct DenseMapOptions {
+  bool enabled = false;
+  /// Share of the cross-lingual content similarity given to the cosine in the learned space.
+  float weight = 0.3f;
+  /// Dimensions of the learned space per language pair (fewer when the aligned pairs are fewer).
+  std::size_t rank = 32;
+  /// Ridge added to each side's covariance, relative to its mean variance per aligned article:
+  /// higher trusts the few aligned pairs less.
+  float regularization = 1.0f;
+  /// Articles of two languages put in one story by the first clustering with at least this
+  /// similarity are the aligned pairs the map learns from.
+  float min_similarity = 0.5f;
+};
+
+/// Largest accepted DenseMapOptions::rank.
+inline constexpr std::size_t kMaxDenseRank = 256;
 
 struct ClusterOptions {
   ClusterStrategy strategy = ClusterStrategy::joint;
@@ -99,6 +123,7 @@ struct ClusterOptions {
   /// one source's backlog) still finds it. Memory stays bounded by the count.
   std::size_t late_articles = 4096;
   FeaturizerOptions features;
+  DenseMapOptions dense_map;
 };
 
 /// Largest accepted ClusterOptions::window_days and time_sigma_days (a century): beyond it
@@ -113,6 +138,7 @@ inline constexpr std::size_t kMaxThreads = 256;
 /// NaN and infinities included. The clusterers call them on construction; callers taking
 /// options from users call them first to report every mistake in one place.
 void validate(const FeaturizerOptions& options);
+void validate(const DenseMapOptions& options);
 void validate(const ClusterOptions& options);
 
 /// What a story is about, for people and for scripts.
@@ -235,8 +261,12 @@ struct LearnedPair;
                                                    float min_similarity = 0.5f,
                                                    std::size_t min_count = 2);
 
-/// The similarity defined above, for two featurized articles.
+/// The similarity defined above, for two featurized articles; with a learned map (null: the
+/// keyword map alone, whatever options.dense_map says).
 [[nodiscard]] float similarity(const Featurizer& featurizer, const DocFeatures& a,
                                const DocFeatures& b, const ClusterOptions& options);
+[[nodiscard]] float similarity(const Featurizer& featurizer, const DocFeatures& a,
+                               const DocFeatures& b, const ClusterOptions& options,
+                               const CrosslingualMap* dense_map);
 
 }  // namespace crossnews

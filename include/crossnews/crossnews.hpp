@@ -4,6 +4,7 @@
 #include <crossnews/analyzer.hpp>
 #include <crossnews/clusterer.hpp>
 #include <crossnews/corpus_io.hpp>
+#include <crossnews/crosslingual_map.hpp>
 #include <crossnews/document.hpp>
 #include <crossnews/error.hpp>
 #include <crossnews/explain.hpp>

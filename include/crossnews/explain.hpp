@@ -5,12 +5,14 @@
 #include <crossnews/strong_id.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace crossnews {
 
+class CrosslingualMap;
 class Featurizer;
 class Lexicon;
 struct ClusterOptions;
@@ -43,6 +45,12 @@ struct LinkExplanation {
   float names = 0.0f;
   float time_factor = 1.0f;
   std::vector<SharedFeature> shared;  ///< heaviest first
+  /// Cosine of the two articles in the learned cross-lingual space, when a map was given and has
+  /// one for their languages (it is then part of `content`).
+  std::optional<float> dense;
+  /// Language -> the words of that article that brought the two closest in the learned space,
+  /// as the article wrote them, largest contribution first.
+  std::map<std::string, std::vector<std::string>> dense_words;
 };
 
 /// Explains the similarity of documents `doc_a` and `doc_b` of `featurizer` (indices in the order
@@ -51,5 +59,10 @@ struct LinkExplanation {
 /// ConfigError) to show their words; an index out of range is an InputError.
 [[nodiscard]] LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexicon,
                                            DocId doc_a, DocId doc_b, const ClusterOptions& options);
+/// The same with the learned cross-lingual map the clusterer used (CrosslingualMap::learn with
+/// the same options; null: none), adding `dense` and `dense_words`.
+[[nodiscard]] LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexicon,
+                                           DocId doc_a, DocId doc_b, const ClusterOptions& options,
+                                           const CrosslingualMap* dense_map);
 
 }  // namespace crossnews

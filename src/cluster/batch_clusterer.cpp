@@ -1,5 +1,6 @@
 #include <crossnews/clusterer.hpp>
 
+#include <crossnews/crosslingual_map.hpp>
 #include <crossnews/error.hpp>
 #include <crossnews/inverted_index.hpp>
 #include <crossnews/model.hpp>
@@ -195,20 +196,50 @@ struct BatchRun {
     }
   }
 
-  ClusteringResult run(std::span<const detail::ArticleMeta> meta,
-                       const ProgressCallback& progress) {
-    const auto copies = detail::group_exact_duplicates(
-        featurizer, options.window_days > 0.0 ? detail::window_seconds(options.window_days) : 0);
-    auto edges = candidate_edges(copies.representative, progress);
-    if (progress) progress("cluster", 0, 0);
+  // Each article's story over the graph of copy groups.
+  std::vector<ClusterId> cluster_edges(std::vector<Edge> edges,
+                                       const detail::DuplicateGroups& copies) const {
     const auto node_root = detail::cluster_graph(
         std::move(edges), copies.size, options.threshold,
         options.strategy == ClusterStrategy::monolingual_first, options.features.threads);
     std::vector<std::uint32_t> root;
     root.reserve(copies.group_of.size());
     for (const std::uint32_t node : copies.group_of) root.push_back(node_root[node]);
+    return number_groups(root);
+  }
+
+  // Each cross-lingual edge's similarity with the learned map mixed in; each edge is written by
+  // one worker from its two articles alone, so any thread count gives the same edges.
+  void rescore_crosslingual(std::vector<Edge>& edges, std::span<const std::uint32_t> representative,
+                            const CrosslingualMap& map) const {
+    const std::size_t workers = detail::worker_count(options.features.threads, edges.size());
+    detail::parallel_for(edges.size(), workers, [&](std::size_t, std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        Edge& e = edges[i];
+        if (e.same_language) continue;
+        const DocFeatures& a = featurizer.features(DocId{representative[e.a]});
+        const DocFeatures& b = featurizer.features(DocId{representative[e.b]});
+        e.similarity = detail::similarity_parts(featurizer, a, b, options, &map).total;
+      }
+    });
+  }
+
+  ClusteringResult run(std::span<const detail::ArticleMeta> meta,
+                       const ProgressCallback& progress) {
+    const auto copies = detail::group_exact_duplicates(
+        featurizer, options.window_days > 0.0 ? detail::window_seconds(options.window_days) : 0);
+    auto edges = candidate_edges(copies.representative, progress);
+    if (options.dense_map.enabled) {
+      // The map learns from a first clustering on the same edges, then scores their
+      // cross-lingual ones again.
+      if (progress) progress("learn", 0, 0);
+      const auto first = cluster_edges(edges, copies);
+      const auto map = CrosslingualMap::learn(featurizer, first, options);
+      rescore_crosslingual(edges, copies.representative, map);
+    }
+    if (progress) progress("cluster", 0, 0);
     ClusteringResult result;
-    result.assignment = number_groups(root);
+    result.assignment = cluster_edges(std::move(edges), copies);
     if (progress) progress("summarize", 0, 0);
     result.stories =
         detail::summarize_stories(featurizer, result.assignment, meta, options.features.threads);

@@ -28,6 +28,13 @@ void validate(const FeaturizerOptions& o) {
               " days (0: no window)");
 }
 
+void validate(const DenseMapOptions& o) {
+  check_range("DenseMapOptions::weight", o.weight, 0, 1);
+  check_range("DenseMapOptions::rank", double(o.rank), 1, double(kMaxDenseRank));
+  check_range("DenseMapOptions::regularization", o.regularization, 1e-6, 1e6);
+  check_range("DenseMapOptions::min_similarity", o.min_similarity, 0, 1);
+}
+
 void validate(const ClusterOptions& o) {
   check_range("ClusterOptions::threshold", o.threshold, 0, 1);
   check_range("ClusterOptions::entity_weight", o.entity_weight, 0, 1);
@@ -39,6 +46,7 @@ void validate(const ClusterOptions& o) {
   check_range("ClusterOptions::time_sigma_days", o.time_sigma_days, 0, kMaxDays, " days (above 0)");
   if (o.time_sigma_days == 0) throw ConfigError("ClusterOptions::time_sigma_days must be above 0");
   if (o.neighbours == 0) throw ConfigError("ClusterOptions::neighbours must be at least 1, got 0");
+  validate(o.dense_map);
   validate(o.features);
 }
 

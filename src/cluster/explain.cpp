@@ -1,6 +1,7 @@
 #include <crossnews/explain.hpp>
 
 #include <crossnews/clusterer.hpp>
+#include <crossnews/crosslingual_map.hpp>
 #include <crossnews/error.hpp>
 #include <crossnews/lexicon.hpp>
 
@@ -56,10 +57,37 @@ void check_doc(const Featurizer& featurizer, DocId doc) {
   }
 }
 
+// The words of `doc` behind its share of the learned-space cosine, as the article wrote them.
+std::vector<std::string> dense_side(const Featurizer& featurizer, DocId doc,
+                                    const std::vector<DenseContribution>& contributions) {
+  std::vector<TermId> terms;
+  for (const auto& c : contributions) terms.push_back(c.term);
+  const auto uses = featurizer.words_for(doc, terms);
+  const LangSlot lang = featurizer.features(doc).lang_slot;
+  std::vector<std::string> words;
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    std::string word = uses[k].empty() ? std::string(featurizer.surface_form(terms[k], lang, 0))
+                                       : uses[k].front().surface;
+    if (!word.empty() && std::find(words.begin(), words.end(), word) == words.end()) {
+      words.push_back(std::move(word));
+    }
+  }
+  return words;
+}
+
+// Words per side shown for the learned space.
+constexpr std::size_t kDenseWords = 6;
+
 }  // namespace
 
 LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexicon, DocId doc_a,
                              DocId doc_b, const ClusterOptions& options) {
+  return explain_link(featurizer, lexicon, doc_a, doc_b, options, nullptr);
+}
+
+LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexicon, DocId doc_a,
+                             DocId doc_b, const ClusterOptions& options,
+                             const CrosslingualMap* dense_map) {
   check_doc(featurizer, doc_a);
   check_doc(featurizer, doc_b);
   if (!featurizer.keeps_articles()) {
@@ -68,9 +96,14 @@ LinkExplanation explain_link(const Featurizer& featurizer, const Lexicon* lexico
   }
   const DocFeatures& fa = featurizer.features(doc_a);
   const DocFeatures& fb = featurizer.features(doc_b);
-  LinkExplanation out = detail::score_link(featurizer, fa, fb, options);
+  LinkExplanation out = detail::score_link(featurizer, fa, fb, options, dense_map);
   const std::string lang_a(featurizer.language(fa.lang_slot));
   const std::string lang_b(featurizer.language(fb.lang_slot));
+  if (out.dense) {
+    const auto contributions = dense_map->contributions(featurizer, fa, fb, kDenseWords);
+    out.dense_words[lang_a] = dense_side(featurizer, doc_a, contributions.a);
+    out.dense_words[lang_b] = dense_side(featurizer, doc_b, contributions.b);
+  }
   const auto shared = shared_terms(fa, fb);
   std::vector<TermId> terms;
   for (const auto& s : shared) terms.push_back(s.term);

@@ -1,6 +1,8 @@
 #include <crossnews/clusterer.hpp>
 #include <crossnews/lexicon.hpp>
 
+#include "cluster/detail/aligned_pairs.hpp"
+
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
@@ -25,10 +27,10 @@ constexpr std::size_t kMaxPairsPerStory = 64;
 
 }  // namespace
 
-std::vector<LearnedPair> learn_pairs(const Featurizer& featurizer,
-                                     std::span<const ClusterId> assignment,
-                                     const ClusterOptions& options, float min_similarity,
-                                     std::size_t min_count) {
+void detail::for_each_aligned_pair(const Featurizer& featurizer,
+                                   std::span<const ClusterId> assignment,
+                                   const ClusterOptions& options, float min_similarity,
+                                   const std::function<void(DocId, DocId, float)>& visit) {
   absl::flat_hash_map<ClusterId, std::vector<DocId>> members;
   for (std::uint32_t doc = 0; doc < assignment.size(); ++doc) {
     members[assignment[doc]].push_back(DocId{doc});
@@ -38,8 +40,6 @@ std::vector<LearnedPair> learn_pairs(const Featurizer& featurizer,
     if (docs.size() > 1) stories.push_back(id);
   }
   std::sort(stories.begin(), stories.end());
-
-  PairLearner learner;
   for (ClusterId story : stories) {
     const auto& docs = members[story];
     std::map<std::pair<LangSlot, LangSlot>, std::size_t> used;
@@ -50,15 +50,29 @@ std::vector<LearnedPair> learn_pairs(const Featurizer& featurizer,
         if (a.lang_slot == b.lang_slot) continue;
         auto& count = used[std::minmax(a.lang_slot, b.lang_slot)];
         if (count >= kMaxPairsPerStory) continue;
-        if (similarity(featurizer, a, b, options) < min_similarity) continue;
+        const float s = similarity(featurizer, a, b, options);
+        if (s < min_similarity) continue;
         ++count;
+        visit(docs[i], docs[j], s);
+      }
+    }
+  }
+}
+
+std::vector<LearnedPair> learn_pairs(const Featurizer& featurizer,
+                                     std::span<const ClusterId> assignment,
+                                     const ClusterOptions& options, float min_similarity,
+                                     std::size_t min_count) {
+  PairLearner learner;
+  detail::for_each_aligned_pair(
+      featurizer, assignment, options, min_similarity, [&](DocId doc_a, DocId doc_b, float) {
+        const DocFeatures& a = featurizer.features(doc_a);
+        const DocFeatures& b = featurizer.features(doc_b);
         const auto words_a = unlinked_words(featurizer, a);
         const auto words_b = unlinked_words(featurizer, b);
         learner.observe(featurizer.language(a.lang_slot), words_a,
                         featurizer.language(b.lang_slot), words_b);
-      }
-    }
-  }
+      });
   std::vector<LearnedPair> learned = learner.pairs(min_count);
 
   // Cognates among each language's unlinked words (Präsident / presidente).

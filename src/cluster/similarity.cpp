@@ -20,6 +20,16 @@ SimilarityParts similarity_parts(const Featurizer& f, const DocFeatures& a, cons
   return combine(dot_all, dot_neutral, shared, a, b, o);
 }
 
+SimilarityParts similarity_parts(const Featurizer& f, const DocFeatures& a, const DocFeatures& b,
+                                 const ClusterOptions& o, const CrosslingualMap* dense_map) {
+  SimilarityParts parts = similarity_parts(f, a, b, o);
+  if (dense_map != nullptr && a.lang_slot != b.lang_slot) {
+    parts.dense = dense_map->similarity(f, a, b);
+    mix_dense(parts, parts.dense, o);
+  }
+  return parts;
+}
+
 IndexQuery window_query(const DocFeatures& doc, const ClusterOptions& o, std::size_t k,
                         float min_score) {
   IndexQuery q;
@@ -66,14 +76,22 @@ float similarity(const Featurizer& featurizer, const DocFeatures& a, const DocFe
   return detail::similarity_parts(featurizer, a, b, options).total;
 }
 
+float similarity(const Featurizer& featurizer, const DocFeatures& a, const DocFeatures& b,
+                 const ClusterOptions& options, const CrosslingualMap* dense_map) {
+  return detail::similarity_parts(featurizer, a, b, options, dense_map).total;
+}
+
 LinkExplanation detail::score_link(const Featurizer& featurizer, const DocFeatures& a,
-                                   const DocFeatures& b, const ClusterOptions& options) {
-  const detail::SimilarityParts parts = detail::similarity_parts(featurizer, a, b, options);
+                                   const DocFeatures& b, const ClusterOptions& options,
+                                   const CrosslingualMap* dense_map) {
+  const detail::SimilarityParts parts =
+      detail::similarity_parts(featurizer, a, b, options, dense_map);
   LinkExplanation out;
   out.similarity = parts.total;
   out.content = parts.content;
   out.names = parts.names;
   out.time_factor = parts.time;
+  out.dense = parts.dense;
   return out;
 }
 

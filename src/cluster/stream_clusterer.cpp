@@ -1,5 +1,6 @@
 #include <crossnews/clusterer.hpp>
 
+#include <crossnews/error.hpp>
 #include <crossnews/inverted_index.hpp>
 #include <crossnews/model.hpp>
 
@@ -53,6 +54,10 @@ struct StreamClusterer::Impl {
   Impl(const Analyzer& a, const Lexicon* l, ClusterOptions o)
       : options(o), analyzer(a), lexicon(l), featurizer(a, l, o.features) {
     validate(options);
+    if (options.dense_map.enabled) {
+      throw ConfigError("DenseMapOptions::enabled: the learned cross-lingual map is learned from "
+                        "a first clustering of the whole corpus; stream mode cannot use it");
+    }
   }
 
   // Every member a saved state holds (save / load), in file order. The index is not saved: it

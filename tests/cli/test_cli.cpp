@@ -312,3 +312,19 @@ TEST_CASE("lexicon audit and explain --pairs: a missing file is a usage error na
   CHECK(pairs.code == 2);
   CHECK(pairs.err.find("/no/such/pairs.tsv") != std::string::npos);
 }
+
+TEST_CASE("explain --dense-map adds the learned map's cosine and each side's words behind it") {
+  const std::string pair = "--input '" + example_corpus().string() + "' ex-010 ex-013";  // de, en
+  const Run plain = run("explain " + pair);
+  REQUIRE(plain.code == 0);
+  CHECK(plain.out.find("\"dense") == std::string::npos);
+  const Run json = run("explain --dense-map " + pair);
+  REQUIRE(json.code == 0);
+  CHECK(contains(json.out, "\"dense\":"));
+  CHECK(contains(json.out, "\"dense_words\":{\"de\":[\""));
+  CHECK(contains(json.out, "],\"en\":[\""));
+  const Run text = run("explain --format text --dense-map " + pair);
+  REQUIRE(text.code == 0);
+  CHECK(contains(text.out, "learned cross-lingual map "));
+  CHECK(contains(text.out, "(part of content): de "));
+}

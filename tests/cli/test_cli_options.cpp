@@ -52,6 +52,10 @@ TEST_CASE("invalid values are usage errors naming the option and what is accepte
       {"explain --time-weight -0.5 ex-001 ex-002 --input", "--time-weight must lie in [0, 1]"},
       {"lexicon learn --min-similarity nan --input", "--min-similarity: 'nan' is not a number"},
       {"cluster --stories-format text", "--stories-format needs --stories"},
+      {"cluster --dense-weight 2", "--dense-weight must lie in [0, 1], got 2"},
+      {"cluster --dense-rank 0", "--dense-rank must lie in [1, 256], got 0"},
+      {"cluster --dense-map --mode stream", "--dense-map is learned from a first clustering"},
+      {"explain --dense-weight nan ex-001 ex-002 --input", "--dense-weight: 'nan' is not a number"},
   };
   for (const auto& [args, message] : cases) {
     CAPTURE(args);

@@ -6,8 +6,10 @@
 
 namespace crossnews::detail {
 
-/// similarity, content, names and time_factor of the explanation; `shared` left empty.
+/// similarity, content, names, time_factor and dense of the explanation (the learned map may be
+/// null); `shared` and `dense_words` left empty.
 LinkExplanation score_link(const Featurizer& featurizer, const DocFeatures& a,
-                           const DocFeatures& b, const ClusterOptions& options);
+                           const DocFeatures& b, const ClusterOptions& options,
+                           const CrosslingualMap* dense_map = nullptr);
 
 }  // namespace crossnews::detail

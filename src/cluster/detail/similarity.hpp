@@ -3,6 +3,7 @@
 // Inline where it runs once per candidate pair.
 
 #include <crossnews/clusterer.hpp>
+#include <crossnews/crosslingual_map.hpp>
 #include <crossnews/inverted_index.hpp>
 
 #include "cluster/detail/time_window.hpp"
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 namespace crossnews::detail {
@@ -27,6 +29,7 @@ struct SimilarityParts {
   float time = 1.0f;
   float total = 0.0f;
   float overlap = 0.0f;  // share of the longer vector's terms the other holds too
+  std::optional<float> dense;  // cosine in the learned cross-lingual space, when there is one
 };
 
 // The similarity from the two dot products of a and b (over all their terms, and over names)
@@ -55,6 +58,19 @@ inline SimilarityParts combine(double dot_all, double dot_neutral, std::size_t s
 
 SimilarityParts similarity_parts(const Featurizer& f, const DocFeatures& a, const DocFeatures& b,
                                  const ClusterOptions& o);
+
+// The parts of two articles of different languages with their cosine in the learned space mixed
+// into the content (clusterer.hpp); unchanged without one.
+inline void mix_dense(SimilarityParts& s, std::optional<float> dense, const ClusterOptions& o) {
+  if (!dense) return;
+  const float w = o.dense_map.weight;
+  s.content = (1.0f - w) * s.content + w * std::max(0.0f, *dense);
+  s.total = ((1.0f - o.entity_weight) * s.content + o.entity_weight * s.names) * s.time;
+}
+
+// similarity_parts(), with the learned map when one is given and the articles' languages differ.
+SimilarityParts similarity_parts(const Featurizer& f, const DocFeatures& a, const DocFeatures& b,
+                                 const ClusterOptions& o, const CrosslingualMap* dense_map);
 
 // One article scored against many: its terms in a small open-addressing table, so each other
 // article costs a look-up per entry in a table that stays in the L1 cache, instead of a merge or a
