@@ -107,7 +107,7 @@ std::span<const Posting> InvertedIndex::Impl::window(std::span<const Posting> al
     const auto last = std::partition_point(found, all.end(), before_slot(range.last));
     return {found, last};
   }
-  if (tombstones > 0) return live_window(all, range, found);
+  if (tombstones > 0) return live_window(all, range, start);
   // The `cap` postings nearest the middle of the window: as many before it as after, where the
   // window's ends allow. Only one search runs over the whole list (on a long list every step is
   // a cache miss), the one that found `start`; the window's ends are looked for within `cap`
