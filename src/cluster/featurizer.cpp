@@ -100,6 +100,43 @@ void Featurizer::Impl::keep_all(std::span<Staged> staged) {
   for (Staged& s : staged) keep(s, ids);
 }
 
+DocFeatures Featurizer::Impl::weigh_doc(const DocFeatures& meta,
+                                          std::span<const PackedCount> counts,
+                                          std::vector<TermCount>& scratch) const {
+  scratch.clear();
+  for (const auto& c : counts) scratch.push_back({c.term, float(c.body), float(c.title)});
+  DocFeatures doc = meta;
+  WeightingOptions unpruned = options.weighting;
+  unpruned.top_k = 0;
+  SparseVector weighted = weigh(scratch, df, unpruned);
+  // A word reached through a weak link (dictionary, pivot) speaks for its concept less.
+  std::vector<SparseEntry> entries(weighted.entries().begin(), weighted.entries().end());
+  std::size_t c = 0;
+  for (auto& entry : entries) {
+    while (c < counts.size() && counts[c].term < entry.term) ++c;
+    if (c < counts.size() && counts[c].term == entry.term) entry.weight *= counts[c].link / 255.0f;
+  }
+  doc.vector = SparseVector::from_sorted(std::move(entries));
+  doc.vector.prune_top_k(options.weighting.top_k);
+  doc.vector.normalize();
+  doc.forms.clear();
+  doc.forms.reserve(doc.vector.size());  // exact: a stream holds many of these at once
+  c = 0;
+  for (const auto& entry : doc.vector.entries()) {
+    while (counts[c].term < entry.term) ++c;
+    doc.forms.push_back(static_cast<std::uint8_t>(counts[c].form));
+  }
+  double xl = 0.0, neutral = 0.0;
+  for (const auto& e : doc.vector.entries()) {
+    const auto f = flags[e.term.value()];
+    if (f & kCrosslingualFlag) xl += double(e.weight) * e.weight;
+    if (f & kNeutralFlag) neutral += double(e.weight) * e.weight;
+  }
+  doc.crosslingual_norm = static_cast<float>(std::sqrt(xl));
+  doc.neutral_norm = static_cast<float>(std::sqrt(neutral));
+  return doc;
+}
+
 void Featurizer::finish(const ProgressCallback& progress) {
   auto& m = *impl_;
   const std::size_t n = m.slot_of_doc.size();

@@ -34,10 +34,10 @@ T saturate(float count) {
 
 // Words and compound parts, the kinds of one language, are the only features without the
 // cross-lingual flag: a flag look-up tells them apart without the vocabulary's term table.
-bool is_word_feature(std::uint8_t flags) { return (flags & kCrosslingualFlag) == 0; }
+inline bool is_word_feature(std::uint8_t flags) { return (flags & kCrosslingualFlag) == 0; }
 
 // Levenshtein distance of a and b if it is at most 1, else 2 (all we need to know).
-int distance_up_to_one(std::string_view a, std::string_view b) {
+inline int distance_up_to_one(std::string_view a, std::string_view b) {
   if (a.size() > b.size()) std::swap(a, b);
   if (b.size() - a.size() > 1) return 2;
   std::size_t i = 0;
@@ -445,41 +445,10 @@ struct Featurizer::Impl {
     df.add(slot, ids, time);
   }
 
+  // An article's counts weighed against the frequencies so far: its unit vector, the surface form
+  // of each kept feature, and the norms of its cross-lingual and neutral parts (featurizer.cpp).
   DocFeatures weigh_doc(const DocFeatures& meta, std::span<const PackedCount> counts,
-                        std::vector<TermCount>& scratch) const {
-    scratch.clear();
-    for (const auto& c : counts) scratch.push_back({c.term, float(c.body), float(c.title)});
-    DocFeatures doc = meta;
-    WeightingOptions unpruned = options.weighting;
-    unpruned.top_k = 0;
-    SparseVector weighted = weigh(scratch, df, unpruned);
-    // A word reached through a weak link (dictionary, pivot) speaks for its concept less.
-    std::vector<SparseEntry> entries(weighted.entries().begin(), weighted.entries().end());
-    std::size_t c = 0;
-    for (auto& entry : entries) {
-      while (c < counts.size() && counts[c].term < entry.term) ++c;
-      if (c < counts.size() && counts[c].term == entry.term) entry.weight *= counts[c].link / 255.0f;
-    }
-    doc.vector = SparseVector::from_sorted(std::move(entries));
-    doc.vector.prune_top_k(options.weighting.top_k);
-    doc.vector.normalize();
-    doc.forms.clear();
-    doc.forms.reserve(doc.vector.size());  // exact: a stream holds many of these at once
-    c = 0;
-    for (const auto& entry : doc.vector.entries()) {
-      while (counts[c].term < entry.term) ++c;
-      doc.forms.push_back(static_cast<std::uint8_t>(counts[c].form));
-    }
-    double xl = 0.0, neutral = 0.0;
-    for (const auto& e : doc.vector.entries()) {
-      const auto f = flags[e.term.value()];
-      if (f & kCrosslingualFlag) xl += double(e.weight) * e.weight;
-      if (f & kNeutralFlag) neutral += double(e.weight) * e.weight;
-    }
-    doc.crosslingual_norm = static_cast<float>(std::sqrt(xl));
-    doc.neutral_norm = static_cast<float>(std::sqrt(neutral));
-    return doc;
-  }
+                        std::vector<TermCount>& scratch) const;
 
   void remember(const Article& article) {
     ids.add(article.id);
