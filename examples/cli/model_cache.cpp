@@ -70,8 +70,8 @@ std::string file_name(std::string_view key) {
   return name;
 }
 
-// Models of other keys (an updated dictionary, a rebuilt crossnews) would pile up: the newest
-// few are kept.
+// Models of other keys (an updated dictionary, a rebuilt crossnews) would pile up: the few used
+// last are kept (a hit marks its file as used, so the model of the usual options stays).
 void prune_cache(const std::string& dir) {
   std::vector<std::pair<fs::file_time_type, fs::path>> models;
   std::error_code ec;
@@ -169,6 +169,8 @@ Model cached_model(const std::string& dir, const std::string& key, const Analyze
   std::string why = usable ? "" : "not a regular file";
   std::optional<BuiltModel> built;
   if (usable) built = read_cache(path, key, analyzer, why);
+  // Marked as used for prune_cache(); a cache that cannot be touched is still read.
+  if (built) fs::last_write_time(path, fs::file_time_type::clock::now(), ec);
   if (!built) {
     if (!why.empty() && !quiet) {
       std::cerr << "crossnews: warning: the cached model " << path << " is unusable (" << why

@@ -166,15 +166,19 @@ TEST_CASE("the model cache: written on a miss, read on a hit, rebuilt when damag
   fs::remove_all(cache);
   ScopedEnv xdg("XDG_CACHE_HOME", cache.string());
 
-  // A miss writes the model; a hit reads that file, leaving it as it was.
+  // A miss writes the model; a hit reads that file, leaving its bytes as they were and marking
+  // it as used.
   CHECK(explain_reports(options) == reference);
   REQUIRE(cache_files(cache).size() == 1);
   const fs::path file = cache_files(cache).front();
   const std::string bytes = slurp(file);
   const ino_t written = inode(file);
+  const auto long_ago = fs::file_time_type::clock::now() - std::chrono::hours(48);
+  fs::last_write_time(file, long_ago);
   CHECK(explain_reports(options) == reference);
   CHECK(inode(file) == written);
   CHECK(slurp(file) == bytes);
+  CHECK(fs::last_write_time(file) > long_ago);
 
   // Damaged files are rebuilt, with a warning, and replaced.
   std::string flipped = bytes;
@@ -197,12 +201,17 @@ TEST_CASE("the model cache: written on a miss, read on a hit, rebuilt when damag
   CHECK(contains(changed, "ombrello"));
   CHECK(cache_files(cache).size() == 2);
 
-  // Older models of other keys do not pile up: the four newest stay.
+  // Older models of other keys do not pile up: the four used last stay. The changed
+  // dictionary's model, written before the five below but used after them, is one of them.
+  const std::vector<fs::path> two = cache_files(cache);
+  const fs::path second = two.front() == file ? two.back() : two.front();
+  fs::last_write_time(second, long_ago);
   for (int i = 0; i < 5; ++i) {
     const fs::path old = cache / "crossnews" / ("model-old" + std::to_string(i) + ".bin");
     write_file(old.string(), "another key's model");
     fs::last_write_time(old, fs::file_time_type::clock::now() - std::chrono::hours(24 + i));
   }
+  CHECK(explain_reports(options) == changed);
   write_dictionary(dictionaries, "freedict-deu-ita",
                    {"Brille\nocchiali\n", "Regenschirm\nombrello\n"});
   const std::string both = explain_reports(options);
@@ -210,6 +219,7 @@ TEST_CASE("the model cache: written on a miss, read on a hit, rebuilt when damag
   CHECK(contains(both, "ombrello"));
   const std::vector<fs::path> kept = cache_files(cache);
   CHECK(kept.size() == 4);
+  CHECK(std::find(kept.begin(), kept.end(), second) != kept.end());
   for (const auto& path : kept) CHECK(path.filename() != "model-old4.bin");
 }
 
