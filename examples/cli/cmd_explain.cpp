@@ -48,9 +48,8 @@ void write_json(std::ostream& out, const Explainer& e, DocId a, DocId b,
     json.number("dense", *link.dense);
     JsonObject words(json.member("dense_words"));
     for (const auto& [lang, list] : link.dense_words) {
-      words.array(lang, list, [](std::ostream& item, const std::string& w) {
-        write_json_string(item, w);
-      });
+      words.array(lang, list,
+                  [](std::ostream& item, const std::string& w) { write_json_string(item, w); });
     }
     words.close("");
   }
@@ -108,8 +107,8 @@ void write_text(std::ostream& out, const Explainer& e, DocId a, DocId b,
       << e.featurizer.id(b) << " (" << (lang_b.empty() ? "?" : lang_b) << "): similarity "
       << fixed(link.similarity) << (same ? ", the same story" : ", not the same story")
       << " (threshold " << fixed(e.args.options.threshold) << ")\n"
-      << "  content " << fixed(link.content) << ", names " << fixed(link.names)
-      << ", time factor " << fixed(link.time_factor) << '\n';
+      << "  content " << fixed(link.content) << ", names " << fixed(link.names) << ", time factor "
+      << fixed(link.time_factor) << '\n';
   write_dense_text(out, link, lang_a, lang_b);
   if (link.shared.empty()) {
     out << "  they share nothing\n";
@@ -121,7 +120,8 @@ void write_text(std::ostream& out, const Explainer& e, DocId a, DocId b,
   auto side = [](const SharedFeature& s, const std::string& lang) {
     const std::vector<std::string_view> words = s.words(lang);
     std::string listed;
-    for (std::size_t i = 0; i < words.size(); ++i) listed.append(i > 0 ? ", " : "").append(words[i]);
+    for (std::size_t i = 0; i < words.size(); ++i)
+      listed.append(i > 0 ? ", " : "").append(words[i]);
     return listed;
   };
   for (std::size_t i = 0; i < shown; ++i) {
@@ -239,9 +239,7 @@ void add_explain_args(CLI::App& app, ExplainArgs& args) {
   app.add_option("--format", args.format,
                  "text (for people; the default on a terminal) or json (one line per pair)")
       ->check(CLI::IsMember({"text", "json"}));
-  app.add_option("--top", args.top, "Shared features to list")
-      ->check(whole_number())
-      ->capture_default_str();
+  add_number(app, "--top", args.top, "Shared features to list");
   add_cluster_options(app, args.options, args.strategy);
   add_dense_map_options(app, args.options.dense_map);
   add_lexicon_options(app, args.lexicon);

@@ -86,9 +86,7 @@ void add_learn_args(CLI::App& app, LearnArgs& args) {
                  "Only article pairs at least this similar teach pairs, in [0, 1]")
       ->check(finite_number() & CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  app.add_option("--min-count", args.min_count, "Linked article pairs a term pair must appear in")
-      ->check(whole_number())
-      ->capture_default_str();
+  add_number(app, "--min-count", args.min_count, "Linked article pairs a term pair must appear in");
   add_quiet_flag(app, args.quiet, "no skipped lexicon lines, no summary");
   add_cluster_options(app, args.options, args.strategy);
   add_dense_map_options(app, args.options.dense_map);

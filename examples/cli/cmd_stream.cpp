@@ -195,10 +195,8 @@ void add_stream_args(CLI::App& app, StreamArgs& args) {
       ->capture_default_str();
   app.add_option("--rejected", args.rejected,
                  "Write rejected input lines as JSONL here; '-' for stdout");
-  app.add_option("--checkpoint-every", args.checkpoint_every,
-                 "Write a checkpoint after every N new articles")
-      ->check(whole_number())
-      ->capture_default_str();
+  add_number(app, "--checkpoint-every", args.checkpoint_every,
+             "Write a checkpoint after every N new articles");
   add_quiet_flag(app, args.quiet, "no warnings or summary");
   add_clustering_options(app, args.options, args.strategy, args.lexicon);
 }

@@ -97,19 +97,13 @@ void add_lexicon_options(CLI::App& app, LexiconArgs& args) {
 
 void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& strategy,
                          std::string* mode) {
-  app.add_option("--threshold", options.threshold,
-                 "Minimum similarity to join a story, in [0, 1] (higher: smaller, purer stories)")
-      ->check(finite_number())
-      ->capture_default_str();
-  app.add_option("--window-days", options.window_days,
-                 "Articles further apart in time are never linked; 0 = no window, at most " +
-                     std::to_string(static_cast<int>(kMaxDays)))
-      ->check(finite_number())
-      ->capture_default_str();
-  app.add_option("--threads", options.features.threads,
-                 "Worker threads, 1 to " + std::to_string(kMaxThreads))
-      ->check(whole_number())
-      ->capture_default_str();
+  add_number(app, "--threshold", options.threshold,
+             "Minimum similarity to join a story, in [0, 1] (higher: smaller, purer stories)");
+  add_number(app, "--window-days", options.window_days,
+             "Articles further apart in time are never linked; 0 = no window, at most " +
+                 std::to_string(static_cast<int>(kMaxDays)));
+  add_number(app, "--threads", options.features.threads,
+             "Worker threads, 1 to " + std::to_string(kMaxThreads));
   if (mode != nullptr) {
     app.add_option("--mode", *mode, "batch (whole corpus, refined) or stream (in input order)")
         ->check(CLI::IsMember({"batch", "stream"}))
@@ -119,58 +113,38 @@ void add_cluster_options(CLI::App& app, ClusterOptions& options, std::string& st
                  "joint, or monolingual_first (stories per language, then linked)")
       ->check(CLI::IsMember({"joint", "monolingual_first"}))
       ->capture_default_str();
-  app.add_option("--entity-weight", options.entity_weight,
-                 "Weight of shared names and numbers in the similarity, in [0, 1]")
-      ->check(finite_number())
-      ->capture_default_str();
-  app.add_option("--time-weight", options.time_weight, "Weight of closeness in time, in [0, 1]")
-      ->check(finite_number())
-      ->capture_default_str();
-  app.add_option("--top-terms", options.features.weighting.top_k,
-                 "Terms kept per article vector, heaviest first; 0 keeps all (slower)")
-      ->check(whole_number())
-      ->capture_default_str();
-  app.add_option("--crosslingual-scale", options.crosslingual_scale,
-                 "Multiplier of cross-lingual similarities, in [0, " +
-                     std::to_string(static_cast<int>(kMaxCrosslingualScale)) + "]")
-      ->check(finite_number())
-      ->capture_default_str();
+  add_number(app, "--entity-weight", options.entity_weight,
+             "Weight of shared names and numbers in the similarity, in [0, 1]");
+  add_number(app, "--time-weight", options.time_weight, "Weight of closeness in time, in [0, 1]");
+  add_number(app, "--top-terms", options.features.weighting.top_k,
+             "Terms kept per article vector, heaviest first; 0 keeps all (slower)");
+  add_number(app, "--crosslingual-scale", options.crosslingual_scale,
+             "Multiplier of cross-lingual similarities, in [0, " +
+                 std::to_string(static_cast<int>(kMaxCrosslingualScale)) + "]");
 }
 
 void add_dense_map_options(CLI::App& app, DenseMapOptions& options) {
   app.add_flag("--dense-map", options.enabled,
                "Batch: learn a dense cross-lingual map from a first clustering's confident links "
                "and mix it into cross-lingual similarities");
-  app.add_option("--dense-weight", options.weight,
-                 "Share of the learned map in cross-lingual content similarity, in [0, 1]")
-      ->check(finite_number())
-      ->capture_default_str();
-  app.add_option("--dense-rank", options.rank,
-                 "Dimensions of the learned map per language pair, 1 to " +
-                     std::to_string(kMaxDenseRank))
-      ->check(whole_number())
-      ->capture_default_str();
+  add_number(app, "--dense-weight", options.weight,
+             "Share of the learned map in cross-lingual content similarity, in [0, 1]");
+  add_number(
+      app, "--dense-rank", options.rank,
+      "Dimensions of the learned map per language pair, 1 to " + std::to_string(kMaxDenseRank));
 }
 
 void add_stream_options(CLI::App& app, ClusterOptions& options) {
-  app.add_option("--merge-threshold", options.merge_threshold,
-                 "Stream: merge two alike stories when one article is this similar to both, in "
-                 "[0, 1]")
-      ->check(finite_number())
-      ->capture_default_str();
-  app.add_option("--late-articles", options.late_articles,
-                 "Stream: a story idle past the window leaves once this many more articles came")
-      ->check(whole_number())
-      ->capture_default_str();
-  app.add_option("--df-half-life", options.features.df.half_life_days,
-                 "Days after which an article counts half in the document frequencies (older "
-                 "news weighs words less); 0 = no decay")
-      ->check(finite_number())
-      ->capture_default_str();
-  app.add_option("--df-window-days", options.features.df.window_days,
-                 "Only articles of the last DAYS days count in the document frequencies; 0 = all")
-      ->check(finite_number())
-      ->capture_default_str();
+  add_number(app, "--merge-threshold", options.merge_threshold,
+             "Stream: merge two alike stories when one article is this similar to both, in "
+             "[0, 1]");
+  add_number(app, "--late-articles", options.late_articles,
+             "Stream: a story idle past the window leaves once this many more articles came");
+  add_number(app, "--df-half-life", options.features.df.half_life_days,
+             "Days after which an article counts half in the document frequencies (older "
+             "news weighs words less); 0 = no decay");
+  add_number(app, "--df-window-days", options.features.df.window_days,
+             "Only articles of the last DAYS days count in the document frequencies; 0 = all");
 }
 
 void add_clustering_options(CLI::App& app, ClusterOptions& options, std::string& strategy,
@@ -267,8 +241,8 @@ Model load_or_build_model(const Analyzer& analyzer, const LexiconArgs& args, boo
     if (!args.no_builtin_background) builder.add_builtin_background();
     return BuiltModel{builder.build(), std::move(warnings).str()};
   };
-  const bool reads_stdin = std::find(args.lexicons.begin(), args.lexicons.end(), "-") !=
-                           args.lexicons.end();
+  const bool reads_stdin =
+      std::find(args.lexicons.begin(), args.lexicons.end(), "-") != args.lexicons.end();
   const std::string cache_dir = model_cache_dir();
   // Without dictionaries a model builds in a fraction of a second: not worth a file.
   if (freedicts.empty() || reads_stdin || cache_dir.empty()) {

@@ -43,7 +43,7 @@ struct LexiconArgs {
   std::string freedict_dir = kDebianDictionaries;
   bool no_builtin = false;
   bool no_pivot = false;
-  std::string model;               // --model: a saved model instead of the options above
+  std::string model;  // --model: a saved model instead of the options above
   bool no_builtin_background = false;
 };
 
@@ -51,6 +51,14 @@ struct LexiconArgs {
 /// "nan", "1e400" refused), or a whole number >= 0 that fits 64 bits ("-1", "2.5" refused).
 CLI::Validator finite_number();
 CLI::Validator whole_number();
+/// A number option shown with its default: finite if it is a float, whole if it is a count (the
+/// option structs check the ranges).
+template <class T>
+CLI::Option* add_number(CLI::App& app, const std::string& name, T& value, const std::string& help) {
+  return app.add_option(name, value, help)
+      ->check(std::is_floating_point_v<T> ? finite_number() : whole_number())
+      ->capture_default_str();
+}
 /// An existing file, or "-" for stdin.
 CLI::Validator existing_file_or_stdin();
 /// Adds an option that may be repeated, one value per occurrence (`--lexicon A INPUT` leaves
