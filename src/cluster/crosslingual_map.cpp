@@ -207,6 +207,34 @@ struct CrosslingualMap::Impl {
     });
     return known;
   }
+
+  // Two articles of different languages in their pair's learned space.
+  struct ProjectedPair {
+    const PairMap* map;
+    const Side* side_a;
+    const Side* side_b;
+    std::vector<double> a, b;
+    double norms;  // |a| |b|, above 0
+  };
+  // Nothing where the map has no such pair, the languages are the same, or either article has
+  // no word its side knows (or projects onto the origin).
+  [[nodiscard]] std::optional<ProjectedPair> project_pair(
+      const Featurizer& featurizer, const DocFeatures& a, const DocFeatures& b,
+      std::vector<std::pair<TermId, double>>* used_a = nullptr,
+      std::vector<std::pair<TermId, double>>* used_b = nullptr) const {
+    const PairMap* map = find(a.lang_slot, b.lang_slot);
+    if (map == nullptr || a.lang_slot == b.lang_slot) return std::nullopt;
+    const bool a_first = a.lang_slot == map->lang_a;
+    ProjectedPair p{map, a_first ? &map->a : &map->b, a_first ? &map->b : &map->a, {}, {}, 0.0};
+    if (!project(featurizer, *p.side_a, map->rank, a, p.a, used_a) ||
+        !project(featurizer, *p.side_b, map->rank, b, p.b, used_b)) {
+      return std::nullopt;
+    }
+    p.norms = std::sqrt(std::inner_product(p.a.begin(), p.a.end(), p.a.begin(), 0.0) *
+                        std::inner_product(p.b.begin(), p.b.end(), p.b.begin(), 0.0));
+    if (p.norms == 0.0) return std::nullopt;
+    return p;
+  }
 };
 
 CrosslingualMap::CrosslingualMap() : impl_(std::make_unique<Impl>()) {}
@@ -265,22 +293,10 @@ CrosslingualMap CrosslingualMap::learn(const Featurizer& featurizer,
 
 std::optional<float> CrosslingualMap::similarity(const Featurizer& featurizer, const DocFeatures& a,
                                                  const DocFeatures& b) const {
-  const PairMap* map = impl_->find(a.lang_slot, b.lang_slot);
-  if (map == nullptr || a.lang_slot == b.lang_slot) return std::nullopt;
-  const bool a_first = a.lang_slot == map->lang_a;
-  std::vector<double> pa, pb;
-  if (!Impl::project(featurizer, a_first ? map->a : map->b, map->rank, a, pa) ||
-      !Impl::project(featurizer, a_first ? map->b : map->a, map->rank, b, pb)) {
-    return std::nullopt;
-  }
-  double dot = 0.0, na = 0.0, nb = 0.0;
-  for (std::size_t k = 0; k < map->rank; ++k) {
-    dot += pa[k] * pb[k];
-    na += pa[k] * pa[k];
-    nb += pb[k] * pb[k];
-  }
-  if (na == 0.0 || nb == 0.0) return std::nullopt;
-  return float(dot / std::sqrt(na * nb));
+  const auto p = impl_->project_pair(featurizer, a, b);
+  if (!p) return std::nullopt;
+  const double dot = std::inner_product(p->a.begin(), p->a.end(), p->b.begin(), 0.0);
+  return float(dot / p->norms);
 }
 
 CrosslingualMap::Contributions CrosslingualMap::contributions(const Featurizer& featurizer,
@@ -288,28 +304,17 @@ CrosslingualMap::Contributions CrosslingualMap::contributions(const Featurizer& 
                                                               const DocFeatures& b,
                                                               std::size_t top) const {
   Contributions out;
-  const PairMap* map = impl_->find(a.lang_slot, b.lang_slot);
-  if (map == nullptr || a.lang_slot == b.lang_slot) return out;
-  const bool a_first = a.lang_slot == map->lang_a;
-  const Side& side_a = a_first ? map->a : map->b;
-  const Side& side_b = a_first ? map->b : map->a;
-  std::vector<double> pa, pb;
   std::vector<std::pair<TermId, double>> used_a, used_b;
-  if (!Impl::project(featurizer, side_a, map->rank, a, pa, &used_a) ||
-      !Impl::project(featurizer, side_b, map->rank, b, pb, &used_b)) {
-    return out;
-  }
-  const double norms = std::sqrt(std::inner_product(pa.begin(), pa.end(), pa.begin(), 0.0) *
-                                 std::inner_product(pb.begin(), pb.end(), pb.begin(), 0.0));
-  if (norms == 0.0) return out;
+  const auto p = impl_->project_pair(featurizer, a, b, &used_a, &used_b);
+  if (!p) return out;
   const auto words = [&](const Side& side, const std::vector<std::pair<TermId, double>>& used,
                          const std::vector<double>& other) {
     std::vector<DenseContribution> list;
     for (const auto& [term, weight] : used) {
-      const float* row = &side.rows[std::size_t(side.row_of.at(term)) * map->rank];
+      const float* row = &side.rows[std::size_t(side.row_of.at(term)) * p->map->rank];
       double toward = 0.0;
-      for (std::size_t k = 0; k < map->rank; ++k) toward += row[k] * other[k];
-      const double share = weight * toward / norms;
+      for (std::size_t k = 0; k < p->map->rank; ++k) toward += row[k] * other[k];
+      const double share = weight * toward / p->norms;
       if (share > 0.0) list.push_back({term, float(share)});
     }
     std::sort(list.begin(), list.end(), [](const DenseContribution& x, const DenseContribution& y) {
@@ -318,8 +323,8 @@ CrosslingualMap::Contributions CrosslingualMap::contributions(const Featurizer& 
     if (list.size() > top) list.resize(top);
     return list;
   };
-  out.a = words(side_a, used_a, pb);
-  out.b = words(side_b, used_b, pa);
+  out.a = words(*p->side_a, used_a, p->b);
+  out.b = words(*p->side_b, used_b, p->a);
   return out;
 }
 
