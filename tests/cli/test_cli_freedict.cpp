@@ -274,3 +274,16 @@ TEST_CASE("with the installed dictionaries the seeds form one story, the distrac
   CHECK(negative_stories.size() >= 20);
   for (const auto& s : negative_stories) CHECK(s != seed_story.begin()->second);
 }
+
+TEST_CASE("a --freedict-dir that cannot be listed exits 2 naming it, and writes nothing") {
+  const fs::path not_a_directory = write_file("dictd_is_a_file", "not a directory\n");
+  const fs::path out = temp_dir() / "unlistable_dictd.tsv";
+  fs::remove(out);
+  const Run r = run("cluster -o " + quote(out) + " --freedict-dir " + quote(not_a_directory) +
+                    " " + quote(example_corpus()));
+  CHECK(r.code == 2);
+  CHECK(contains(r.err, "--freedict-dir"));
+  CHECK(contains(r.err, not_a_directory.string()));
+  CHECK(r.out.empty());
+  CHECK_FALSE(fs::exists(out));
+}
