@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces the quality tables of EVALUATION.md: crossnews and the scikit-learn peer on each file of
 # shared/eval, both scored by the peer's scorer and by `crossnews eval`; then the agreement with
-# people's ratings of the SemEval pairs (build/release/bench/semeval_pairs, when built).
+# people's ratings of the SemEval pairs (build/release/bench/semeval_pairs, when built) and what a
+# single threshold on the pair similarity can reach on each gold file (build/release/bench/pair_ceiling).
 #   scripts/evaluate.sh [EXTRA crossnews cluster OPTIONS...]
 #   scripts/evaluate.sh --mode stream   # stream figures (crossnews-stream) beside batch (crossnews)
 #   scripts/evaluate.sh --no-freedict   # the built-in lexicon alone (crossnews loads the FreeDict
@@ -12,6 +13,7 @@ shared=${SHARED_DIR:-../shared}
 cli=${CROSSNEWS:-build/release/examples/crossnews}
 [[ -x "$cli" ]] || { echo "build first: cmake --preset release && cmake --build --preset release" >&2; exit 2; }
 semeval=${SEMEVAL:-build/release/bench/semeval_pairs}
+ceiling=${PAIR_CEILING:-build/release/bench/pair_ceiling}
 # With --mode stream, batch runs too (the same options without the mode), so the two can be compared.
 batch_args=() stream=0 no_freedict=0
 while (($#)); do
@@ -70,4 +72,14 @@ if [[ -x "$semeval" && -f "$shared/eval/semeval22_pairs.tsv" ]]; then
   echo "SemEval-2022 pairs (Pearson with -overall, ROC AUC for overall <= 1.5):"
   "$semeval" "$shared/eval/semeval22_pairs.tsv" "$shared/eval/semeval22_pairs_articles.jsonl" \
     "${dictionaries[@]}"
+fi
+if [[ -x "$ceiling" ]]; then
+  echo "Cross-lingual pairs at the threshold, and at the best single threshold (EVALUATION.md):"
+  ceiling_args=()
+  ((no_freedict)) && ceiling_args+=(--no-freedict)
+  for gold in "$shared"/eval/*.jsonl; do
+    name=$(basename "$gold" .jsonl)
+    [[ $name == semeval22_pairs_articles ]] && continue
+    printf '%-28s %s\n' "$name" "$("$ceiling" "$gold" "${ceiling_args[@]}")"
+  done
 fi
