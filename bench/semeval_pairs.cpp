@@ -1,16 +1,18 @@
 // Agreement of crossnews similarity with people's ratings of article pairs (SemEval-2022 Task 8):
-// Pearson correlation with -overall (1 = same story ... 4 = unrelated) and ROC AUC for same-story
-// pairs (overall <= 1.5), over all pairs, cross-lingual pairs and de-en pairs.
+// Pearson and Spearman correlation with -overall (1 = same story ... 4 = unrelated) and ROC AUC
+// for same-story pairs (overall <= 1.5), over all pairs, cross-lingual pairs and de-en pairs.
 //   semeval_pairs PAIRS.tsv ARTICLES.jsonl [--freedict INDEX]... [--dense-weight W --dense-rank K]
 // With --dense-weight, the learned cross-lingual map (crosslingual_map.hpp) is learned from a
 // clustering of the articles and mixed in. Document frequencies come from all articles of ARTICLES.jsonl, as `crossnews explain --input`.
 #include <crossnews/crossnews.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -27,14 +29,39 @@ struct Pair {
   double similarity = 0.0;
 };
 
-double pearson(const std::vector<const Pair*>& pairs) {
-  const double n = static_cast<double>(pairs.size());
+double pearson(const std::vector<double>& xs, const std::vector<double>& ys) {
+  const double n = static_cast<double>(xs.size());
   double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-  for (const Pair* p : pairs) {
-    const double x = p->similarity, y = -p->overall;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    const double x = xs[i], y = ys[i];
     sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y;
   }
   return (n * sxy - sx * sy) / std::sqrt((n * sxx - sx * sx) * (n * syy - sy * sy));
+}
+
+// Ranks from 1, ties given the mean of the ranks they span.
+std::vector<double> ranks(const std::vector<double>& values) {
+  std::vector<std::size_t> order(values.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](auto i, auto j) { return values[i] < values[j]; });
+  std::vector<double> out(values.size());
+  for (std::size_t lo = 0, hi = 0; lo < order.size(); lo = hi) {
+    while (hi < order.size() && values[order[hi]] == values[order[lo]]) ++hi;
+    for (std::size_t k = lo; k < hi; ++k) out[order[k]] = 0.5 * double(lo + hi - 1) + 1.0;
+  }
+  return out;
+}
+
+struct Agreement {
+  double pearson, spearman;
+};
+
+// With -overall, so that a higher similarity agreeing with people correlates positively.
+// Spearman's rank correlation says what no monotone rescaling of the similarity can change.
+Agreement agreement(const std::vector<const Pair*>& pairs) {
+  std::vector<double> xs, ys;
+  for (const Pair* p : pairs) xs.push_back(p->similarity), ys.push_back(-p->overall);
+  return {pearson(xs, ys), pearson(ranks(xs), ranks(ys))};
 }
 
 double auc(const std::vector<const Pair*>& pairs) {
@@ -123,10 +150,14 @@ int main(int argc, char** argv) {
     if (p.langs.substr(0, 2) != p.langs.substr(3)) crosslingual.push_back(&p);
     if (p.langs == "de-en") de_en.push_back(&p);
   }
+  const Agreement on_all = agreement(all), on_crosslingual = agreement(crosslingual),
+                  on_de_en = agreement(de_en);
   std::printf("{\"pairs\":%zu,\"pearson\":%.4f,\"auc\":%.4f,\"crosslingual_pairs\":%zu,"
               "\"crosslingual_pearson\":%.4f,\"crosslingual_auc\":%.4f,\"de_en_pairs\":%zu,"
-              "\"de_en_pearson\":%.4f,\"de_en_auc\":%.4f}\n",
-              all.size(), pearson(all), auc(all), crosslingual.size(), pearson(crosslingual),
-              auc(crosslingual), de_en.size(), pearson(de_en), auc(de_en));
+              "\"de_en_pearson\":%.4f,\"de_en_auc\":%.4f,\"spearman\":%.4f,"
+              "\"crosslingual_spearman\":%.4f,\"de_en_spearman\":%.4f}\n",
+              all.size(), on_all.pearson, auc(all), crosslingual.size(), on_crosslingual.pearson,
+              auc(crosslingual), de_en.size(), on_de_en.pearson, auc(de_en), on_all.spearman,
+              on_crosslingual.spearman, on_de_en.spearman);
   return 0;
 }
