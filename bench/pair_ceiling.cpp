@@ -56,10 +56,12 @@ Model build_model(const Analyzer& analyzer, bool freedict) {
 
 std::string shown(const Article& article) {
   const std::string& text = article.title.empty() ? article.text : article.title;
-  std::string head = text.substr(0, 60);
-  while (!head.empty() && (static_cast<unsigned char>(head.back()) & 0xC0) == 0x80) head.pop_back();
-  if (!head.empty() && static_cast<unsigned char>(head.back()) >= 0xC0) head.pop_back();
-  return article.lang + " " + head;
+  std::size_t cut = std::min<std::size_t>(60, text.size());
+  // Cut before a character, never inside one (UTF-8 continuation bytes are 10xxxxxx).
+  while (cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return article.lang + " " + text.substr(0, cut);
 }
 
 }  // namespace
