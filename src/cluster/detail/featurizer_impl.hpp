@@ -12,7 +12,6 @@
 #include "cluster/detail/pending_counts.hpp"
 #include "cluster/detail/surface_forms.hpp"
 #include "cluster/detail/term_counter.hpp"
-#include "cluster/detail/term_id_cache.hpp"
 
 #include <absl/container/flat_hash_map.h>
 
@@ -158,12 +157,7 @@ struct Featurizer::Impl {
       if (key < ids.size()) __builtin_prefetch(&ids[key]);
     }
   };
-  // Per worker: its memos by language slot, and the ids of the terms that have no key.
-  struct WorkerMemos {
-    std::vector<TermMemo> by_slot;
-    detail::TermIdCache unkeyed;
-  };
-  std::vector<WorkerMemos> memos;
+  std::vector<std::vector<TermMemo>> memos;
 
   Impl(const Analyzer& a, const Lexicon* l, FeaturizerOptions o)
       : analyzer(a), lexicon(l), options(o), df(vocabulary, o.df) {
@@ -245,15 +239,14 @@ struct Featurizer::Impl {
   // The ids of an article's terms in text order, read without changing the vocabulary, so that
   // workers can look up concurrently (each with its own memos); terms it lacks are left to
   // intern_unknown().
-  void look_up(Staged& s, WorkerMemos& worker_memos) const {
+  void look_up(Staged& s, std::vector<TermMemo>& worker_memos) const {
     s.terms.clear();
     s.unknown.clear();
     const auto slot = vocabulary.find_lang_slot(s.text.lang);
     TermMemo* memo = nullptr;
     if (slot && s.text.keys.size() == s.text.terms.size()) {
-      auto& by_slot = worker_memos.by_slot;
-      if (by_slot.size() <= slot->value()) by_slot.resize(slot->value() + 1);
-      memo = &by_slot[slot->value()];
+      if (worker_memos.size() <= slot->value()) worker_memos.resize(slot->value() + 1);
+      memo = &worker_memos[slot->value()];
       if (memo->key_space != s.text.key_space) {
         memo->key_space = s.text.key_space;
         memo->ids.clear();
@@ -263,10 +256,10 @@ struct Featurizer::Impl {
       if (memo && i + kMemoAhead < s.text.keys.size()) memo->prefetch(s.text.keys[i + kMemoAhead]);
       const Term& term = s.text.terms[i];
       std::optional<TermId> id;
-      if (memo && s.text.keys[i] != AnalyzedText::kNoKey) {
+      if (memo) {
         id = find_memoized(*slot, s.text, i, *memo);
       } else if (slot) {
-        id = find_unkeyed(*slot, s.text.text(term), feature_kind(term.kind), worker_memos.unkeyed);
+        id = vocabulary.find_in_slot(*slot, s.text.text(term), feature_kind(term.kind));
       }
       if (!id) s.unknown.push_back(static_cast<std::uint32_t>(i));
       const bool title = term.field == Field::title;
@@ -280,23 +273,12 @@ struct Featurizer::Impl {
     if (key < memo.ids.size() && memo.ids[key] != TermMemo::kNotLooked) return memo.ids[key];
     const Term& term = text.terms[i];
     const auto id = vocabulary.find_in_slot(slot, text.text(term), feature_kind(term.kind));
-    if (id) {
+    if (id && key != AnalyzedText::kNoKey) {
       if (key >= memo.ids.size()) {
         memo.ids.resize(std::max<std::size_t>(key + 1, 2 * memo.ids.size()), TermMemo::kNotLooked);
       }
       memo.ids[key] = *id;
     }
-    return id;
-  }
-
-  // Language-neutral terms have one id whatever the language: those are the terms without keys
-  // (numbers, multi-word names), and the cache holds them.
-  std::optional<TermId> find_unkeyed(LangSlot slot, std::string_view text, FeatureKind kind,
-                                     detail::TermIdCache& cache) const {
-    if (!is_language_neutral(kind)) return vocabulary.find_in_slot(slot, text, kind);
-    if (const auto id = cache.find(text, kind)) return id;
-    const auto id = vocabulary.find_in_slot(slot, text, kind);
-    if (id) cache.insert(text, kind, *id);
     return id;
   }
 
