@@ -95,6 +95,72 @@ void Featurizer::Impl::intern_and_project(std::span<const Article> articles,
                        });
 }
 
+void Featurizer::Impl::project(Staged& s, ProjectScratch& scratch) const {
+  // Grouped by term in a small table, not by sorting the article's tokens.
+  auto& counter = scratch.counter;
+  counter.reset(s.terms.size());
+  for (std::size_t i = 0; i < s.terms.size(); ++i) {
+    const TermCount& t = s.terms[i];
+    counter.add(t.term, t.body, t.title, static_cast<std::uint32_t>(i));
+  }
+  auto& projected = scratch.projected;  // parallel to the counter's entries
+  projected.clear();
+  scratch.order.clear();
+  s.word_tokens = s.mapped_tokens = 0;
+  const auto counted = counter.entries();
+  for (std::size_t k = 0; k < counted.size(); ++k) {
+    if (k + kProjectAhead < counted.size()) {
+      const auto ahead = counted[k + kProjectAhead].term.value();
+      __builtin_prefetch(&projection[ahead]);
+      __builtin_prefetch(&flags[ahead]);
+      __builtin_prefetch(&link_weight[ahead]);
+    }
+    const auto& count = counted[k];
+    const auto i = count.term.value();
+    const TermId feature = projection[i];
+    const auto n = static_cast<std::uint32_t>(count.body + count.title);
+    if (is_word_feature(flags[i])) {
+      s.word_tokens += n;
+      if (feature != count.term) s.mapped_tokens += n;
+    }
+    PackedCount packed{feature,
+                       static_cast<std::uint16_t>(std::min(count.body, float(kMaxBodyCount))),
+                       Featurizer::kNoForm, saturate<std::uint8_t>(count.title),
+                       saturate<std::uint8_t>(std::round(link_weight[i] * 255.0f))};
+    projected.push_back({packed, n, source_text(*s.article, s.text.terms[count.first])});
+    scratch.order.push_back(std::uint64_t{feature.value()} << 32 | i);
+  }
+  // Packed keys sort without moving the counts.
+  std::sort(scratch.order.begin(), scratch.order.end());
+  merge_projected(s, scratch);
+}
+
+// Several words may project onto one concept: their counts add up, the strongest link counts,
+// the most frequent word shows (the first in term order on a tie).
+void Featurizer::Impl::merge_projected(Staged& s, const ProjectScratch& scratch) {
+  s.counts.clear();
+  s.forms.clear();
+  std::uint32_t form_tokens = 0;
+  for (const std::uint64_t key : scratch.order) {
+    const TermId word(static_cast<std::uint32_t>(key));
+    const auto& p = scratch.projected[scratch.counter.index_of(word)];
+    if (!s.counts.empty() && s.counts.back().term == p.count.term) {
+      auto& kept = s.counts.back();
+      kept.body = std::min<std::uint16_t>(kMaxBodyCount, kept.body + p.count.body);
+      kept.title = saturate<std::uint8_t>(float(kept.title) + p.count.title);
+      kept.link = std::max(kept.link, p.count.link);
+      if (p.tokens > form_tokens) {
+        form_tokens = p.tokens;
+        s.forms.back() = p.form;
+      }
+    } else {
+      s.counts.push_back(p.count);
+      s.forms.push_back(p.form);
+      form_tokens = p.tokens;
+    }
+  }
+}
+
 void Featurizer::Impl::keep_all(std::span<Staged> staged) {
   std::vector<TermId> ids;
   for (Staged& s : staged) keep(s, ids);

@@ -11,6 +11,7 @@
 #include "cluster/detail/parallel.hpp"
 #include "cluster/detail/pending_counts.hpp"
 #include "cluster/detail/surface_forms.hpp"
+#include "cluster/detail/term_counter.hpp"
 
 #include <absl/container/flat_hash_map.h>
 
@@ -53,6 +54,9 @@ inline int distance_up_to_one(std::string_view a, std::string_view b) {
 // How many counts ahead keep() starts reading a feature's surface forms (FormTable::prefetch_*):
 // the entry's number, the entry, the text.
 constexpr std::size_t kFormFirstAhead = 12, kFormEntryAhead = 8, kFormTextAhead = 4;
+// How many terms ahead look_up() starts reading a term's memoized id, and project() a counted
+// term's projection.
+constexpr std::size_t kMemoAhead = 8, kProjectAhead = 8;
 
 // Names long enough that one letter more or less is a spelling variant, not another name
 // ("Eletronic Frontier Foundation" in the Italian seed): in bytes.
@@ -65,6 +69,7 @@ using detail::find_phrases, detail::FormTable, detail::source_text, detail::span
 using detail::kCrosslingualFlag, detail::kNeutralFlag, detail::kPhraseStartFlag;
 using detail::distance_up_to_one, detail::is_word_feature, detail::saturate;
 using detail::kFormEntryAhead, detail::kFormFirstAhead, detail::kFormTextAhead;
+using detail::kMemoAhead, detail::kProjectAhead;
 using detail::kMaxBodyCount, detail::kMinVariantLength, detail::kNoConcept, detail::kVariantWeight;
 using detail::PackedCount, detail::PendingCounts;
 
@@ -127,11 +132,11 @@ struct Featurizer::Impl {
 
   // Per worker: project()'s scratch, which a batch's staged articles need not each hold.
   struct ProjectScratch {
-    std::vector<std::uint64_t> order;  // term << 32 | position in Staged::terms, sorted
+    detail::TermCounter counter;
+    std::vector<std::uint64_t> order;  // feature << 32 | word, one per counted word, sorted
     struct Projected {
       PackedCount count;
-      TermId word;            // the term counted (before projection)
-      std::uint32_t tokens;   // its occurrences
+      std::uint32_t tokens;   // occurrences of the word counted
       std::string_view form;  // its first surface form in the article
     };
     std::vector<Projected> projected;
@@ -146,6 +151,11 @@ struct Featurizer::Impl {
     static constexpr TermId kNotLooked{std::numeric_limits<TermId::rep_type>::max()};
     std::uint64_t key_space = 0;
     std::vector<TermId> ids;  // by key
+    // A corpus's keys take a few MB per language: look-ups some terms ahead start reading the id
+    // (a hint: nothing changes; always inlined, as FormTable::prefetch_first).
+    [[gnu::always_inline]] void prefetch(std::uint32_t key) const {
+      if (key < ids.size()) __builtin_prefetch(&ids[key]);
+    }
   };
   std::vector<std::vector<TermMemo>> memos;
 
@@ -243,6 +253,7 @@ struct Featurizer::Impl {
       }
     }
     for (std::size_t i = 0; i < s.text.terms.size(); ++i) {
+      if (memo && i + kMemoAhead < s.text.keys.size()) memo->prefetch(s.text.keys[i + kMemoAhead]);
       const Term& term = s.text.terms[i];
       std::optional<TermId> id;
       if (memo) {
@@ -309,64 +320,9 @@ struct Featurizer::Impl {
 
   // Counts an interned article under projected features, sorted by feature, each with the surface
   // form of its most frequent word. Reads the per-term tables only, so workers can project
-  // concurrently.
-  void project(Staged& s, ProjectScratch& scratch) const {
-    auto& order = scratch.order;
-    auto& projected = scratch.projected;
-    const auto& terms = s.terms;
-    // Positions by term, then text order: packed keys sort without reading the terms.
-    order.clear();
-    for (std::size_t i = 0; i < terms.size(); ++i) {
-      order.push_back(std::uint64_t{terms[i].term.value()} << 32 | i);
-    }
-    std::sort(order.begin(), order.end());
-    const auto position = [&](std::size_t r) { return static_cast<std::uint32_t>(order[r]); };
-    projected.clear();
-    s.word_tokens = s.mapped_tokens = 0;
-    for (std::size_t r = 0; r < order.size();) {
-      const std::uint32_t first = position(r);
-      TermCount count = terms[first];
-      for (++r; r < order.size() && (order[r] >> 32) == count.term.value(); ++r) {
-        count.body += terms[position(r)].body;
-        count.title += terms[position(r)].title;
-      }
-      const auto i = count.term.value();
-      const TermId feature = projection[i];
-      const auto n = static_cast<std::uint32_t>(count.body + count.title);
-      if (is_word_feature(flags[i])) {
-        s.word_tokens += n;
-        if (feature != count.term) s.mapped_tokens += n;
-      }
-      PackedCount packed{feature, static_cast<std::uint16_t>(std::min(count.body, float(kMaxBodyCount))),
-                         Featurizer::kNoForm, saturate<std::uint8_t>(count.title),
-                         saturate<std::uint8_t>(std::round(link_weight[i] * 255.0f))};
-      projected.push_back({packed, count.term, n, source_text(*s.article, s.text.terms[first])});
-    }
-    std::sort(projected.begin(), projected.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.count.term, a.word) < std::tie(b.count.term, b.word);
-    });
-    // Several words may project onto one concept: their counts add up, the strongest link counts,
-    // the most frequent word shows.
-    s.counts.clear();
-    s.forms.clear();
-    std::uint32_t form_tokens = 0;
-    for (const auto& p : projected) {
-      if (!s.counts.empty() && s.counts.back().term == p.count.term) {
-        auto& kept = s.counts.back();
-        kept.body = std::min<std::uint16_t>(kMaxBodyCount, kept.body + p.count.body);
-        kept.title = saturate<std::uint8_t>(float(kept.title) + p.count.title);
-        kept.link = std::max(kept.link, p.count.link);
-        if (p.tokens > form_tokens) {
-          form_tokens = p.tokens;
-          s.forms.back() = p.form;
-        }
-      } else {
-        s.counts.push_back(p.count);
-        s.forms.push_back(p.form);
-        form_tokens = p.tokens;
-      }
-    }
-  }
+  // concurrently (featurizer.cpp).
+  void project(Staged& s, ProjectScratch& scratch) const;
+  static void merge_projected(Staged& s, const ProjectScratch& scratch);
 
   // Counts a projected article into the frequencies and keeps it; its counts wait for finish()
   // in `pending`, unless `weigh_now` (streaming: the article is weighed against the frequencies

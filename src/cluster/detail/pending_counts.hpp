@@ -89,6 +89,9 @@ class PendingCounts {
       void* mapped = mmap(nullptr, bytes(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
                           -1, 0);
       if (mapped == MAP_FAILED) throw std::bad_alloc();
+      // Filled from start to end: in 2 MB pages a block costs 2 page faults, not 1,024 (a
+      // hint; without transparent huge pages it changes nothing).
+      madvise(mapped, bytes(), MADV_HUGEPAGE);
       counts_ = static_cast<PackedCount*>(mapped);
     }
     Block(Block&& other) noexcept
