@@ -251,8 +251,18 @@ const DocFeatures& Featurizer::weighed_again(DocId doc) {
   // The terms kept when it came, each by its weight then over its idf then, times its idf now.
   std::vector<SparseEntry> entries(then.vector.entries().begin(), then.vector.entries().end());
   const std::vector<float>& factors = m.streamed_factors[slot];
+  if (m.idf_memo.size() < m.vocabulary.size()) {
+    m.idf_memo.resize(m.vocabulary.size());
+    m.idf_counted.resize(m.vocabulary.size(), 0);
+  }
+  const std::size_t counted = m.ids.size() + 1;  // documents counted, plus one: 0 is none yet
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    entries[i].weight = static_cast<float>(factors[i] * m.df.idf(entries[i].term));
+    const std::uint32_t t = entries[i].term.value();
+    if (m.idf_counted[t] != counted) {
+      m.idf_memo[t] = static_cast<float>(m.df.idf(entries[i].term));
+      m.idf_counted[t] = counted;
+    }
+    entries[i].weight = factors[i] * m.idf_memo[t];
   }
   DocFeatures& now = m.weighed_again;
   now.lang_slot = then.lang_slot;
