@@ -255,7 +255,9 @@ const DocFeatures& Featurizer::weighed_again(DocId doc) {
     m.idf_memo.resize(m.vocabulary.size());
     m.idf_counted.resize(m.vocabulary.size(), 0);
   }
-  const std::size_t counted = m.ids.size() + 1;  // documents counted, plus one: 0 is none yet
+  // The neighbours one article is scored against share most of their terms: an idf is taken
+  // once until the next document is counted (plus one: a count of 0 marks none taken).
+  const std::size_t counted = m.ids.size() + 1;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const std::uint32_t t = entries[i].term.value();
     if (m.idf_counted[t] != counted) {

@@ -95,8 +95,7 @@ struct Featurizer::Impl {
   // term's idf then, to weigh it again by the idf now (Featurizer::weighed_again).
   std::vector<std::vector<float>> streamed_factors;
   DocFeatures weighed_again;               // Featurizer::weighed_again()'s result
-  // By term: its idf as of the documents counted (idf_counted), for weighed_again(): the
-  // neighbours one article is scored against share most of their terms.
+  // By term, for weighed_again(): its idf while idf_counted is the documents counted, plus one.
   std::vector<float> idf_memo;
   std::vector<std::size_t> idf_counted;
   std::vector<std::uint32_t> slot_of_doc;  // by document: its slot, kReleasedDoc once released
