@@ -27,11 +27,14 @@
 // `neighbours` nearest earlier articles there and scores each story they belong to by average
 // linkage, as batch does: the sum of its similarities to the story's fetched articles over the
 // story's size (at most `neighbours`, so copies keep together), other members counting 0. So a
-// story grown mixed cannot pull in the next article through one close member (no chaining). The
-// article joins the best story at the threshold or starts one. Stories idle past the window (and
-// past `late_articles` later articles, for late input) are evicted with their articles, summarised
-// then, and their articles' features let go (Featurizer::release; not when articles are kept for
-// explanations), so memory follows the live stories, not the length of the stream. Two stories
+// story grown mixed cannot pull in the next article through one close member (no chaining). Each
+// earlier article is scored on its weights weighed again by the idf now, the new one counted, as
+// batch weighs every pair (Featurizer::weighed_again), and a near-copy in the same language
+// counts as similarity 1, as batch groups near-copies. The article joins the best story at the
+// threshold or starts one. Stories idle past the window (and past `late_articles` later
+// articles, for late input) are evicted with their articles, summarised then, and their
+// articles' features let go (Featurizer::release; not when articles are kept for explanations),
+// so memory follows the live stories, not the length of the stream. Two stories
 // that one article links at merge_threshold and that are alike themselves (the mean similarity of
 // their members, each language's centroid standing for its articles, at the threshold) are merged,
 // the older id surviving, and the merge is logged.

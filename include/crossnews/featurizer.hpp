@@ -117,6 +117,12 @@ class Featurizer {
   void analyze_ahead(std::span<const Article> articles);
   const DocFeatures& featurize_analyzed(std::size_t i);
 
+  /// A document featurize_one() or featurize_analyzed() weighed, weighed again against the
+  /// frequencies now (valid until the next call): a stream scores an earlier article against a
+  /// new one on the weights batch gives both, the new one counted (a term they share was rarer,
+  /// so heavier, when the earlier one was weighed). InputError for a document out of range,
+  /// released, or weighed by finish().
+  const DocFeatures& weighed_again(DocId doc);
   /// Forgets a weighed document's features (and its title and text, when articles are kept),
   /// keeping its id: a stream that is done with an article (its story summarised) releases it,
   /// so memory holds the articles in use, not every article seen. Its counts stay in the

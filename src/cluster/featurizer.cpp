@@ -166,6 +166,15 @@ void Featurizer::Impl::keep_all(std::span<Staged> staged) {
   for (Staged& s : staged) keep(s, ids);
 }
 
+DocFeatures Featurizer::Impl::meta_of(const Article& article, const AnalyzedText& text) {
+  DocFeatures meta;
+  meta.lang_slot = vocabulary.lang_slot_of(text.lang);
+  meta.lang_detected = text.lang_detected;
+  meta.truncated = text.truncated;
+  meta.time = article.time;
+  return meta;
+}
+
 DocFeatures Featurizer::Impl::weigh_doc(const DocFeatures& meta,
                                           std::span<const PackedCount> counts,
                                           std::vector<TermCount>& scratch) const {
@@ -192,6 +201,11 @@ DocFeatures Featurizer::Impl::weigh_doc(const DocFeatures& meta,
     while (counts[c].term < entry.term) ++c;
     doc.forms.push_back(static_cast<std::uint8_t>(counts[c].form));
   }
+  set_norms(doc);
+  return doc;
+}
+
+void Featurizer::Impl::set_norms(DocFeatures& doc) const {
   double xl = 0.0, neutral = 0.0;
   for (const auto& e : doc.vector.entries()) {
     const auto f = flags[e.term.value()];
@@ -200,7 +214,17 @@ DocFeatures Featurizer::Impl::weigh_doc(const DocFeatures& meta,
   }
   doc.crosslingual_norm = static_cast<float>(std::sqrt(xl));
   doc.neutral_norm = static_cast<float>(std::sqrt(neutral));
-  return doc;
+}
+
+// What a document's weights are made of besides the idf of their terms (tf, boosts, the links'
+// weights, the norm): each weight over its term's idf, as weigh_doc() just left them.
+std::vector<float> Featurizer::Impl::idf_factors(const DocFeatures& doc) const {
+  std::vector<float> factors;
+  factors.reserve(doc.vector.size());
+  for (const auto& e : doc.vector.entries()) {
+    factors.push_back(static_cast<float>(e.weight / df.idf(e.term)));
+  }
+  return factors;
 }
 
 void Featurizer::finish(const ProgressCallback& progress) {
@@ -280,6 +304,44 @@ void Featurizer::analyze_ahead(std::span<const Article> articles) {
 
 const DocFeatures& Featurizer::featurize_analyzed(std::size_t i) {
   return impl_->featurize_staged(impl_->staged.at(i));
+}
+
+const DocFeatures& Featurizer::weighed_again(DocId doc) {
+  auto& m = *impl_;
+  const std::uint32_t slot = m.slot(doc);
+  const DocFeatures& then = m.docs[slot];
+  if (slot >= m.streamed_factors.size() || m.streamed_factors[slot].size() != then.vector.size()) {
+    throw InputError("Featurizer::weighed_again: document " + to_string(doc) +
+                     " was not weighed as it came (featurize_one)");
+  }
+  // The terms kept when it came, each by its weight then over its idf then, times its idf now.
+  std::vector<SparseEntry> entries(then.vector.entries().begin(), then.vector.entries().end());
+  const std::vector<float>& factors = m.streamed_factors[slot];
+  if (m.idf_memo.size() < m.vocabulary.size()) {
+    m.idf_memo.resize(m.vocabulary.size());
+    m.idf_counted.resize(m.vocabulary.size(), 0);
+  }
+  // The neighbours one article is scored against share most of their terms: an idf is taken
+  // once until the next document is counted (plus one: a count of 0 marks none taken).
+  const std::size_t counted = m.ids.size() + 1;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const std::uint32_t t = entries[i].term.value();
+    if (m.idf_counted[t] != counted) {
+      m.idf_memo[t] = static_cast<float>(m.df.idf(entries[i].term));
+      m.idf_counted[t] = counted;
+    }
+    entries[i].weight = factors[i] * m.idf_memo[t];
+  }
+  DocFeatures& now = m.weighed_again;
+  now.lang_slot = then.lang_slot;
+  now.lang_detected = then.lang_detected;
+  now.truncated = then.truncated;
+  now.time = then.time;
+  now.vector = SparseVector::from_sorted(std::move(entries));
+  now.vector.normalize();
+  now.forms = then.forms;
+  m.set_norms(now);
+  return now;
 }
 
 void Featurizer::release(DocId doc) { impl_->release(doc); }
@@ -395,10 +457,9 @@ std::uint32_t Featurizer::surface_count(TermId feature, LangSlot lang_slot,
 
 detail::FeaturizerMembers Featurizer::members() const {
   auto& m = *impl_;
-  return {m.options,         m.vocabulary,      m.df,          m.forms,
-          m.docs,            m.slot_of_doc,     m.ids,         m.articles,
-          m.tokens_per_slot, m.mapped_per_slot, m.projection,  m.link_weight,
-          m.flags};
+  return {m.options,          m.vocabulary,  m.df,          m.forms,    m.docs,
+          m.streamed_factors, m.slot_of_doc, m.ids,         m.articles, m.tokens_per_slot,
+          m.mapped_per_slot,  m.projection,  m.link_weight, m.flags};
 }
 
 void Featurizer::rebuild_after_load() {

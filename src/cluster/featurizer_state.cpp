@@ -67,7 +67,8 @@ void read_vocabulary(StateReader& in, Vocabulary& v) {
   }
 }
 
-// Every document's id, then the features of those not released, each after its number.
+// Every document's id, then the features of those not released, each after its number, and
+// those streamed with what weighs them again (Featurizer::weighed_again).
 void write_documents(StateWriter& out, const FeaturizerMembers& m) {
   out(static_cast<std::uint64_t>(m.ids.size()));  // a count, as vectors begin
   for (std::size_t doc = 0; doc < m.ids.size(); ++doc) out(m.ids[doc]);
@@ -76,7 +77,9 @@ void write_documents(StateWriter& out, const FeaturizerMembers& m) {
   out(held);
   for (std::size_t doc = 0; doc < m.slot_of_doc.size(); ++doc) {
     const auto slot = m.slot_of_doc[doc];
-    if (slot != kReleasedDoc) out(static_cast<std::uint32_t>(doc), m.docs[slot]);
+    if (slot == kReleasedDoc) continue;
+    out(static_cast<std::uint32_t>(doc), m.docs[slot]);
+    out(slot < m.streamed_factors.size() ? m.streamed_factors[slot] : std::vector<float>());
   }
 }
 
@@ -97,6 +100,7 @@ void read_documents(StateReader& in, const FeaturizerMembers& m) {
     if (m.slot_of_doc[doc] != kReleasedDoc) in.fail("documents", "repeat a document");
     m.slot_of_doc[doc] = static_cast<std::uint32_t>(m.docs.size());
     in(m.docs.emplace_back());
+    in(m.streamed_factors.emplace_back());
   }
 }
 
@@ -113,6 +117,12 @@ void read_document_frequencies(StateReader& in, DocumentFrequencies& df) {
 // What the rest of the featurizer takes for granted of its members.
 void check_members(StateReader& in, const FeaturizerMembers& m) {
   const std::size_t terms = m.vocabulary.size(), languages = m.vocabulary.language_count();
+  for (std::size_t slot = 0; slot < m.docs.size(); ++slot) {
+    const auto held = m.streamed_factors[slot].size();
+    if (held != 0 && held != m.docs[slot].vector.size()) {
+      in.fail("document factors", "do not match its vector");
+    }
+  }
   for (const DocFeatures& d : m.docs) {
     in.check_index(d.lang_slot.value(), languages, "document language");
     if (d.forms.size() != d.vector.size()) in.fail("document forms", "do not match its vector");

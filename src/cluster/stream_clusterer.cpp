@@ -4,6 +4,7 @@
 #include <crossnews/inverted_index.hpp>
 #include <crossnews/model.hpp>
 
+#include "cluster/detail/agglomerate.hpp"
 #include "cluster/detail/doc_index.hpp"
 #include "cluster/detail/model_options.hpp"
 #include "cluster/detail/similarity.hpp"
@@ -288,7 +289,13 @@ struct StreamClusterer::Impl {
       // An article without a time stays in the index after its story (with times) retired.
       const std::uint32_t story = find(story_of_doc[h.key]);
       if (!stories[story].live) continue;
-      const float s = scattered.similarity(featurizer.features(DocId{h.key}), options).total;
+      // Weighed again with this article counted, as batch weighs both; a near-copy counts as
+      // one with it, as batch groups near-copies whatever their similarity.
+      const DocFeatures& other = featurizer.weighed_again(DocId{h.key});
+      const auto parts = scattered.similarity(other, options);
+      const bool copy =
+          other.lang_slot == doc.lang_slot && parts.overlap >= detail::kNearCopyOverlap;
+      const float s = copy ? 1.0f : parts.total;
       if (s > 0.0f) ranked.emplace_back(s, story);
     }
     std::sort(ranked.begin(), ranked.end(),

@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -210,6 +211,36 @@ TEST_CASE("featurize_one gives the vector that add and finish give over the same
       last.crosslingual_norm ==
       doctest::Approx(batch.features(doc_id(articles.size() - 1)).crosslingual_norm).epsilon(1e-6));
   CHECK(stream.size() == articles.size());
+}
+
+TEST_CASE("weighed_again gives an earlier streamed article the weights add and finish give it") {
+  const std::vector<Article> articles = earthquake_articles();
+  Featurizer batch(analyzer(), &builtin());
+  batch.add(articles);
+  batch.finish();
+  Featurizer stream(analyzer(), &builtin());
+  for (const auto& a : articles) (void)stream.featurize_one(a);
+  const auto expected = by_text(batch, batch.features(doc_id(0)).vector);
+  // Weighed when it came, alone, the first article's weights are not those of batch...
+  const auto then = by_text(stream, stream.features(doc_id(0)).vector);
+  bool differs = false;
+  for (const auto& [key, weight] : expected) differs |= std::abs(then.at(key) - weight) > 1e-3;
+  CHECK(differs);
+  // ...weighed again against the frequencies of all four, they are.
+  const DocFeatures& again = stream.weighed_again(doc_id(0));
+  const auto got = by_text(stream, again.vector);
+  REQUIRE(got.size() == expected.size());
+  for (const auto& [key, weight] : expected) {
+    INFO(key.first);
+    CHECK(got.at(key) == doctest::Approx(weight).epsilon(1e-5));
+  }
+  CHECK(again.crosslingual_norm ==
+        doctest::Approx(batch.features(doc_id(0)).crosslingual_norm).epsilon(1e-5));
+  CHECK(again.forms.size() == again.vector.size());
+  // Only a streamed article keeps what weighs it again.
+  CHECK_THROWS_AS((void)batch.weighed_again(doc_id(0)), InputError);
+  stream.release(doc_id(0));
+  CHECK_THROWS_AS((void)stream.weighed_again(doc_id(0)), InputError);
 }
 
 TEST_CASE("the surface-form table keeps every language's forms of a feature as it grows") {

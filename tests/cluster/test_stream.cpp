@@ -263,6 +263,34 @@ TEST_CASE("stream: retired stories keep their summaries and let their articles g
   for (const auto& s : stories) CHECK(s.member_ids == members.at(s.id));
 }
 
+TEST_CASE(
+    "stream: an earlier article is scored on the weights batch gives it, the new one counted") {
+  const std::vector<Article> articles = {
+      test::article("a", "de", "Das Erdbeben zerstörte viele Häuser in der Stadt."),
+      test::article("b", "de", "Nach dem Erdbeben besuchte der Minister die Häuser."),
+  };
+  Featurizer weighed(shared_analyzer(), &builtin_lexicon());
+  for (const auto& a : articles) (void)weighed.featurize_one(a);
+  Featurizer batch(shared_analyzer(), &builtin_lexicon());
+  batch.add(articles);
+  batch.finish();
+  const ClusterOptions defaults;
+  const DocFeatures& b = weighed.features(test::doc_id(1));
+  const float then = similarity(weighed, weighed.features(test::doc_id(0)), b, defaults);
+  const float now =
+      similarity(batch, batch.features(test::doc_id(0)), batch.features(test::doc_id(1)), defaults);
+  CHECK(similarity(weighed, weighed.weighed_again(test::doc_id(0)), b, defaults) ==
+        doctest::Approx(now).epsilon(1e-5));
+  // "a" weighed alone, before "b" was counted, is closer to "b" than batch finds it: at a
+  // threshold between the two, the stream keeps them apart as batch does.
+  REQUIRE(then > now + 0.01f);
+  ClusterOptions between;
+  between.threshold = (then + now) / 2;
+  StreamClusterer stream(shared_analyzer(), &builtin_lexicon(), between);
+  const auto ids = stream.add(articles);
+  CHECK(ids[0] != ids[1]);
+}
+
 TEST_CASE("stream: a story's language centroids replay its joins and merges to the bit") {
   const std::vector<Article> articles = {
       test::article("a", "de", "Das Erdbeben zerstörte viele Häuser in der Stadt."),

@@ -14,13 +14,6 @@
 namespace crossnews::detail {
 namespace {
 
-// Same-language articles of which each holds at least this share of the other's terms are
-// near-copies: one wire story with a sentence changed. Similarity cannot tell them: when a story
-// is copied hundreds of times its words become common, their TF-IDF weights fall towards 0, and
-// what is left are the few words each copy has of its own (1,000 copies of a 107-word article
-// that differ by a dateline: similarity below 0.45, term overlap 0.98).
-constexpr double kNearCopyOverlap = 0.8;
-
 // The links between groups of near-copies, sorted by (a, b); for each, whether its articles share
 // a language (kept only when asked for: at 1M articles a byte per link is tens of megabytes).
 struct GroupLinks {

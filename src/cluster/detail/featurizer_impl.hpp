@@ -96,6 +96,13 @@ struct Featurizer::Impl {
   // features of the documents it still uses only.
   std::vector<DocFeatures> docs;
   PendingCounts pending;  // by document: raw counts until finish()
+  // By slot, for documents weighed as they came (a stream): each weight of the vector over its
+  // term's idf then, to weigh it again by the idf now (Featurizer::weighed_again).
+  std::vector<std::vector<float>> streamed_factors;
+  DocFeatures weighed_again;               // Featurizer::weighed_again()'s result
+  // By term, for weighed_again(): its idf while idf_counted is the documents counted, plus one.
+  std::vector<float> idf_memo;
+  std::vector<std::size_t> idf_counted;
   std::vector<std::uint32_t> slot_of_doc;  // by document: its slot, kReleasedDoc once released
   std::vector<std::uint32_t> free_slots;
   std::vector<std::uint64_t> tokens_per_slot, mapped_per_slot;
@@ -348,6 +355,8 @@ struct Featurizer::Impl {
     if (weigh_now) {
       std::vector<TermCount> scratch;
       docs[at] = weigh_doc(docs[at], s.counts, scratch);
+      if (streamed_factors.size() <= at) streamed_factors.resize(at + 1);
+      streamed_factors[at] = idf_factors(docs[at]);
     } else {
       pending.push(doc, s.counts);
     }
@@ -390,6 +399,7 @@ struct Featurizer::Impl {
     }
     docs[s] = DocFeatures{};
     free_slots.push_back(s);
+    if (s < streamed_factors.size()) std::vector<float>().swap(streamed_factors[s]);
     slot_of_doc[doc.value()] = detail::kReleasedDoc;
     if (options.keep_articles) articles[doc.value()] = Article{};
   }
@@ -406,6 +416,8 @@ struct Featurizer::Impl {
   DocFeatures weigh_doc(const DocFeatures& meta, std::span<const PackedCount> counts,
                         std::vector<TermCount>& scratch) const;
 
+  [[nodiscard]] std::vector<float> idf_factors(const DocFeatures& doc) const;
+  void set_norms(DocFeatures& doc) const;  // crosslingual_norm and neutral_norm of its vector
   void remember(const Article& article) {
     ids.add(article.id);
     if (options.keep_articles) {
@@ -438,14 +450,7 @@ struct Featurizer::Impl {
     return docs[slot_of_doc.back()];
   }
 
-  DocFeatures meta_of(const Article& article, const AnalyzedText& text) {
-    DocFeatures meta;
-    meta.lang_slot = vocabulary.lang_slot_of(text.lang);
-    meta.lang_detected = text.lang_detected;
-    meta.truncated = text.truncated;
-    meta.time = article.time;
-    return meta;
-  }
+  DocFeatures meta_of(const Article& article, const AnalyzedText& text);
 };
 
 }  // namespace crossnews

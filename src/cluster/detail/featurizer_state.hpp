@@ -31,8 +31,9 @@ struct FeaturizerMembers {
   Vocabulary& vocabulary;
   DocumentFrequencies& df;
   FormTable& forms;
-  std::vector<DocFeatures>& docs;           // by slot
-  std::vector<std::uint32_t>& slot_of_doc;  // by document; released ones have none
+  std::vector<DocFeatures>& docs;                     // by slot
+  std::vector<std::vector<float>>& streamed_factors;  // by slot
+  std::vector<std::uint32_t>& slot_of_doc;            // by document; released ones have none
   IdTable& ids;
   std::vector<Article>& articles;  // only with FeaturizerOptions::keep_articles
   std::vector<std::uint64_t>& tokens_per_slot;

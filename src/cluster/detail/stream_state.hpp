@@ -13,8 +13,9 @@
 namespace crossnews::detail {
 
 // Version 2: retired stories keep their summaries; released articles, their ids only.
+// Version 3: held articles keep what weighs them again by the idf now.
 inline constexpr SnapshotKind kStreamStateKind{
-    {'C', 'N', 'X', 'S', 'T', '\x89', '\r', '\n'}, 2, "stream state"};
+    {'C', 'N', 'X', 'S', 'T', '\x89', '\r', '\n'}, 3, "stream state"};
 
 void write_options(StateWriter& out, const AnalyzerOptions& analyzer,
                    const ClusterOptions& options);
