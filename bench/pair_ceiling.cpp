@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -66,7 +67,7 @@ std::string shown(const Article& article) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int run(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: pair_ceiling GOLD.jsonl [--no-freedict] [--show N]\n";
     return 2;
@@ -86,7 +87,23 @@ int main(int argc, char** argv) {
   }
   const std::string path = argv[1];
   const Corpus corpus = read_corpus(std::span<const std::string>(&path, 1));
+  // Pairs of a file read in part would be figures of another file: refuse it, naming a line.
+  if (!corpus.rejected.empty()) {
+    const Rejected& first = corpus.rejected.front();
+    std::cerr << "pair_ceiling: " << corpus.rejected.size() << " line(s) of " << path
+              << " rejected, first " << first.source << ":" << first.line << ": " << first.reason
+              << "\n";
+    return 1;
+  }
+  for (const InputWarning& w : corpus.warnings) {
+    std::cerr << "pair_ceiling: warning: " << w.source << ":" << w.line << ": " << w.message
+              << "\n";
+  }
   const auto& articles = corpus.articles;
+  if (articles.empty()) {
+    std::cerr << "pair_ceiling: no articles in " << path << "\n";
+    return 1;
+  }
   Analyzer analyzer;
   const Model model = build_model(analyzer, freedict);
   Featurizer featurizer(model);
@@ -131,4 +148,13 @@ int main(int argc, char** argv) {
                 shown(articles[p.a.value()]).c_str(), shown(articles[p.b.value()]).c_str());
   }
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {  // a missing file, a bad --show
+    std::cerr << "pair_ceiling: " << e.what() << "\n";
+    return 1;
+  }
 }
