@@ -83,6 +83,16 @@ class DocumentFrequencies {
   [[nodiscard]] double documents(LangSlot lang_slot) const;
   [[nodiscard]] double total_documents() const;
   [[nodiscard]] double idf(TermId term) const;
+  /// The ratio behind idf(): idf(t) = ln(documents / frequency) + 1, documents being 1 + N and
+  /// frequency 1 + df(t), each with the background's share. `documents` is the same for every
+  /// term of t's language (for all language-neutral terms, theirs), so a caller weighing many
+  /// terms again and again can take its logarithm once per language, and a term's own only when
+  /// the term is counted.
+  struct IdfRatio {
+    double documents = 1.0;
+    double frequency = 1.0;
+  };
+  [[nodiscard]] IdfRatio idf_ratio(TermId term) const;
 
   /// Adds `background`'s counts to idf() as a prior (see the header comment); null removes it.
   /// It may use another Vocabulary (terms are matched by language, text and kind) and must

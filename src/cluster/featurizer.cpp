@@ -11,6 +11,7 @@
 #include "cluster/detail/surface_forms.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 #include <optional>
 #include <thread>
@@ -274,6 +275,7 @@ void Featurizer::use_document_frequencies(const DocumentFrequencies& frequencies
   replaced.merge(frequencies);
   replaced.set_background(m.options.background);
   m.df = std::move(replaced);
+  m.forget_idfs();
   // Terms only other processes saw are now in the vocabulary: give them their projections.
   m.resolve_new_terms();
 }
@@ -317,20 +319,9 @@ const DocFeatures& Featurizer::weighed_again(DocId doc) {
   // The terms kept when it came, each by its weight then over its idf then, times its idf now.
   std::vector<SparseEntry> entries(then.vector.entries().begin(), then.vector.entries().end());
   const std::vector<float>& factors = m.streamed_factors[slot];
-  if (m.idf_memo.size() < m.vocabulary.size()) {
-    m.idf_memo.resize(m.vocabulary.size());
-    m.idf_counted.resize(m.vocabulary.size(), 0);
-  }
-  // The neighbours one article is scored against share most of their terms: an idf is taken
-  // once until the next document is counted (plus one: a count of 0 marks none taken).
-  const std::size_t counted = m.ids.size() + 1;
+  if (m.term_idf_memo.size() < m.vocabulary.size()) m.term_idf_memo.resize(m.vocabulary.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    const std::uint32_t t = entries[i].term.value();
-    if (m.idf_counted[t] != counted) {
-      m.idf_memo[t] = static_cast<float>(m.df.idf(entries[i].term));
-      m.idf_counted[t] = counted;
-    }
-    entries[i].weight = factors[i] * m.idf_memo[t];
+    entries[i].weight = factors[i] * m.idf_now(entries[i].term);
   }
   DocFeatures& now = m.weighed_again;
   now.lang_slot = then.lang_slot;
@@ -342,6 +333,27 @@ const DocFeatures& Featurizer::weighed_again(DocId doc) {
   now.forms = then.forms;
   m.set_norms(now);
   return now;
+}
+
+float Featurizer::Impl::idf_now(TermId term) {
+  TermIdfMemo& memo = term_idf_memo[term.value()];
+  std::optional<DocumentFrequencies::IdfRatio> ratio;
+  if (memo.generation != idf_generation) {
+    ratio = df.idf_ratio(term);
+    memo.log_frequency = std::log(ratio->frequency);
+    memo.language =
+        is_language_neutral(vocabulary.kind(term)) ? 0 : vocabulary.lang_slot(term).value() + 1u;
+    memo.generation = idf_generation;
+  }
+  if (language_idf_memo.size() <= memo.language) language_idf_memo.resize(memo.language + 1);
+  LanguageIdfMemo& language = language_idf_memo[memo.language];
+  if (language.counted != ids.size() || language.generation != idf_generation) {
+    if (!ratio) ratio = df.idf_ratio(term);
+    language.log_documents = std::log(ratio->documents);
+    language.counted = ids.size();
+    language.generation = idf_generation;
+  }
+  return static_cast<float>(language.log_documents - memo.log_frequency + 1.0);
 }
 
 void Featurizer::release(DocId doc) { impl_->release(doc); }
@@ -465,6 +477,7 @@ detail::FeaturizerMembers Featurizer::members() const {
 void Featurizer::rebuild_after_load() {
   auto& m = *impl_;
   m.pending = {};
+  m.forget_idfs();
   m.resolve_new_terms();
 }
 

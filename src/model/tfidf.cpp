@@ -94,6 +94,11 @@ double DocumentFrequencies::documents(LangSlot lang_slot) const {
 double DocumentFrequencies::total_documents() const { return impl_->total * impl_->scale(); }
 
 double DocumentFrequencies::idf(TermId term) const {
+  const IdfRatio ratio = idf_ratio(term);
+  return std::log(ratio.documents / ratio.frequency) + 1.0;
+}
+
+DocumentFrequencies::IdfRatio DocumentFrequencies::idf_ratio(TermId term) const {
   const Impl& m = *impl_;
   const Vocabulary& vocabulary = *m.vocabulary;
   const bool neutral = is_language_neutral(vocabulary.kind(term));
@@ -110,7 +115,7 @@ double DocumentFrequencies::idf(TermId term) const {
                                            ? m.background_df[term.value()]
                                            : m.background_df_of(term));
   }
-  return std::log((1.0 + n) / (1.0 + frequency)) + 1.0;
+  return {1.0 + n, 1.0 + frequency};
 }
 
 void DocumentFrequencies::set_background(const DocumentFrequencies* background) {

@@ -243,6 +243,48 @@ TEST_CASE("weighed_again gives an earlier streamed article the weights add and f
   CHECK_THROWS_AS((void)stream.weighed_again(doc_id(0)), InputError);
 }
 
+TEST_CASE("weighed_again is the same whether it was asked before each article or only at the end") {
+  // It remembers each term's idf until the term is counted again (and every idf when times decay
+  // or slide the counts): an article asked about after each new one must get what an article
+  // asked about once, at the end, gets.
+  std::vector<Article> articles = earthquake_articles();
+  const auto more = earthquake_articles();
+  articles.insert(articles.end(), more.begin(), more.end());
+  for (std::size_t i = 0; i < articles.size(); ++i) {
+    articles[i].id = "a" + std::to_string(i);
+    articles[i].time = 1'500'000'000 + static_cast<std::int64_t>(i) * 40'000;
+  }
+  for (const auto& [name, df] : {std::pair{std::string("counts"), DfOptions{}},
+                                 std::pair{std::string("decay"), DfOptions{.half_life_days = 1.0}},
+                                 std::pair{std::string("window"), DfOptions{.window_days = 1.0}}}) {
+    INFO(name);
+    FeaturizerOptions options;
+    options.df = df;
+    Featurizer asked_often(analyzer(), &builtin(), options);
+    Featurizer asked_once(analyzer(), &builtin(), options);
+    std::vector<float> before_last;
+    for (const auto& a : articles) {
+      (void)asked_often.featurize_one(a);
+      (void)asked_once.featurize_one(a);
+      before_last.clear();
+      for (const auto& e : asked_often.weighed_again(doc_id(0)).vector.entries()) {
+        before_last.push_back(e.weight);
+      }
+      if (asked_often.size() > 1) (void)asked_often.weighed_again(doc_id(1));
+    }
+    const auto often = asked_often.weighed_again(doc_id(0)).vector;
+    const auto once = asked_once.weighed_again(doc_id(0)).vector;
+    REQUIRE(often.size() == once.size());
+    for (std::size_t i = 0; i < once.size(); ++i) {
+      CHECK(often.entries()[i].term == once.entries()[i].term);
+      CHECK(often.entries()[i].weight == once.entries()[i].weight);
+    }
+    // Asked twice with nothing counted in between, it answers the same.
+    REQUIRE(before_last.size() == often.size());
+    for (std::size_t i = 0; i < often.size(); ++i) CHECK(before_last[i] == often.entries()[i].weight);
+  }
+}
+
 TEST_CASE("the surface-form table keeps every language's forms of a feature as it grows") {
   // A feature's second language links from an entry inside the growing table: adding it must not
   // read through a pointer the growth moved (a crash on a 20k-article corpus, caught under ASan).

@@ -100,9 +100,34 @@ struct Featurizer::Impl {
   // term's idf then, to weigh it again by the idf now (Featurizer::weighed_again).
   std::vector<std::vector<float>> streamed_factors;
   DocFeatures weighed_again;               // Featurizer::weighed_again()'s result
-  // By term, for weighed_again(): its idf while idf_counted is the documents counted, plus one.
-  std::vector<float> idf_memo;
-  std::vector<std::size_t> idf_counted;
+  // For weighed_again(), which a stream runs on every neighbour of every article: idf(t) split
+  // as ln(1 + N) - ln(1 + df(t)) + 1 (DocumentFrequencies::idf_ratio), so that counting an
+  // article retakes the logarithm of its language's N and of its own terms' df only. By term:
+  // ln(1 + df) and which language's N goes with it (0: the language-neutral terms' total, else
+  // slot + 1), valid while `generation` is idf_generation; counting the term sets it to 0.
+  struct TermIdfMemo {
+    double log_frequency = 0.0;
+    std::uint32_t generation = 0;
+    std::uint32_t language = 0;
+  };
+  // By language as above: ln(1 + N) while `counted` documents were counted, in `generation`.
+  struct LanguageIdfMemo {
+    double log_documents = 0.0;
+    std::size_t counted = 0;
+    std::uint32_t generation = 0;
+  };
+  std::vector<TermIdfMemo> term_idf_memo;
+  std::vector<LanguageIdfMemo> language_idf_memo;
+  std::uint32_t idf_generation = 1;
+  // Every term's idf may have changed (decay, a window, frequencies replaced): no memo holds.
+  void forget_idfs() {
+    if (++idf_generation != 0) return;
+    for (auto& memo : term_idf_memo) memo.generation = 0;
+    for (auto& memo : language_idf_memo) memo.generation = 0;
+    idf_generation = 1;
+  }
+  // idf(t) now, for weighed_again().
+  float idf_now(TermId term);
   std::vector<std::uint32_t> slot_of_doc;  // by document: its slot, kReleasedDoc once released
   std::vector<std::uint32_t> free_slots;
   std::vector<std::uint64_t> tokens_per_slot, mapped_per_slot;
@@ -409,6 +434,9 @@ struct Featurizer::Impl {
     ids.clear();
     for (const auto& c : counts) ids.push_back(c.term);
     df.add(slot, ids, time);
+    for (const TermId t : ids) {
+      if (t.value() < term_idf_memo.size()) term_idf_memo[t.value()].generation = 0;
+    }
   }
 
   // An article's counts weighed against the frequencies so far: its unit vector, the surface form
@@ -444,7 +472,10 @@ struct Featurizer::Impl {
     remember(article);
     intern_unknown(s);
     project(s, project_scratch.front());
-    if (article.time) df.advance_to(*article.time);
+    if (article.time) {
+      df.advance_to(*article.time);
+      if (options.df.half_life_days > 0.0 || options.df.window_days > 0.0) forget_idfs();
+    }
     std::vector<TermId> ids;
     keep(s, ids, true);
     return docs[slot_of_doc.back()];
