@@ -130,6 +130,12 @@ TEST_CASE("background counts act as a prior worth background_documents documents
   CHECK(df.idf(said) == doctest::Approx(std::log(53.0 / 53.0) + 1.0));
   CHECK(df.idf(kaspersky) == doctest::Approx(std::log(53.0 / 3.5) + 1.0));
   CHECK(df.df(said) == 2.0);  // the table's own counts stay apart
+  // idf_ratio gives both sides, the background's shares included; one language, one side.
+  const auto ratio = df.idf_ratio(kaspersky);
+  CHECK(ratio.documents == doctest::Approx(53.0));
+  CHECK(ratio.frequency == doctest::Approx(3.5));
+  CHECK(df.idf_ratio(said).documents == ratio.documents);
+  CHECK(df.idf(kaspersky) == std::log(ratio.documents / ratio.frequency) + 1.0);
 }
 
 TEST_CASE("a background table written by the builder reads back, and checks the analyzer options") {

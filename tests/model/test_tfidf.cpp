@@ -108,6 +108,12 @@ TEST_CASE("tfidf: idf per language, neutral terms against all documents (hand-co
   CHECK(df.idf(kaspersky) == doctest::Approx(1.2876820724517808));  // ln(4/3) + 1
   // A term never counted gets the highest idf of its language.
   CHECK(df.idf(id(v, "de", "neu")) == doctest::Approx(std::log(3.0) + 1.0));
+  // idf_ratio: 1 + N of the term's language (of all documents for a neutral term), 1 + df.
+  CHECK(df.idf_ratio(verbot).documents == 3.0);
+  CHECK(df.idf_ratio(verbot).frequency == 2.0);
+  CHECK(df.idf_ratio(divieto).documents == 2.0);
+  CHECK(df.idf_ratio(kaspersky).documents == 4.0);
+  CHECK(df.idf_ratio(kaspersky).frequency == 3.0);
 }
 
 TEST_CASE("tfidf: weigh applies sublinear tf, title and entity boosts, L2 norm (hand-computed)") {
