@@ -118,12 +118,11 @@ void read_document_frequencies(StateReader& in, DocumentFrequencies& df) {
 void check_members(StateReader& in, const FeaturizerMembers& m) {
   const std::size_t terms = m.vocabulary.size(), languages = m.vocabulary.language_count();
   for (std::size_t slot = 0; slot < m.docs.size(); ++slot) {
-    const auto held = m.streamed_factors[slot].size();
-    if (held != 0 && held != m.docs[slot].vector.size()) {
+    const DocFeatures& d = m.docs[slot];
+    const auto factors = m.streamed_factors[slot].size();
+    if (factors != 0 && factors != d.vector.size()) {
       in.fail("document factors", "do not match its vector");
     }
-  }
-  for (const DocFeatures& d : m.docs) {
     in.check_index(d.lang_slot.value(), languages, "document language");
     if (d.forms.size() != d.vector.size()) in.fail("document forms", "do not match its vector");
     for (const auto& e : d.vector.entries()) in.check_index(e.term.value(), terms, "document term");
