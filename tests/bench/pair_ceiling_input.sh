@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# pair_ceiling on broken input: a clear error naming the file or line, exit 1, no figures; invalid
+# pair_ceiling on broken input (missing, empty, malformed, a bad line, a line over the record limit, a
+# bad option): a clear error naming the file or line, exit 1, no figures; invalid
 # UTF-8 repaired with a warning naming the line; on a good file, one JSON line of figures.
 #   pair_ceiling_input.sh PAIR_CEILING GOOD.jsonl
 set -u
@@ -25,6 +26,10 @@ expect_error missing "$work/absent.jsonl" "absent.jsonl" --no-freedict
 expect_error empty "$work/empty.jsonl" "no articles in" --no-freedict
 expect_error malformed "$work/malformed.jsonl" "malformed.jsonl:1" --no-freedict
 expect_error one-bad-line "$work/partial.jsonl" "1 line(s) of" --no-freedict
+# A line over the reader's 128 MB record limit is rejected by name, never read whole.
+{ cat "$good"; printf '{"id": "huge", "text": "'; head -c $((129 << 20)) /dev/zero | tr '\0' a
+  printf '"}\n'; } > "$work/huge.jsonl"
+expect_error huge-line "$work/huge.jsonl" "exceeds max_record_bytes" --no-freedict
 expect_error bad-show "$good" "pair_ceiling:" --no-freedict --show many
 # Invalid UTF-8 is repaired, not dropped: the article is kept and the repair is reported.
 if ! "$tool" "$work/latin1.jsonl" --no-freedict > "$work/out" 2> "$work/err" ||
